@@ -1,0 +1,31 @@
+using Feedback.Api.Infrastructure.Database;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Feedback.Api.Features.Health;
+
+/// <summary>Probes for the orchestrator: live = the process answers; ready = it can serve requests.</summary>
+public static class HealthEndpoints
+{
+    public sealed record HealthStatus(string Status);
+
+    public static void MapHealthEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/health").WithTags("Health");
+
+        group.MapGet("/live", () => TypedResults.Ok(new HealthStatus("live")))
+            .WithName("Live")
+            .WithSummary("The process is up");
+
+        group.MapGet("/ready", ReadyAsync)
+            .WithName("Ready")
+            .WithSummary("The database is reachable and every migration is applied")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<Results<Ok<HealthStatus>, ProblemHttpResult>> ReadyAsync(
+        DatabaseMigrator migrator, CancellationToken cancellationToken) =>
+        await migrator.IsUpToDateAsync(cancellationToken)
+            ? TypedResults.Ok(new HealthStatus("ready"))
+            : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Not ready: the database is unreachable or not migrated");
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Feedback.Api.Infrastructure.Localization;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Feedback.Api.Infrastructure.Http;
+
+/// <summary>
+/// Turns every exception that escapes an endpoint into an RFC 9457 problem. Clients learn what
+/// they did wrong and nothing about the server: no exception text or stack trace ever leaves it.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ValidationException validation => ValidationProblem(validation),
+            BadHttpRequestException { InnerException: JsonException } => Problem(StatusCodes.Status400BadRequest,
+                Lang.Pick("请求内容不是有效的 JSON", "The request body is not valid JSON")),
+            BadHttpRequestException badRequest => Problem(badRequest.StatusCode,
+                LocalizedTitle(badRequest.StatusCode) ?? Lang.Pick("请求格式不正确", "The request is malformed")),
+            NpgsqlException or TimeoutException when !context.RequestAborted.IsCancellationRequested => Unavailable(context, exception),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+            _ => Unexpected(exception),
+        };
+        if (problem is null) return true; // the client went away; nobody is left to answer
+
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static HttpValidationProblemDetails ValidationProblem(ValidationException exception) =>
+        new(exception.Errors
+            .GroupBy(error => JsonFieldName(error.PropertyName))
+            .ToDictionary(group => group.Key, group => group.Select(error => error.ErrorMessage).Distinct().ToArray()))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = Lang.Pick("提交的内容有误，请按提示修改", "Some fields need correcting"),
+        };
+
+    /// <summary>"Contact.Phone" → "contact.phone", matching the JSON the client sent.</summary>
+    private static string JsonFieldName(string propertyName) =>
+        string.Join('.', propertyName.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+
+    /// <summary>Titles for the statuses the framework itself produces, in the caller's language.</summary>
+    public static string? LocalizedTitle(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => Lang.Pick("请求格式不正确", "The request is malformed"),
+        StatusCodes.Status404NotFound => Lang.Pick("未找到", "Not found"),
+        StatusCodes.Status405MethodNotAllowed => Lang.Pick("不支持该请求方法", "Method not allowed"),
+        StatusCodes.Status413PayloadTooLarge => Lang.Pick("请求内容过大", "The request body is too large"),
+        StatusCodes.Status415UnsupportedMediaType => Lang.Pick("请求内容类型不受支持，请使用 application/json", "Unsupported content type: send application/json"),
+        _ => null,
+    };
+
+    private static ProblemDetails Problem(int status, string title) => new() { Status = status, Title = title };
+
+    private ProblemDetails Unavailable(HttpContext context, Exception exception)
+    {
+        logger.LogError("Database unavailable: {Reason}", exception.Message);
+        context.Response.Headers.RetryAfter = "5";
+        return Problem(StatusCodes.Status503ServiceUnavailable, Lang.Pick("服务暂时不可用，请稍后重试", "The service is temporarily unavailable; please try again shortly"));
+    }
+
+    private ProblemDetails Unexpected(Exception exception)
+    {
+        logger.LogError(exception, "Unhandled exception");
+        return Problem(StatusCodes.Status500InternalServerError, Lang.Pick("服务器内部错误", "An unexpected error occurred"));
+    }
+}

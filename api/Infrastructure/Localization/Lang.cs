@@ -1,0 +1,19 @@
+using System.Globalization;
+
+namespace Feedback.Api.Infrastructure.Localization;
+
+/// <summary>
+/// The two languages of the service. The request localization middleware sets the current UI
+/// culture from Accept-Language (zh-CN by default); texts that users read pick theirs here.
+/// </summary>
+public static class Lang
+{
+    public const string Chinese = "zh-CN";
+    public const string English = "en";
+
+    public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+
+    public static string Current => IsEnglish ? English : Chinese;
+
+    public static string Pick(string chinese, string english) => IsEnglish ? english : chinese;
+}

@@ -1,0 +1,23 @@
+using FluentValidation;
+using Mediator;
+
+namespace Feedback.Api.Infrastructure.Mediator;
+
+/// <summary>
+/// Runs the message's validators before its handler; any failure becomes a 400 problem naming each
+/// field (see ProblemExceptionHandler), and the handler — with its transaction — never starts.
+/// </summary>
+public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IMessage
+{
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        foreach (var validator in validators)
+        {
+            var result = await validator.ValidateAsync(message, cancellationToken);
+            if (!result.IsValid) throw new ValidationException(result.Errors);
+        }
+        return await next(message, cancellationToken);
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Feedback.Api.Infrastructure.OpenApi;
+
+/// <summary>
+/// The OpenAPI 3.1 document at /openapi/v1.json (and .yaml), Swagger UI at /swagger, and the
+/// export that writes the checked-in openapi.yaml without touching a database.
+/// </summary>
+public static class OpenApiSetup
+{
+    public const string DocumentName = "v1";
+
+    public static void AddFeedbackOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(DocumentName, openApi =>
+        {
+            openApi.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            // Use cases nest their records (SubmitComplaint.Command): name schemas "SubmitComplaintCommand".
+            openApi.CreateSchemaReferenceId = type => type.Type.IsNested && type.Type.DeclaringType is { } outer
+                ? outer.Name + type.Type.Name
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+            openApi.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Feedback API",
+                    Version = "v1",
+                    Description = "Public feedback service of the municipal environmental protection bureau: " +
+                                  "citizens report problems and follow their cases; staff handle them within legal deadlines.",
+                };
+                // The document is the same wherever it is served from (the checked-in copy is compared to it).
+                document.Servers = [];
+                return Task.CompletedTask;
+            });
+        });
+
+    public static void MapFeedbackOpenApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.yaml");
+        app.UseSwaggerUI(ui =>
+        {
+            ui.RoutePrefix = "swagger";
+            ui.SwaggerEndpoint($"/openapi/{DocumentName}.json", "Feedback API v1");
+            ui.DocumentTitle = "Feedback API";
+        });
+    }
+
+    /// <summary>
+    /// Writes the document as YAML, as `make openapi` does: the app starts on a free loopback port
+    /// (without migrating — nothing here touches the database) and saves what it serves.
+    /// </summary>
+    public static async Task ExportAsync(WebApplication app, string path)
+    {
+        app.Urls.Clear();
+        app.Urls.Add("http://127.0.0.1:0");
+        await app.StartAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            await File.WriteAllTextAsync(path, await http.GetStringAsync($"/openapi/{DocumentName}.yaml"));
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+
+namespace Feedback.Api.Infrastructure.Security;
+
+/// <summary>
+/// Random codes citizens read, type and say on the phone: tracking codes and query passwords.
+/// 12 characters from a 31-symbol alphabet without look-alikes (0/O, 1/I/L) carry 59 random bits.
+/// Input is forgiving: lower case, spaces and hyphens are accepted and normalised.
+/// </summary>
+public static class SecretCode
+{
+    public const string Alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    public const int Length = 12;
+
+    public static string New() => RandomNumberGenerator.GetString(Alphabet, Length);
+
+    /// <summary>The canonical form of what a person typed, or null when it cannot be a code.</summary>
+    public static string? Normalize(string? typed)
+    {
+        if (typed is null || typed.Length > 64) return null;
+        Span<char> buffer = stackalloc char[Length];
+        var count = 0;
+        foreach (var c in typed)
+        {
+            if (c is ' ' or '-') continue;
+            var upper = char.ToUpperInvariant(c);
+            if (count == Length || !Alphabet.Contains(upper)) return null;
+            buffer[count++] = upper;
+        }
+        return count == Length ? new string(buffer) : null;
+    }
+}

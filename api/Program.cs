@@ -1,0 +1,72 @@
+using Dapper;
+using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Health;
+using Feedback.Api.Infrastructure;
+using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Http;
+using Feedback.Api.Infrastructure.Mediator;
+using Feedback.Api.Infrastructure.OpenApi;
+using Feedback.Api.Infrastructure.Time;
+using FluentValidation;
+using Microsoft.Extensions.FileProviders;
+
+// Verbs: (none) serve · "migrate" apply migrations and exit · "openapi <file>" write the OpenAPI document and exit.
+var verb = args.FirstOrDefault(arg => !arg.StartsWith('-'));
+var builder = WebApplication.CreateBuilder(args);
+if (verb == "openapi") builder.Configuration["FEEDBACK_DB"] ??= "Host=not-used-for-the-document";
+var options = FeedbackOptions.FromConfiguration(builder.Configuration);
+
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<BureauClock>();
+builder.Services.AddSingleton<WorkingDayCalendar>();
+
+DefaultTypeMap.MatchNamesWithUnderscores = true;
+builder.Services.AddNpgsqlDataSource(options.DatabaseConnectionString);
+builder.Services.AddSingleton(services => options.ReadDatabaseConnectionString is { } replica
+    ? new ReadDatabase(Npgsql.NpgsqlDataSource.Create(replica))
+    : new ReadDatabase(services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+builder.Services.AddScoped<WriteTransaction>();
+builder.Services.AddSingleton<DatabaseMigrator>();
+
+builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
+{
+    mediator.ServiceLifetime = ServiceLifetime.Scoped;
+    mediator.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>), typeof(TransactionBehavior<,>)];
+});
+builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+
+builder.AddFeedbackHttp(options);
+builder.Services.AddFeedbackOpenApi();
+
+var app = builder.Build();
+
+app.UseFeedbackHttp(options);
+if (options.WebRoot is { } webRoot)
+{
+    var client = new PhysicalFileProvider(Path.GetFullPath(webRoot));
+    app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = client });
+    app.UseStaticFiles(new StaticFileOptions { FileProvider = client, OnPrepareResponse = ClientCaching.Apply });
+}
+app.MapFeedbackOpenApi();
+app.MapHealthEndpoints();
+app.MapCategoriesEndpoints();
+app.MapComplaintsEndpoints();
+
+switch (verb)
+{
+    case "openapi":
+        await OpenApiSetup.ExportAsync(app, args.SkipWhile(arg => arg != "openapi").Skip(1).FirstOrDefault() ?? "openapi.yaml");
+        return;
+    case "migrate":
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        return;
+    default:
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateWhenReachableAsync(app.Lifetime.ApplicationStopping);
+        await app.RunAsync();
+        return;
+}
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# A project-local PostgreSQL cluster, used by `make run` (.data/pg), the test fixture and the
+# benchmark (throwaway directories).
+#
+#   scripts/pg-cluster.sh start DIR PORT   initialise if needed, start, ensure role and database
+#                                          "feedback"; prints FEEDBACK_DB=... and ADMIN_DB=...
+#   scripts/pg-cluster.sh stop DIR         fast shutdown
+#
+# Listens on 127.0.0.1 only, keeps its socket inside DIR, and touches nothing else on the
+# machine. As root it runs the server as the "postgres" user (PostgreSQL refuses root).
+# Passwords are generated once and kept in DIR.password (never committed).
+set -euo pipefail
+
+command=${1:?usage: pg-cluster.sh start DIR PORT | stop DIR}
+dir=$(realpath -m "${2:?data directory required}")
+port=${3:-55432}
+password_file="$dir.password"
+
+bin_dir() {
+  local found
+  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$found" ] && command -v pg_ctl >/dev/null 2>&1; then found=$(dirname "$(readlink -f "$(command -v pg_ctl)")"); fi
+  [ -n "$found" ] || { echo "PostgreSQL server binaries not found (install the 'postgresql' package)" >&2; exit 1; }
+  echo "$found"
+}
+BIN=$(bin_dir)
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+server_running() { as_owner "$BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; }
+
+case "$command" in
+  start)
+    if [ ! -s "$dir/PG_VERSION" ]; then
+      mkdir -p "$dir"
+      [ -s "$password_file" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$password_file")
+      if [ "$(id -u)" = 0 ]; then
+        chown postgres: "$dir" "$password_file"
+        runuser -u postgres -- test -w "$dir" || {
+          echo "The postgres user cannot write $dir (a parent directory is closed to it). Set FEEDBACK_DB to an existing database instead." >&2
+          exit 1
+        }
+      fi
+      chmod 700 "$dir"
+      as_owner "$BIN/initdb" -D "$dir" --encoding=UTF8 --lc-collate=C --lc-ctype=C.UTF-8 \
+        --auth-local=peer --auth-host=scram-sha-256 --username=postgres --pwfile="$password_file" >/dev/null
+      cat >> "$dir/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+max_connections = 200
+shared_buffers = 256MB
+CONF
+    fi
+    if ! server_running; then
+      # A pid file left by a killed server would stop the start; pg_ctl status said no server owns it.
+      rm -f "$dir/postmaster.pid"
+      as_owner "$BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null
+    fi
+    password=$(cat "$password_file")
+    as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -v pw="$password" <<'SQL' >/dev/null
+select format('create role feedback login password %L', :'pw') where not exists (select from pg_roles where rolname = 'feedback') \gexec
+select 'create database feedback owner feedback' where not exists (select from pg_database where datname = 'feedback') \gexec
+SQL
+    echo "FEEDBACK_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=feedback;Password=$password"
+    echo "ADMIN_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=postgres;Password=$password"
+    ;;
+  stop)
+    if [ -s "$dir/PG_VERSION" ] && server_running; then
+      as_owner "$BIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null
+    fi
+    ;;
+  *)
+    echo "unknown command: $command" >&2; exit 2 ;;
+esac

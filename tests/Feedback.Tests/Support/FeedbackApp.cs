@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Feedback.Tests.Support;
+
+/// <summary>
+/// The real API on a real Kestrel port, configured through the same environment settings as
+/// production, serving the built web client when it exists.
+/// </summary>
+public sealed class FeedbackApp : WebApplicationFactory<Program>
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider? _time;
+
+    public FeedbackApp(string connectionString, TimeProvider? time = null)
+    {
+        _connectionString = connectionString;
+        _time = time;
+        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+    }
+
+    /// <summary>The server's address, e.g. http://127.0.0.1:41234.</summary>
+    public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features
+        .GetRequiredFeature<IServerAddressesFeature>().Addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+
+    /// <summary>An HTTP client to the running server, speaking the given language.</summary>
+    public HttpClient CreateHttpClient(string? language = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (language is not null) client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("FEEDBACK_DB", _connectionString);
+        if (Directory.Exists(RepositoryPaths.WebClientDist))
+            builder.UseSetting("FEEDBACK_WEB_ROOT", RepositoryPaths.WebClientDist);
+        if (_time is not null)
+            builder.ConfigureTestServices(services => services.AddSingleton(_time));
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Feedback.Tests.Support;
+
+
+/// <summary>Base for tests that talk HTTP to the running API; each starts with no complaints stored.</summary>
+public abstract class IntegrationTest
+{
+    protected static FeedbackApp App => TestEnvironment.App;
+    protected HttpClient Client { get; private set; } = null!;
+
+    [SetUp]
+    public async Task ResetAsync()
+    {
+        await TestEnvironment.ResetDataAsync();
+        Client = App.CreateHttpClient();
+    }
+
+    [TearDown]
+    public void DisposeClient() => Client?.Dispose();
+
+    protected static object ValidComplaint(string categoryCode = "air.odor") => new
+    {
+        categoryCode,
+        description = "小区东侧化工厂每天夜里排放刺鼻废气，已持续一周。",
+        township = "剡湖街道",
+        address = "城东路 88 号附近",
+        contact = new { name = "王女士", phone = "13800138000", email = "wang@example.cn" },
+    };
+
+    protected async Task<JsonObject> SubmitAsync(object? complaint = null)
+    {
+        using var response = await Client.PostAsJsonAsync("/api/v1/complaints", complaint ?? ValidComplaint());
+        Assert.That((int)response.StatusCode, Is.EqualTo(201), await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    protected async Task<HttpResponseMessage> TrackAsync(string trackingCode, string? password, HttpClient? client = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/complaints/{Uri.EscapeDataString(trackingCode)}");
+        if (password is not null) request.Headers.Add("X-Query-Password", password);
+        return await (client ?? Client).SendAsync(request);
+    }
+
+    protected static async Task<JsonObject> ReadJsonAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+    /// <summary>Asserts an RFC 9457 problem with the status and a trace id, and returns it.</summary>
+    protected static async Task<JsonObject> AssertProblemAsync(HttpResponseMessage response, int status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)response.StatusCode, Is.EqualTo(status), body);
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), body);
+        });
+        var problem = JsonNode.Parse(body)!.AsObject();
+        Assert.Multiple(() =>
+        {
+            Assert.That((int?)problem["status"], Is.EqualTo(status));
+            Assert.That((string?)problem["title"], Is.Not.Empty);
+            Assert.That((string?)problem["traceId"], Is.Not.Empty);
+            Assert.That(body, Does.Not.Contain("   at ").And.Not.Contain("Exception"), "no stack trace leaves the server");
+        });
+        return problem;
+    }
+
+    protected static async Task<long> CountAsync(string table)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(TestEnvironment.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"select count(*) from {table}", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}

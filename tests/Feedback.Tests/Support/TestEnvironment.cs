@@ -1,0 +1,44 @@
+using Npgsql;
+
+using Feedback.Tests.Support;
+
+namespace Feedback.Tests;
+
+/// <summary>
+/// One PostgreSQL cluster and one running API (real Kestrel, real HTTP) for the whole run; every
+/// integration test starts from the migrated, seeded database with no complaints in it.
+/// </summary>
+[SetUpFixture]
+public sealed class TestEnvironment
+{
+    public static PostgresCluster Database { get; private set; } = null!;
+    public static FeedbackApp App { get; private set; } = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        Database = await PostgresCluster.StartAsync();
+        App = new FeedbackApp(Database.ConnectionString);
+        App.StartServer();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (App is not null) await App.DisposeAsync();
+        if (Database is not null) await Database.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Removes every complaint. The timeline refuses TRUNCATE by trigger, so this runs with
+    /// triggers off (session_replication_role = replica), which only a superuser may set.
+    /// </summary>
+    public static async Task ResetDataAsync()
+    {
+        await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "set session_replication_role = replica; truncate complaint_events, complaints restart identity;", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
