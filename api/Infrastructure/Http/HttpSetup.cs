@@ -66,9 +66,9 @@ public static class HttpSetup
 
     public static void UseFeedbackHttp(this WebApplication app, FeedbackOptions options)
     {
+        app.UseRequestLocalization(); // first, so even error responses speak the caller's language
         app.UseExceptionHandler();
         app.UseStatusCodePages(); // empty 404/405 responses from routing become problems too
-        app.UseRequestLocalization();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         if (options.CorsOrigins.Count > 0) app.UseCors();
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -42,7 +43,23 @@ public sealed class FeedbackApp : WebApplicationFactory<Program>
         builder.UseSetting("FEEDBACK_DB", _connectionString);
         if (Directory.Exists(RepositoryPaths.WebClientDist))
             builder.UseSetting("FEEDBACK_WEB_ROOT", RepositoryPaths.WebClientDist);
-        if (_time is not null)
-            builder.ConfigureTestServices(services => services.AddSingleton(_time));
+        builder.ConfigureTestServices(services =>
+        {
+            if (_time is not null) services.AddSingleton(_time);
+            services.AddTransient<IStartupFilter, FaultEndpoint>();
+        });
+    }
+
+    /// <summary>A route that fails the way a bug would, to prove a 500 reveals nothing.</summary>
+    private sealed class FaultEndpoint : IStartupFilter
+    {
+        public const string Path = "/test/fault";
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Map(Path, fault => fault.Run(_ =>
+                throw new InvalidOperationException("Host=db.internal;Password=hunter2 exploded")));
+        };
     }
 }
