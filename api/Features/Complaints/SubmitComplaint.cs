@@ -39,6 +39,7 @@ public static class SubmitComplaint
         ComplaintStatus Status,
         string CategoryCode,
         string SectionCode,
+        string SectionName,
         DateTimeOffset SubmittedAt,
         DateOnly AcceptBy);
 
@@ -82,13 +83,19 @@ public static class SubmitComplaint
     public sealed class Handler(WriteTransaction database, BureauClock clock, WorkingDayCalendar calendar)
         : ICommandHandler<Command, Result>
     {
-        private sealed record Category(string DefaultSectionCode, int AcceptWithinDays);
+        private sealed record Category(string DefaultSectionCode, string SectionName, int AcceptWithinDays);
 
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
             var category = await database.QuerySingleOrDefaultAsync<Category>(
-                "select default_section_code, accept_within_days from categories where code = @code and active",
-                new { code = command.CategoryCode }, cancellationToken)
+                """
+                select c.default_section_code,
+                       case when @english then s.name_en else s.name_zh end as section_name,
+                       c.accept_within_days
+                from categories c join sections s on s.code = c.default_section_code
+                where c.code = @code and c.active
+                """,
+                new { code = command.CategoryCode, english = Lang.IsEnglish }, cancellationToken)
                 ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(
                     nameof(Command.CategoryCode), Lang.Pick("未知的投诉类别", "Unknown category"))]);
 
@@ -139,7 +146,7 @@ public static class SubmitComplaint
                 new { id, sectionCode = category.DefaultSectionCode, submittedAt }, cancellationToken);
 
             return new Result(trackingCode, queryPassword, ComplaintStatus.Submitted, command.CategoryCode,
-                category.DefaultSectionCode, submittedAt, acceptBy);
+                category.DefaultSectionCode, category.SectionName, submittedAt, acceptBy);
         }
     }
 }

@@ -25,6 +25,7 @@ public sealed class SubmitComplaintTests : IntegrationTest
             Assert.That((string?)body["status"], Is.EqualTo("submitted"));
             Assert.That((string?)body["categoryCode"], Is.EqualTo("air.odor"));
             Assert.That((string?)body["sectionCode"], Is.EqualTo("enforcement"));
+            Assert.That((string?)body["sectionName"], Is.EqualTo("生态环境执法大队"));
             Assert.That(DateTimeOffset.Parse((string)body["submittedAt"]!), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
             Assert.That(DateOnly.Parse((string)body["acceptBy"]!), Is.GreaterThan(DateOnly.FromDateTime(DateTime.UtcNow)));
             Assert.That(response.Headers.CacheControl?.NoStore, Is.True, "the password must not be cached anywhere");

@@ -1,0 +1,20 @@
+# The two commands of the README are `make run` and `make test`; the rest are tools.
+.PHONY: run test migrate openapi bench db-stop
+
+run:      ## install what is missing, start the local database, serve API + client on :8080
+	@bash scripts/run.sh
+
+test:     ## the same set-up, then every test; ends with "N passed, N failed"
+	@bash scripts/test.sh
+
+migrate:  ## apply db/migrations to FEEDBACK_DB (or the local database)
+	@bash scripts/run.sh migrate
+
+openapi:  ## rewrite openapi.yaml from the API and regenerate the client's types
+	@bash scripts/openapi.sh
+
+bench:    ## measure the API against raw PostgreSQL (pgbench) on a fresh database
+	@bash scripts/bench.sh
+
+db-stop:  ## stop the local database started by `make run`
+	@bash scripts/pg-cluster.sh stop .data/pg

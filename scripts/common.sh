@@ -1,0 +1,47 @@
+# Shared set-up for the Makefile's verbs. Sourced, not run.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Installs the Debian packages that are missing. Usage: ensure_packages postgresql chromium wrk
+ensure_packages() {
+  local missing=()
+  for package in "$@"; do
+    case "$package" in
+      postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql) ;;
+      chromium)   [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
+      nodejs)     command -v node >/dev/null 2>&1 || missing+=(nodejs npm) ;;
+      *)          command -v "$package" >/dev/null 2>&1 || missing+=("$package") ;;
+    esac
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || { echo "Missing packages: ${missing[*]}. Install them (sudo apt-get install ${missing[*]}) and retry." >&2; exit 1; }
+  log "Installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet not found)." >&2; exit 1; }
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+}
+
+# Uses FEEDBACK_DB when set; otherwise starts (or reuses) the project-local cluster in .data/.
+ensure_database() {
+  if [ -n "${FEEDBACK_DB:-}" ]; then return 0; fi
+  ensure_packages postgresql
+  log "Starting the local PostgreSQL in .data/pg on port 55432"
+  local settings
+  settings=$(bash scripts/pg-cluster.sh start .data/pg 55432)
+  FEEDBACK_DB=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB=//p')
+  export FEEDBACK_DB
+}
+
+# Installs the client's locked dependencies and builds it into web-client/dist.
+build_client() {
+  ensure_packages nodejs
+  log "Building the web client"
+  (cd web-client && { [ -d node_modules ] && npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build)
+}

@@ -1,0 +1,73 @@
+using Feedback.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Feedback.Tests.EndToEnd;
+
+/// <summary>
+/// Drives the machine's Chromium (Debian's package; test tools cannot download browsers here)
+/// against the real API serving the built web client. Fails on any script error, Content-Security-Policy
+/// violation, missing asset or server error.
+/// </summary>
+public abstract class BrowserTest : IntegrationTest
+{
+    private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("FEEDBACK_CHROMIUM") ?? "/usr/bin/chromium";
+
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private readonly List<string> _consoleErrors = [];
+
+    protected IBrowserContext Context { get; private set; } = null!;
+    protected IPage Page { get; private set; } = null!;
+
+    [SetUp]
+    public async Task LaunchAsync()
+    {
+        Assert.That(File.Exists(Path.Combine(RepositoryPaths.WebClientDist, "index.html")), Is.True,
+            "the web client is not built: run `make test`, which builds it");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        Context = await _browser.NewContextAsync(new()
+        {
+            BaseURL = App.BaseAddress.ToString(),
+            ViewportSize = new() { Width = 360, Height = 740 }, // a small phone
+            Locale = "zh-CN",
+            IsMobile = true,
+            HasTouch = true,
+        });
+        Context.SetDefaultTimeout(15_000);
+        Page = await Context.NewPageAsync();
+        // API answers such as a 404 for a wrong password are the tests' business; a missing asset,
+        // a server error, a script error or a CSP violation never is.
+        Page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource")) _consoleErrors.Add(message.Text);
+        };
+        Page.Response += (_, response) =>
+        {
+            if (response.Status >= 500 || (response.Status >= 400 && !response.Url.Contains("/api/")))
+                _consoleErrors.Add($"HTTP {response.Status} {response.Url}");
+        };
+        Page.PageError += (_, error) => _consoleErrors.Add(error);
+    }
+
+    [TearDown]
+    public async Task CloseAsync()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed && Page is not null)
+        {
+            var file = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"{TestContext.CurrentContext.Test.Name}.png");
+            await Page.ScreenshotAsync(new() { Path = file, FullPage = true });
+            TestContext.AddTestAttachment(file);
+        }
+        await _browser.CloseAsync();
+        _playwright.Dispose();
+        Assert.That(_consoleErrors, Is.Empty, "the browser console reported errors");
+    }
+
+    protected static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}

@@ -1,0 +1,161 @@
+// Ad-hoc visual check, not a test suite: screenshots of every page at phone and desktop sizes,
+// with the API mocked in the browser and the production CSP applied to the page.
+//
+//   npm run build && npx vite preview --port 4173 &
+//   npm run screenshot     # env: BASE_URL (default http://127.0.0.1:4173/), OUT (default <os tmpdir>/feedback-shots), CHROMIUM
+//
+// Needs a Chromium (CHROMIUM=/usr/bin/chromium by default) and, for readable Chinese, a CJK font.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { chromium } from 'playwright-core'
+
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:4173/'
+const OUT = process.env.OUT ?? join(tmpdir(), 'feedback-shots')
+const CSP = "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+mkdirSync(OUT, { recursive: true })
+
+const zh = (req) => !/^en/i.test(req.headers()['accept-language'] ?? '')
+const categories = (isZh) => [
+  ['water.industrial', 'water', isZh ? '水污染' : 'Water', isZh ? '工业废水偷排' : 'Industrial waste water', isZh ? '企业偷排、漏排、超标排放废水。请写明企业名称和排放位置。' : 'A company discharging waste water. Name the company and the outlet.'],
+  ['water.drinking', 'water', isZh ? '水污染' : 'Water', isZh ? '饮用水源' : 'Drinking water source', isZh ? '饮用水水源保护区内的污染。' : 'Pollution in a drinking-water protection zone.'],
+  ['air.odor', 'air', isZh ? '大气污染' : 'Air', isZh ? '异味、臭气' : 'Odour', isZh ? '工厂、养殖场等散发的异味。请写明时间段。' : 'Smells from factories or farms. Say at what times.'],
+  ['noise.construction', 'noise', isZh ? '噪声污染' : 'Noise', isZh ? '建筑施工噪声' : 'Construction noise', isZh ? '夜间施工、打桩等噪声。' : 'Night-time building work, piling.'],
+  ['conduct.inaction', 'conduct', isZh ? '作风问题' : 'Staff conduct', isZh ? '不作为、慢作为' : 'Inaction', isZh ? '工作人员推诿、拖延、不履职。' : 'Staff shirking or delaying their duties.'],
+  ['suggestion', 'suggestion', isZh ? '意见建议' : 'Suggestions', isZh ? '意见建议' : 'Suggestion', isZh ? '对环保工作的意见和建议。' : 'Ideas for our work.'],
+].map(([code, group, groupName, name, description]) => ({
+  code, group, groupName, name, description, confidential: group === 'conduct', acceptWithinDays: 2, resolveWithinDays: code === 'water.drinking' ? 7 : 15,
+}))
+
+const problem = (status, extra = {}) => ({
+  status,
+  contentType: 'application/problem+json',
+  body: JSON.stringify({ type: 'about:blank', title: 'Error', status, traceId: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', ...extra }),
+})
+
+async function mockApi(page, mode = {}) {
+  await page.route('**/*', async (route) => {
+    const req = route.request()
+    const url = new URL(req.url())
+    if (req.resourceType() === 'document') {
+      const res = await route.fetch()
+      return route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': CSP } })
+    }
+    if (!url.pathname.startsWith('/api/')) return route.continue()
+    const isZh = zh(req)
+    if (url.pathname === '/api/v1/categories') return route.fulfill({ json: categories(isZh) })
+    if (url.pathname === '/api/v1/complaints' && req.method() === 'POST') {
+      if (mode.submit === 'invalid') {
+        return route.fulfill(problem(400, {
+          title: isZh ? '提交的内容有误' : 'One or more validation errors occurred.',
+          errors: {
+            description: [isZh ? '问题描述不能超过 4000 个字。' : 'Description must be at most 4000 characters.'],
+            'contact.phone': [isZh ? '手机号码格式不正确。' : 'Not a valid mobile number.'],
+          },
+        }))
+      }
+      if (mode.submit === 'down') return route.fulfill(problem(503))
+      return route.fulfill({ status: 201, json: {
+        trackingCode: 'HB7KM2QX9TAE', queryPassword: 'P4SSW0RDX7YZ'.replace('0', '8'), status: 'submitted',
+        categoryCode: 'water.industrial', sectionCode: 'enforcement', submittedAt: new Date().toISOString(), acceptBy: '2025-12-01',
+      } })
+    }
+    if (url.pathname.startsWith('/api/v1/complaints/')) {
+      if (req.headers()['x-query-password'] !== 'P4SSW8RDX7YZ') return route.fulfill(problem(404))
+      return route.fulfill({ json: {
+        trackingCode: 'HB7KM2QX9TAE', status: 'in_progress', categoryCode: 'water.industrial',
+        categoryName: isZh ? '工业废水偷排' : 'Industrial waste water', sectionName: isZh ? '环境执法大队' : 'Enforcement brigade',
+        submittedAt: '2025-11-26T08:26:00Z', acceptBy: '2025-11-28',
+        timeline: [
+          { type: 'accepted', at: '2025-11-27T01:10:00Z', message: isZh ? '已受理，执法人员将于三个工作日内到现场核查。' : 'Accepted; inspectors will visit within three working days.' },
+          { type: 'submitted', at: '2025-11-26T08:26:00Z', message: isZh ? '投诉已提交。' : 'Complaint submitted.' },
+          { type: 'in_progress', at: '2025-11-28T06:45:00Z', message: '<b>现场核查</b>：排污口已封堵。\n第二行文字。' },
+        ],
+      } })
+    }
+    return route.fulfill(problem(404))
+  })
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+})
+const problems = []
+const sizes = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 800 } }
+
+async function session(sizeName, locale, fn, mode) {
+  const context = await browser.newContext({ viewport: sizes[sizeName], deviceScaleFactor: 1, locale: locale === 'en' ? 'en-GB' : 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  const page = await context.newPage()
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${sizeName} console ${m.type()}: ${m.text()}`) })
+  page.on('pageerror', (e) => problems.push(`${sizeName} pageerror: ${e.message}`))
+  await mockApi(page, mode)
+  if (locale === 'en') await page.addInitScript(() => localStorage.setItem('feedback.locale', 'en'))
+  const shot = async (name) => {
+    const file = join(OUT, `${name}-${locale}-${sizeName}.png`)
+    await page.screenshot({ path: file, fullPage: true })
+    console.log(file)
+  }
+  await fn(page, shot)
+  await context.close()
+}
+
+for (const sizeName of Object.keys(sizes)) {
+  for (const locale of ['zh', 'en']) {
+    await session(sizeName, locale, async (page, shot) => {
+      await page.goto(BASE)
+      await page.waitForSelector('#f-category:not([disabled])')
+      await shot('1-submit-empty')
+      await page.locator('#f-category').selectOption('conduct.inaction')
+      await page.locator('#f-phone').fill('12345')
+      await page.locator('#f-email').fill('not-an-email')
+      await page.locator('form button[type=submit]').click()
+      await shot('2-submit-client-errors')
+      await page.locator('#f-category').selectOption('water.industrial')
+      await page.locator('#f-description').fill('河边的化工厂每天夜里十一点以后往河里排放黄色废水，气味刺鼻，已经持续两周。🐟'.repeat(2))
+      await page.locator('#f-township').fill('三江街道')
+      await page.locator('#f-address').fill('城南工业园区 12 号东侧排污口')
+      await page.locator('#f-phone').fill('138 0013 8000')
+      await page.locator('#f-email').fill('')
+      await page.reload()
+      await page.waitForSelector('#f-category:not([disabled])')
+      await shot('3-submit-draft-restored')
+      await page.locator('form button[type=submit]').click()
+      await page.waitForSelector('[data-testid=tracking-code]')
+      await page.reload()
+      await page.waitForSelector('[data-testid=tracking-code]')
+      await shot('4-submitted')
+      await page.getByRole('link', { name: locale === 'zh' ? '查询进度' : 'Track progress' }).last().click()
+      await page.waitForSelector('#t-password')
+      await page.locator('#t-password').fill('p4ss-w8rd-x7yz')
+      await page.locator('form button[type=submit]').click()
+      await page.waitForSelector('[data-testid=status]')
+      await shot('5-track-result')
+      await page.locator('#t-password').fill('WRONGWRONGXX'.replace(/O/g, '8').replace(/I/g, '9'))
+      await page.locator('form button[type=submit]').click()
+      await page.waitForSelector('.banner-error')
+      await shot('6-track-not-found')
+    })
+    await session(sizeName, locale, async (page, shot) => {
+      await page.goto(BASE)
+      await page.waitForSelector('#f-category:not([disabled])')
+      await page.locator('#f-category').selectOption('air.odor')
+      await page.locator('#f-description').fill('臭')
+      await page.locator('#f-phone').fill('13800138000')
+      await page.locator('form button[type=submit]').click()
+      await page.waitForSelector('.field-error')
+      await shot('7-submit-server-400')
+    }, { submit: 'invalid' })
+    await session(sizeName, locale, async (page, shot) => {
+      await page.goto(BASE)
+      await page.waitForSelector('#f-category:not([disabled])')
+      await page.locator('#f-category').selectOption('air.odor')
+      await page.locator('#f-description').fill('臭')
+      await page.locator('form button[type=submit]').click()
+      await page.waitForSelector('.banner-error')
+      await shot('8-submit-503')
+    }, { submit: 'down' })
+  }
+}
+await browser.close()
+console.log(problems.length ? `PROBLEMS:\n${problems.join('\n')}` : 'no console errors')

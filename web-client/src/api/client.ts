@@ -1,0 +1,23 @@
+import createClient from 'openapi-fetch'
+import type { paths } from './schema'
+
+export type ApiClient = ReturnType<typeof createClient<paths>>
+
+let client: ApiClient | null = null
+
+/** Called once at start-up with the base URL from config.json ("" = same origin). */
+export function initApi(baseUrl: string, language: () => string): void {
+  client = createClient<paths>({ baseUrl })
+  client.use({
+    onRequest({ request }) {
+      // Categories, validation messages and timeline texts come back in the reader's language.
+      request.headers.set('Accept-Language', language())
+      return request
+    },
+  })
+}
+
+export function api(): ApiClient {
+  if (!client) throw new Error('API client used before initApi()')
+  return client
+}

@@ -1,0 +1,8 @@
+/// <reference types="vite/client" />
+import 'vue-router'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    titleKey?: string
+  }
+}

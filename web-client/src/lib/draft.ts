@@ -1,0 +1,75 @@
+import { readJson, remove, writeJson } from './storage'
+
+// The half-written complaint lives in localStorage so that a reload, a crashed in-app browser or
+// a switch to another app loses nothing. It is removed only after the server answered 201.
+
+export interface Draft {
+  categoryCode: string
+  description: string
+  township: string
+  address: string
+  name: string
+  phone: string
+  email: string
+}
+
+const DRAFT_KEY = 'feedback.draft.v1'
+const IDEMPOTENCY_KEY = 'feedback.submit.idempotency.v1'
+
+export function emptyDraft(): Draft {
+  return { categoryCode: '', description: '', township: '', address: '', name: '', phone: '', email: '' }
+}
+
+export function loadDraft(): { draft: Draft; restored: boolean } {
+  const stored = readJson<Partial<Record<keyof Draft, unknown>>>('local', DRAFT_KEY)
+  const draft = emptyDraft()
+  let restored = false
+  if (stored && typeof stored === 'object') {
+    for (const key of Object.keys(draft) as (keyof Draft)[]) {
+      const v = stored[key]
+      if (typeof v === 'string') {
+        draft[key] = v
+        if (v.trim() && key !== 'categoryCode') restored = true
+      }
+    }
+  }
+  return { draft, restored }
+}
+
+export function saveDraft(d: Draft): void {
+  const isEmpty = (Object.values(d) as string[]).every((v) => !v)
+  if (isEmpty) remove('local', DRAFT_KEY)
+  else writeJson('local', DRAFT_KEY, d)
+}
+
+export function clearDraft(): void {
+  remove('local', DRAFT_KEY)
+  remove('local', IDEMPOTENCY_KEY)
+}
+
+/**
+ * The Idempotency-Key for a request body: the same body retried (after a lost connection, even
+ * after a reload) carries the same key, so the server stores it once; a changed body gets a new key.
+ */
+export function idempotencyKeyFor(body: string): string {
+  const stored = readJson<{ key?: unknown; body?: unknown }>('local', IDEMPOTENCY_KEY)
+  if (stored && stored.body === body && typeof stored.key === 'string') return stored.key
+  const key = newUuid()
+  writeJson('local', IDEMPOTENCY_KEY, { key, body })
+  return key
+}
+
+function newUuid(): string {
+  if (typeof crypto.randomUUID === 'function') {
+    try {
+      return crypto.randomUUID()
+    } catch {
+      /* not a secure context */
+    }
+  }
+  const b = crypto.getRandomValues(new Uint8Array(16))
+  b[6] = (b[6]! & 0x0f) | 0x40
+  b[8] = (b[8]! & 0x3f) | 0x80
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
