@@ -30,6 +30,7 @@ as_owner() {
 }
 
 server_running() { as_owner "$BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; }
+ready() { "$BIN/pg_isready" -q -h "$dir" -p "$port" >/dev/null 2>&1; }
 
 case "$command" in
   start)
@@ -54,11 +55,18 @@ max_connections = 200
 shared_buffers = 256MB
 CONF
     fi
-    if ! server_running; then
-      # A pid file left by a killed server would stop the start; pg_ctl status said no server owns it.
-      rm -f "$dir/postmaster.pid"
-      as_owner "$BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null
-    fi
+    # Start unless it already answers. A pid file left by a killed server would block the start:
+    # once pg_ctl says no server owns it, it is removed. A server killed a moment ago may still
+    # look alive, so keep checking until it answers or clearly is gone.
+    for _ in $(seq 1 30); do
+      ready && break
+      if ! server_running; then
+        rm -f "$dir/postmaster.pid"
+        as_owner "$BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null || true
+      fi
+      ready || sleep 1
+    done
+    ready || { echo "PostgreSQL in $dir did not start; see $dir/server.log" >&2; exit 1; }
     password=$(cat "$password_file")
     as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -v pw="$password" <<'SQL' >/dev/null
 select format('create role feedback login password %L', :'pw') where not exists (select from pg_roles where rolname = 'feedback') \gexec
