@@ -19,8 +19,9 @@ public abstract class BrowserTest : IntegrationTest
     protected IBrowserContext Context { get; private set; } = null!;
     protected IPage Page { get; private set; } = null!;
 
-    [SetUp]
-    public async Task LaunchAsync()
+    /// <summary>One browser per test class; every test gets a fresh context (no shared storage or cookies).</summary>
+    [OneTimeSetUp]
+    public async Task LaunchBrowserAsync()
     {
         Assert.That(File.Exists(Path.Combine(RepositoryPaths.WebClientDist, "index.html")), Is.True,
             "the web client is not built: run `make test`, which builds it");
@@ -31,6 +32,19 @@ public abstract class BrowserTest : IntegrationTest
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+    }
+
+    [OneTimeTearDown]
+    public async Task CloseBrowserAsync()
+    {
+        if (_browser is not null) await _browser.CloseAsync();
+        _playwright?.Dispose();
+    }
+
+    [SetUp]
+    public async Task OpenPageAsync()
+    {
+        _consoleErrors.Clear();
         Context = await _browser.NewContextAsync(new()
         {
             BaseURL = App.BaseAddress.ToString(),
@@ -56,7 +70,7 @@ public abstract class BrowserTest : IntegrationTest
     }
 
     [TearDown]
-    public async Task CloseAsync()
+    public async Task ClosePageAsync()
     {
         if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed && Page is not null)
         {
@@ -64,8 +78,7 @@ public abstract class BrowserTest : IntegrationTest
             await Page.ScreenshotAsync(new() { Path = file, FullPage = true });
             TestContext.AddTestAttachment(file);
         }
-        await _browser.CloseAsync();
-        _playwright.Dispose();
+        await Context.CloseAsync();
         Assert.That(_consoleErrors, Is.Empty, "the browser console reported errors");
     }
 
