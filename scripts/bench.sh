@@ -1,0 +1,356 @@
+#!/usr/bin/env bash
+# make bench: the API against raw PostgreSQL, measured in one run on a fresh throwaway cluster.
+#
+#   1. pgbench baseline: a complaint-sized single-row INSERT and a unique-key SELECT
+#      (bench/pgbench-*.sql on a table shaped like complaints, in its own database);
+#   2. the API in Release under wrk: POST /api/v1/complaints and GET /api/v1/complaints/{code}
+#      (bench/submit.lua, bench/track.lua), every answer checked (201 / 200);
+#   3. a markdown table (also written to bench/results/latest.md): throughput, p50/p99 latency,
+#      API/pgbench ratio, the API's peak memory, the CPU split, and the targets.
+#
+# Exits non-zero when something failed (a non-2xx answer, a socket error, a tool error); a target
+# that is short is reported, not failed. Settings, for experiments: BENCH_DURATION (seconds per run,
+# default 15), BENCH_ROWS (rows prefilled for the SELECT baseline, default 100000), BENCH_CLIENTS
+# (default "8 32"; must include 32), BENCH_API_DB_OPTIONS (Npgsql settings appended to the API's
+# connection string, e.g. "Max Auto Prepare=20"; the report names them).
+source "$(dirname "$0")/common.sh"
+
+DURATION=${BENCH_DURATION:-15}
+ROWS=${BENCH_ROWS:-100000}
+read -r -a CLIENTS <<< "${BENCH_CLIENTS:-8 32}"
+API_DB_OPTIONS=${BENCH_API_DB_OPTIONS:-}
+THREADS=2
+SEED_PAIRS=2000 # complaints created through the API before the tracking run
+
+started=$SECONDS
+fail() { printf '\033[1;31mBENCH FAILED: %s\033[0m\n' "$*" >&2; exit 1; }
+[[ " ${CLIENTS[*]} " == *" 32 "* ]] || fail "BENCH_CLIENTS must include 32: the targets are measured at 32 clients"
+
+ensure_dotnet
+ensure_packages postgresql wrk curl
+
+pg_bin() {
+  local found
+  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$found" ] && command -v pg_ctl >/dev/null 2>&1; then found=$(dirname "$(readlink -f "$(command -v pg_ctl)")"); fi
+  [ -n "$found" ] && [ -x "$found/pgbench" ] || fail "pgbench not found (it comes with the 'postgresql' package)"
+  echo "$found"
+}
+PG_BIN=$(pg_bin)
+
+# A port nobody listens on (the caller binds it right away).
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
+  done
+  fail "no free TCP port found"
+}
+
+tmp=$(mktemp -d -t feedback-bench.XXXXXX)
+chmod 755 "$tmp" # as root the cluster runs as "postgres", which must reach $tmp/pg
+api_pid=
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ -n "$api_pid" ] && kill -0 "$api_pid" 2>/dev/null; then
+    kill "$api_pid" 2>/dev/null || true
+    wait "$api_pid" 2>/dev/null || true
+  fi
+  bash scripts/pg-cluster.sh stop "$tmp/pg" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+description=$(tr -d '\n' < bench/description.txt)
+case "$description" in *'"'* | *'\'*) fail "bench/description.txt must not contain quotes or backslashes" ;; esac
+
+# ---- Machine facts ------------------------------------------------------------------------------
+# How busy the CPUs were over one second before the run: other work skews every number below.
+busy_before=$( { head -n 1 /proc/stat; sleep 1; head -n 1 /proc/stat; } | awk '
+  { idle = $5 + $6; total = 0; for (i = 2; i <= NF; i++) total += $i
+    if (NR == 1) { idle0 = idle; total0 = total } else printf "%.0f%%", 100 * (1 - (idle - idle0) / (total - total0)) }')
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+[ -n "$cpu_model" ] || cpu_model=$(uname -m)
+facts=$(cat <<FACTS
+- Date: $(date -u '+%Y-%m-%d %H:%M UTC')
+- Machine: $(nproc) CPUs ($cpu_model), $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, CPU busy just before the run: $busy_before
+- Software: $("$PG_BIN/postgres" --version), .NET $(dotnet --version), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)
+- pgbench, wrk, the API and PostgreSQL all share these $(nproc) CPUs: the load generators take CPU from the systems they measure.
+FACTS
+)
+printf '%s\n' "$facts" >&2
+
+# ---- A fresh PostgreSQL -------------------------------------------------------------------------
+pg_port=$(free_port)
+log "Starting a throwaway PostgreSQL on 127.0.0.1:$pg_port"
+settings=$(bash scripts/pg-cluster.sh start "$tmp/pg" "$pg_port") || fail "the PostgreSQL cluster did not start"
+FEEDBACK_DB=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB=//p')
+[ -n "$FEEDBACK_DB" ] || fail "pg-cluster.sh printed no FEEDBACK_DB"
+export PGHOST=127.0.0.1 PGPORT=$pg_port PGPASSWORD
+PGPASSWORD=$(cat "$tmp/pg.password")
+
+as_admin() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -U postgres -d feedback "$@"; }
+
+# CPU seconds (user + system) of the cluster so far: the postmaster, its live children, and the
+# children it has reaped (cutime/cstime), so backends that exit during a run still count.
+postmaster_pid=$(head -n 1 "$tmp/pg/postmaster.pid")
+ticks_per_second=$(getconf CLK_TCK)
+postgres_cpu() {
+  local total
+  total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$postmaster_pid/stat")
+  for stat in /proc/[0-9]*/stat; do
+    # field 4 is the parent pid; the command name (field 2) has no spaces for postgres.
+    { read -r -a fields < "$stat"; } 2>/dev/null || continue
+    [ "${fields[3]:-}" = "$postmaster_pid" ] && total=$((total + fields[13] + fields[14]))
+  done
+  awk -v t="$total" -v hz="$ticks_per_second" 'BEGIN {printf "%.2f", t / hz}'
+}
+# Client backends still alive or not yet reaped (title "postgres: USER DATABASE HOST(PORT) STATE").
+client_backends() {
+  local count=0 stat fields title
+  for stat in /proc/[0-9]*/stat; do
+    { read -r -a fields < "$stat"; } 2>/dev/null || continue
+    [ "${fields[3]:-}" = "$postmaster_pid" ] || continue
+    [ "${fields[2]}" = Z ] && { count=$((count + 1)); continue; } # exited, not yet reaped
+    title=$( { tr '\0' ' ' < "${stat%/stat}/cmdline"; } 2>/dev/null) || continue
+    [[ "$title" =~ ^postgres:\ (feedback|postgres)\  ]] && count=$((count + 1))
+  done
+  echo "$count"
+}
+# Waits (at most 5 s) until the backends of finished clients are gone and reaped, so their CPU
+# time has moved into the postmaster's cutime/cstime instead of racing the snapshot.
+settle_postgres() {
+  for _ in $(seq 1 50); do
+    [ "$(client_backends)" = 0 ] && return 0
+    sleep 0.1
+  done
+}
+process_cpu() { awk -v hz="$ticks_per_second" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+percent_of() { awk -v used="$1" -v wall="$2" 'BEGIN {printf "%.0f%%", 100 * used / wall}'; }
+# CPU seconds used by everything on the machine (user, nice, system, irq, softirq, steal).
+machine_busy() { awk -v hz="$ticks_per_second" 'NR == 1 {printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz}' /proc/stat; }
+
+# cpu_start before a run, cpu_stop GENERATOR_SECONDS after it: sets cpu_cells to the table cells
+# "| dotnet | postgres | generator | other |" (% of one CPU over the run's wall time) and keeps
+# the largest share of other processes in max_other.
+max_other=0
+cpu_start() {
+  cpu0_api=0; [ -n "$api_pid" ] && cpu0_api=$(process_cpu "$api_pid")
+  cpu0_pg=$(postgres_cpu); cpu0_all=$(machine_busy); cpu0_wall=$(date +%s.%N)
+}
+cpu_stop() {
+  local wall api=0 pg all other
+  wall=$(awk -v s="$cpu0_wall" -v e="$(date +%s.%N)" 'BEGIN {print e - s}')
+  [ -n "$api_pid" ] && api=$(awk -v a="$cpu0_api" -v b="$(process_cpu "$api_pid")" 'BEGIN {print b - a}')
+  pg=$(awk -v a="$cpu0_pg" -v b="$(postgres_cpu)" 'BEGIN {print b - a}')
+  all=$(awk -v a="$cpu0_all" -v b="$(machine_busy)" 'BEGIN {print b - a}')
+  other=$(awk -v all="$all" -v a="$api" -v p="$pg" -v g="$1" 'BEGIN {o = all - a - p - g; print (o > 0 ? o : 0)}')
+  max_other=$(awk -v m="$max_other" -v o="$other" -v w="$wall" 'BEGIN {v = 100 * o / w; printf "%.0f", (v > m ? v : m)}')
+  cpu_cells="| $([ -n "$api_pid" ] && percent_of "$api" "$wall" || echo –) | $(percent_of "$pg" "$wall") | $(percent_of "$1" "$wall") | $(percent_of "$other" "$wall") |"
+}
+
+declare -A tps p50 p99 cpu
+# Each tool's own output, kept for a closer look (bench/results/ is not committed).
+raw=bench/results/raw
+rm -rf "$raw"; mkdir -p "$raw"
+
+# Nearest-rank percentile ($2) of a file of sorted numbers in microseconds, printed in ms.
+percentile_ms() {
+  local n index
+  n=$(wc -l < "$1")
+  index=$(( (n * $2 + 99) / 100 ))
+  [ "$index" -ge 1 ] || index=1
+  sed -n "${index}p" "$1" | awk '{printf "%.2f", $1 / 1000}'
+}
+
+# ---- pgbench baseline ---------------------------------------------------------------------------
+log "pgbench baseline: a complaint-shaped table in its own database, $ROWS rows prefilled"
+as_admin -c "create database pgbench_baseline owner feedback"
+"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -U feedback -d pgbench_baseline \
+  -v rows="$ROWS" -v description="$description" -f bench/baseline-schema.sql >/dev/null
+
+run_pgbench() { # name script clients
+  local name=$1 script=$2 clients=$3 key="$1-$3" out="$tmp/pgbench-$1-$3" status=0
+  mkdir -p "$out"
+  as_admin -c checkpoint
+  settle_postgres
+  log "pgbench $name: $clients clients, ${DURATION}s"
+  cpu_start
+  TIMEFORMAT='%U %S'
+  { time "$PG_BIN/pgbench" -n -M prepared -c "$clients" -j "$THREADS" -T "$DURATION" -f "$script" \
+      -D rows="$ROWS" -D description="$description" -l --log-prefix="$out/tx" \
+      -U feedback pgbench_baseline > "$out/report.txt" 2>&1; } 2> "$out/time.txt" || status=$?
+  settle_postgres
+  cpu_stop "$(awk '{print $1 + $2}' "$out/time.txt")"
+  cp "$out/report.txt" "$raw/pgbench-$name-$clients.txt"
+  local failed_tx
+  failed_tx=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out/report.txt")
+  if [ "$status" -ne 0 ] || [ "${failed_tx:-0}" != 0 ]; then
+    cat "$out/report.txt" >&2
+    fail "pgbench $name at $clients clients failed (exit $status)"
+  fi
+  tps[$key]=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$out/report.txt" | tail -n 1)
+  [ -n "${tps[$key]}" ] || { cat "$out/report.txt" >&2; fail "pgbench $name printed no tps"; }
+  cat "$out"/tx.* | awk '{print $3}' | sort -n > "$out/latencies"
+  [ -s "$out/latencies" ] || fail "pgbench $name wrote no transaction log"
+  p50[$key]=$(percentile_ms "$out/latencies" 50)
+  p99[$key]=$(percentile_ms "$out/latencies" 99)
+  cpu[$key]="| pgbench $name | $clients $cpu_cells"
+  printf '    %s tps, p50 %s ms, p99 %s ms\n' "${tps[$key]}" "${p50[$key]}" "${p99[$key]}" >&2
+}
+
+for clients in "${CLIENTS[@]}"; do run_pgbench insert bench/pgbench-insert.sql "$clients"; done
+for clients in "${CLIENTS[@]}"; do run_pgbench select bench/pgbench-select.sql "$clients"; done
+as_admin -c "drop database pgbench_baseline"
+
+# ---- The API ------------------------------------------------------------------------------------
+log "Building the API (Release)"
+dotnet build api -c Release -nologo -v quiet -clp:'ErrorsOnly;NoSummary' >&2 || fail "the API did not build"
+
+api_port=$(free_port)
+base="http://127.0.0.1:$api_port"
+log "Starting the API on $base (Release; Logging__LogLevel__Default=Warning: per-request info logging is off)"
+(
+  cd api/bin/Release/net10.0
+  exec env -u FEEDBACK_DB_READ -u FEEDBACK_WEB_ROOT FEEDBACK_DB="$FEEDBACK_DB${API_DB_OPTIONS:+;$API_DB_OPTIONS}" \
+    ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+    dotnet Feedback.Api.dll --urls "$base"
+) > "$tmp/api.log" 2>&1 &
+api_pid=$!
+
+for attempt in $(seq 1 120); do
+  kill -0 "$api_pid" 2>/dev/null || { cat "$tmp/api.log" >&2; fail "the API exited while starting"; }
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/health/ready" || true)" = 200 ] && break
+  [ "$attempt" -lt 120 ] || { cat "$tmp/api.log" >&2; fail "GET /health/ready never answered 200"; }
+  sleep 0.5
+done
+[ "$(cat "/proc/$api_pid/comm")" = dotnet ] || fail "process $api_pid is $(cat "/proc/$api_pid/comm"), not dotnet"
+
+printf '{"categoryCode":"air.odor","description":"%s","township":"剡湖街道","address":"城东路88号","contact":{"name":"王女士","phone":"13800138000"}}' \
+  "$description" > "$tmp/submit.json"
+
+# One request of each kind by hand, so a broken endpoint fails here with its own words.
+status=$(curl -s -o "$tmp/smoke.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+  --data-binary "@$tmp/submit.json" "$base/api/v1/complaints")
+[ "$status" = 201 ] || { cat "$tmp/smoke.json" >&2; echo >&2; fail "POST /api/v1/complaints answered $status, not 201"; }
+code=$(sed -n 's/.*"trackingCode":"\([^"]*\)".*/\1/p' "$tmp/smoke.json")
+password=$(sed -n 's/.*"queryPassword":"\([^"]*\)".*/\1/p' "$tmp/smoke.json")
+status=$(curl -s -o "$tmp/smoke-track.json" -w '%{http_code}' -H "X-Query-Password: $password" "$base/api/v1/complaints/$code")
+[ "$status" = 200 ] || { cat "$tmp/smoke-track.json" >&2; echo >&2; fail "GET /api/v1/complaints/{code} answered $status, not 200"; }
+
+# Runs wrk and checks every answer; sets the globals rps/lat50/lat99 (ms) and the CPU row.
+run_wrk() { # name clients seconds script url [script args...]
+  local name=$1 clients=$2 seconds=$3 script=$4 url=$5 out="$tmp/wrk-$1-$2-$RANDOM" status=0
+  shift 5
+  as_admin -c checkpoint
+  cpu_start
+  TIMEFORMAT='%U %S'
+  { time wrk -t "$THREADS" -c "$clients" -d "${seconds}s" --timeout 5s --latency -s "$script" "$url" -- "$@" \
+      > "$out" 2>&1; } 2> "$out.time" || status=$?
+  cpu_stop "$(awk '{print $1 + $2}' "$out.time")"
+  cp "$out" "$raw/wrk-$name-$clients.txt"
+  printf '%s wrk %s %s connections, %s s\n' "$(date -u -d "@${cpu0_wall%.*}" +%T)" "$name" "$clients" "$seconds" >> "$raw/timeline.txt"
+  local summary
+  summary=$(grep '^BENCH ok=' "$out" || true)
+  if [ "$status" -ne 0 ] || [ -z "$summary" ]; then cat "$out" >&2; fail "wrk $name at $clients connections failed (exit $status)"; fi
+  local ok bad socket_errors
+  ok=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<<"$summary")
+  bad=$(sed -n 's/.* bad=\([0-9]*\).*/\1/p' <<<"$summary")
+  socket_errors=$(sed -n 's/.* socket_errors=\([0-9]*\).*/\1/p' <<<"$summary")
+  if [ "$bad" != 0 ] || [ "$socket_errors" != 0 ] || [ "$ok" = 0 ]; then
+    cat "$out" >&2
+    fail "wrk $name at $clients connections: $ok expected answers, $bad unexpected, $socket_errors socket errors"
+  fi
+  rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$summary")
+  lat50=$(sed -n 's/.* p50_us=\([0-9]*\).*/\1/p' <<<"$summary" | awk '{printf "%.2f", $1 / 1000}')
+  lat99=$(sed -n 's/.* p99_us=\([0-9]*\).*/\1/p' <<<"$summary" | awk '{printf "%.2f", $1 / 1000}')
+}
+
+# Warm-up that also seeds the tracking run: every 201 writes its tracking code and password.
+log "Warming up POST /api/v1/complaints (and collecting tracking codes)"
+pairs=0
+measured_other=$max_other # the warm-ups' neighbours do not matter
+for round in 1 2 3 4; do
+  run_wrk warmup-submit 32 6 bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json" "$tmp/pairs-$round"
+  pairs=$(cat "$tmp"/pairs-*.* 2>/dev/null | wc -l)
+  [ "$pairs" -ge "$SEED_PAIRS" ] && break
+done
+[ "$pairs" -ge "$SEED_PAIRS" ] || fail "only $pairs complaints created during the warm-up, $SEED_PAIRS needed"
+cat "$tmp"/pairs-*.* > "$tmp/pairs.txt"
+log "Warming up GET /api/v1/complaints/{code} ($pairs known complaints)"
+run_wrk warmup-track 32 4 bench/track.lua "$base" "$tmp/pairs.txt"
+max_other=$measured_other
+
+declare -A api_rps api_p50 api_p99
+for clients in "${CLIENTS[@]}"; do
+  log "wrk POST /api/v1/complaints: $clients connections, ${DURATION}s"
+  run_wrk submit "$clients" "$DURATION" bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json"
+  api_rps[insert-$clients]=$rps; api_p50[insert-$clients]=$lat50; api_p99[insert-$clients]=$lat99
+  cpu[api-insert-$clients]="| API submit | $clients $cpu_cells"
+  printf '    %s req/s, p50 %s ms, p99 %s ms, all 201\n' "$rps" "$lat50" "$lat99" >&2
+done
+for clients in "${CLIENTS[@]}"; do
+  log "wrk GET /api/v1/complaints/{code}: $clients connections, ${DURATION}s"
+  run_wrk track "$clients" "$DURATION" bench/track.lua "$base" "$tmp/pairs.txt"
+  api_rps[select-$clients]=$rps; api_p50[select-$clients]=$lat50; api_p99[select-$clients]=$lat99
+  cpu[api-select-$clients]="| API track | $clients $cpu_cells"
+  printf '    %s req/s, p50 %s ms, p99 %s ms, all 200\n' "$rps" "$lat50" "$lat99" >&2
+done
+
+peak_mib=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$api_pid/status")
+[ -n "$peak_mib" ] || fail "could not read the API's VmHWM"
+
+# ---- Report -------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", 100 * a / b}'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN {print (r >= t ? "PASS" : "SHORT")}'; }
+
+rows=""
+for op in insert select; do
+  for clients in "${CLIENTS[@]}"; do
+    key="$op-$clients"
+    label=$([ "$op" = insert ] && echo "submit · INSERT" || echo "track · SELECT")
+    rows+="| $label | $clients | ${tps[$key]%.*} | ${p50[$key]} / ${p99[$key]} | ${api_rps[$key]%.*} | ${api_p50[$key]} / ${api_p99[$key]} | $(ratio "${api_rps[$key]}" "${tps[$key]}")% |"$'\n'
+  done
+done
+submit_ratio=$(ratio "${api_rps[insert-32]}" "${tps[insert-32]}")
+track_ratio=$(ratio "${api_rps[select-32]}" "${tps[select-32]}")
+
+noisy=""
+[ "$max_other" -le 15 ] || noisy="**Other processes used up to ${max_other}% of a CPU during a measured run: the machine was not quiet, so these numbers are skewed; run again when it is.**"$'\n\n'
+
+report=$(cat <<REPORT
+## Benchmark: API against raw PostgreSQL
+
+$facts
+- pgbench: -M prepared, -j $THREADS, ${DURATION}s per run over TCP 127.0.0.1; a complaint-sized single-row INSERT, and a SELECT by unique tracking code among $ROWS rows (bench/pgbench-*.sql). Latency percentiles from pgbench's per-transaction log.
+- API: Release build, per-request info logging off (Logging__LogLevel__Default=Warning), warmed up before measuring; wrk -t $THREADS, ${DURATION}s per run, keep-alive. Every answer checked: all POSTs 201, all GETs 200.${API_DB_OPTIONS:+ Experiment: API connection string + \`$API_DB_OPTIONS\`.} A submission stores the complaint and its first timeline event in one transaction; a lookup reads the case and its public timeline and verifies the query password.
+
+| Operation | Clients | pgbench tps | pgbench p50 / p99 ms | API req/s | API p50 / p99 ms | API / pgbench |
+|---|---:|---:|---:|---:|---:|---:|
+${rows}
+API peak memory (VmHWM of the dotnet process, warm-up included): **${peak_mib} MiB**
+
+| Target (at 32 clients) | Measured | Result |
+|---|---:|---|
+| Submission ≥ 30% of pgbench INSERT throughput | ${submit_ratio}% | $(verdict "$submit_ratio" 30) |
+| Tracking lookup ≥ 50% of pgbench SELECT throughput | ${track_ratio}% | $(verdict "$track_ratio" 50) |
+
+CPU used during each run, in % of one CPU (the machine has $(( $(nproc) * 100 ))%):
+
+| Run | Clients | dotnet (API) | postgres | load generator (pgbench / wrk) | other processes |
+|---|---:|---:|---:|---:|---:|
+$(for key in insert select api-insert api-select; do for clients in "${CLIENTS[@]}"; do printf '%s\n' "${cpu[$key-$clients]}"; done; done)
+
+${noisy}Run took $((SECONDS - started)) s.
+REPORT
+)
+
+cp "$tmp/api.log" "$raw/api.log"
+as_admin -c "select relname, n_live_tup, last_autovacuum, last_autoanalyze, autovacuum_count, autoanalyze_count from pg_stat_user_tables order by relname" \
+  -c "select * from pg_stat_bgwriter" > "$raw/postgres-stats.txt" 2>&1 || true
+printf '%s\n' "$report" > bench/results/latest.md
+printf '\n%s\n\n(saved to bench/results/latest.md)\n' "$report"
