@@ -23,12 +23,13 @@ builder.Services.AddSingleton<BureauClock>();
 builder.Services.AddSingleton<WorkingDayCalendar>();
 
 DefaultTypeMap.MatchNamesWithUnderscores = true;
-builder.Services.AddNpgsqlDataSource(options.DatabaseConnectionString);
+builder.Services.AddNpgsqlDataSource(ConnectionDefaults.Apply(options.DatabaseConnectionString));
 builder.Services.AddSingleton(services => options.ReadDatabaseConnectionString is { } replica
-    ? new ReadDatabase(Npgsql.NpgsqlDataSource.Create(replica))
+    ? new ReadDatabase(Npgsql.NpgsqlDataSource.Create(ConnectionDefaults.Apply(replica)))
     : new ReadDatabase(services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
 builder.Services.AddScoped<WriteTransaction>();
 builder.Services.AddSingleton<DatabaseMigrator>();
+builder.Services.AddSingleton<CategoryCatalog>();
 
 builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
 {
@@ -64,6 +65,7 @@ switch (verb)
         return;
     default:
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateWhenReachableAsync(app.Lifetime.ApplicationStopping);
+        await app.Services.GetRequiredService<CategoryCatalog>().LoadAsync();
         await app.RunAsync();
         return;
 }

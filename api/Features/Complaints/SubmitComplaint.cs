@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using Dapper;
+using Feedback.Api.Features.Categories;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
@@ -80,43 +81,35 @@ public static class SubmitComplaint
             && parsed.Host.Contains('.') && !parsed.Host.EndsWith('.');
     }
 
-    public sealed class Handler(WriteTransaction database, BureauClock clock, WorkingDayCalendar calendar)
+    public sealed class Handler(WriteTransaction database, CategoryCatalog catalog, BureauClock clock, WorkingDayCalendar calendar)
         : ICommandHandler<Command, Result>
     {
-        private sealed record Category(string DefaultSectionCode, string SectionName, int AcceptWithinDays);
-
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
-            var category = await database.QuerySingleOrDefaultAsync<Category>(
-                """
-                select c.default_section_code,
-                       case when @english then s.name_en else s.name_zh end as section_name,
-                       c.accept_within_days
-                from categories c join sections s on s.code = c.default_section_code
-                where c.code = @code and c.active
-                """,
-                new { code = command.CategoryCode, english = Lang.IsEnglish }, cancellationToken)
+            var category = await catalog.FindActiveCategoryAsync(command.CategoryCode)
                 ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(
                     nameof(Command.CategoryCode), Lang.Pick("未知的投诉类别", "Unknown category"))]);
+            var section = await catalog.GetSectionAsync(category.DefaultSectionCode);
 
             var submittedAt = clock.UtcNow;
             var acceptBy = calendar.AddWorkingDays(clock.DateOf(submittedAt), category.AcceptWithinDays);
             var queryPassword = SecretCode.New();
             var parameters = new DynamicParameters(new
             {
-                categoryCode = command.CategoryCode,
+                categoryCode = category.Code,
                 description = ComplaintText.Clean(command.Description),
                 township = ComplaintText.Clean(command.Township),
                 address = ComplaintText.Clean(command.Address),
                 contactName = ComplaintText.Clean(command.Contact?.Name),
                 contactPhone = PhoneNumber.Normalize(command.Contact?.Phone),
                 contactEmail = ComplaintText.Clean(command.Contact?.Email),
-                sectionCode = category.DefaultSectionCode,
+                sectionCode = section.Code,
                 submittedAt,
                 acceptBy,
                 passwordHash = QueryPasswordHash.Create(queryPassword),
             });
 
+            // The case and the first event of its timeline in one statement (one round trip).
             // A fresh random code collides with an existing one about once in 2^59 tries; if it does, draw again.
             string trackingCode;
             long? id;
@@ -126,27 +119,26 @@ public static class SubmitComplaint
                 parameters.Add("trackingCode", trackingCode);
                 id = await database.QuerySingleOrDefaultAsync<long?>(
                     """
-                    insert into complaints (tracking_code, query_password_hash, category_code, description, township, address,
-                                            contact_name, contact_phone, contact_email, channel, status, section_code,
-                                            submitted_at, accept_by, updated_at)
-                    values (@trackingCode, @passwordHash, @categoryCode, @description, @township, @address,
-                            @contactName, @contactPhone, @contactEmail, 'web', 'submitted', @sectionCode,
-                            @submittedAt, @acceptBy, @submittedAt)
-                    on conflict (tracking_code) do nothing
-                    returning id
+                    with complaint as (
+                        insert into complaints (tracking_code, query_password_hash, category_code, description, township, address,
+                                                contact_name, contact_phone, contact_email, channel, status, section_code,
+                                                submitted_at, accept_by, updated_at)
+                        values (@trackingCode, @passwordHash, @categoryCode, @description, @township, @address,
+                                @contactName, @contactPhone, @contactEmail, 'web', 'submitted', @sectionCode,
+                                @submittedAt, @acceptBy, @submittedAt)
+                        on conflict (tracking_code) do nothing
+                        returning id
+                    )
+                    insert into complaint_events (complaint_id, type, visibility, actor_kind, data, occurred_at)
+                    select id, 'submitted', 'public', 'citizen', jsonb_build_object('sectionCode', @sectionCode::text), @submittedAt
+                    from complaint
+                    returning complaint_id
                     """,
                     parameters, cancellationToken);
             } while (id is null);
 
-            await database.ExecuteAsync(
-                """
-                insert into complaint_events (complaint_id, type, visibility, actor_kind, data, occurred_at)
-                values (@id, 'submitted', 'public', 'citizen', jsonb_build_object('sectionCode', @sectionCode::text), @submittedAt)
-                """,
-                new { id, sectionCode = category.DefaultSectionCode, submittedAt }, cancellationToken);
-
-            return new Result(trackingCode, queryPassword, ComplaintStatus.Submitted, command.CategoryCode,
-                category.DefaultSectionCode, category.SectionName, submittedAt, acceptBy);
+            return new Result(trackingCode, queryPassword, ComplaintStatus.Submitted, category.Code,
+                section.Code, Lang.Pick(section.NameZh, section.NameEn), submittedAt, acceptBy);
         }
     }
 }

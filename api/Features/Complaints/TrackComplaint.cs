@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Dapper;
+using Feedback.Api.Features.Categories;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
@@ -30,13 +32,15 @@ public static class TrackComplaint
     /// <param name="Message">The event described in the caller's language.</param>
     public sealed record TimelineEntry(string Type, DateTimeOffset At, string Message);
 
-    public sealed class Handler(ReadDatabase database) : IQueryHandler<Query, Result?>
+    public sealed class Handler(ReadDatabase database, CategoryCatalog catalog) : IQueryHandler<Query, Result?>
     {
         private sealed record CaseRow(
             string TrackingCode, string QueryPasswordHash, string Status, string CategoryCode,
-            string CategoryName, string SectionName, DateTime SubmittedAt, DateOnly AcceptBy);
+            string SectionCode, DateTime SubmittedAt, DateOnly AcceptBy, string Timeline);
 
-        private sealed record EventRow(string Type, DateTime OccurredAt, string? Message);
+        private sealed record EventRow(string Type, DateTimeOffset At, string? Message);
+
+        private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
         /// <summary>Verified when the code is unknown, so both outcomes cost the same time.</summary>
         private static readonly string DecoyHash = QueryPasswordHash.Create(SecretCode.New());
@@ -47,42 +51,35 @@ public static class TrackComplaint
             var password = SecretCode.Normalize(query.QueryPassword);
             if (trackingCode is null || password is null) return null;
 
-            var english = Lang.IsEnglish;
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            // One round trip: the case and its public timeline.
-            await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            // One statement, one round trip: the case with its public timeline as JSON; names come from the catalog.
+            var row = await connection.QuerySingleOrDefaultAsync<CaseRow>(new CommandDefinition(
                 """
-                select c.tracking_code, c.query_password_hash, c.status, c.category_code,
-                       case when @english then cat.name_en else cat.name_zh end as category_name,
-                       case when @english then s.name_en else s.name_zh end as section_name,
-                       c.submitted_at, c.accept_by
+                select c.tracking_code, c.query_password_hash, c.status, c.category_code, c.section_code,
+                       c.submitted_at, c.accept_by,
+                       (select coalesce(json_agg(json_build_object('type', e.type, 'at', e.occurred_at, 'message', e.message)
+                                                 order by e.id), '[]')
+                        from complaint_events e
+                        where e.complaint_id = c.id and e.visibility = 'public')::text as timeline
                 from complaints c
-                join categories cat on cat.code = c.category_code
-                join sections s on s.code = c.section_code
-                where c.tracking_code = @trackingCode;
-
-                select e.type, e.occurred_at, e.message
-                from complaint_events e
-                join complaints c on c.id = e.complaint_id
-                where c.tracking_code = @trackingCode and e.visibility = 'public'
-                order by e.id;
+                where c.tracking_code = @trackingCode
                 """,
-                new { trackingCode, english }, cancellationToken: cancellationToken));
+                new { trackingCode }, cancellationToken: cancellationToken));
 
-            var row = await results.ReadSingleOrDefaultAsync<CaseRow>();
-            var events = await results.ReadAsync<EventRow>();
             if (!QueryPasswordHash.Verify(password, row?.QueryPasswordHash ?? DecoyHash) || row is null) return null;
 
+            var events = JsonSerializer.Deserialize<List<EventRow>>(row.Timeline, EventJson)!;
+            var category = await catalog.GetCategoryAsync(row.CategoryCode);
+            var section = await catalog.GetSectionAsync(row.SectionCode);
             return new Result(
                 row.TrackingCode,
                 Enum.Parse<ComplaintStatus>(row.Status.Replace("_", ""), ignoreCase: true),
                 row.CategoryCode,
-                row.CategoryName,
-                row.SectionName,
+                Lang.Pick(category.NameZh, category.NameEn),
+                Lang.Pick(section.NameZh, section.NameEn),
                 new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero),
                 row.AcceptBy,
-                events.Select(e => new TimelineEntry(e.Type, new DateTimeOffset(e.OccurredAt, TimeSpan.Zero),
-                    Describe(e))).ToList());
+                events.Select(e => new TimelineEntry(e.Type, e.At.ToUniversalTime(), Describe(e))).ToList());
         }
 
         private static string Describe(EventRow e) => e.Type switch

@@ -22,6 +22,12 @@ public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior
             logger.LogInformation("{Message} handled in {ElapsedMs:F1} ms", MessageName, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return response;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug("{Message} abandoned by the client after {ElapsedMs:F1} ms", MessageName,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            throw;
+        }
         catch (Exception exception)
         {
             logger.LogWarning("{Message} failed after {ElapsedMs:F1} ms with {Exception}", MessageName,
