@@ -32,9 +32,10 @@ ensure_dotnet() {
 ensure_database() {
   if [ -n "${FEEDBACK_DB:-}" ]; then return 0; fi
   ensure_packages postgresql
-  log "Starting the local PostgreSQL in .data/pg on port 55432"
+  local port=${FEEDBACK_DB_PORT:-55432}
+  log "Starting the local PostgreSQL in .data/pg on port $port"
   local settings
-  settings=$(bash scripts/pg-cluster.sh start .data/pg 55432)
+  settings=$(bash scripts/pg-cluster.sh start .data/pg "$port")
   FEEDBACK_DB=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB=//p')
   export FEEDBACK_DB
 }

@@ -8,13 +8,15 @@
 #
 # Listens on 127.0.0.1 only, keeps its socket inside DIR, and touches nothing else on the
 # machine. As root it runs the server as the "postgres" user (PostgreSQL refuses root).
-# Passwords are generated once and kept in DIR.password (never committed).
+# Passwords are generated once: the application role's in DIR.password, the superuser's in
+# DIR.admin-password (both git-ignored, readable by their owner only).
 set -euo pipefail
 
 command=${1:?usage: pg-cluster.sh start DIR PORT | stop DIR}
 dir=$(realpath -m "${2:?data directory required}")
 port=${3:-55432}
 password_file="$dir.password"
+admin_password_file="$dir.admin-password"
 
 bin_dir() {
   local found
@@ -36,9 +38,11 @@ case "$command" in
   start)
     if [ ! -s "$dir/PG_VERSION" ]; then
       mkdir -p "$dir"
-      [ -s "$password_file" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$password_file")
+      for file in "$password_file" "$admin_password_file"; do
+        [ -s "$file" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$file")
+      done
       if [ "$(id -u)" = 0 ]; then
-        chown postgres: "$dir" "$password_file"
+        chown postgres: "$dir" "$password_file" "$admin_password_file"
         runuser -u postgres -- test -w "$dir" || {
           echo "The postgres user cannot write $dir (a parent directory is closed to it). Set FEEDBACK_DB to an existing database instead." >&2
           exit 1
@@ -46,7 +50,7 @@ case "$command" in
       fi
       chmod 700 "$dir"
       as_owner "$BIN/initdb" -D "$dir" --encoding=UTF8 --lc-collate=C --lc-ctype=C.UTF-8 \
-        --auth-local=peer --auth-host=scram-sha-256 --username=postgres --pwfile="$password_file" >/dev/null
+        --auth-local=peer --auth-host=scram-sha-256 --username=postgres --pwfile="$admin_password_file" >/dev/null
       cat >> "$dir/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
@@ -66,14 +70,14 @@ CONF
       fi
       ready || sleep 1
     done
-    ready || { echo "PostgreSQL in $dir did not start; see $dir/server.log" >&2; exit 1; }
+    ready || { echo "PostgreSQL in $dir did not start on port $port (is another server using it?); see $dir/server.log" >&2; exit 1; }
     password=$(cat "$password_file")
     as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -v pw="$password" <<'SQL' >/dev/null
 select format('create role feedback login password %L', :'pw') where not exists (select from pg_roles where rolname = 'feedback') \gexec
 select 'create database feedback owner feedback' where not exists (select from pg_database where datname = 'feedback') \gexec
 SQL
     echo "FEEDBACK_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=feedback;Password=$password"
-    echo "ADMIN_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=postgres;Password=$password"
+    echo "ADMIN_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=postgres;Password=$(cat "$admin_password_file" 2>/dev/null || cat "$password_file")"
     ;;
   stop)
     if [ -s "$dir/PG_VERSION" ] && server_running; then

@@ -4,38 +4,60 @@ using Feedback.Api.Infrastructure.Database;
 namespace Feedback.Api.Features.Categories;
 
 /// <summary>
-/// Categories and sections, kept in memory: every submission and lookup needs them, and it changes only when an administrator edits it. Loaded at start-up;
-/// when older than 30 seconds it is reloaded in the background while requests keep using the
-/// copy they have, so an edit reaches every API instance within about that time and no request
-/// ever waits for a second database connection.
+/// Categories and sections, kept in memory: every page, submission and lookup needs them, and
+/// they change only when an administrator edits them. Loaded at start-up; when older than 30
+/// seconds the copy is reloaded in the background while requests keep using the one they have,
+/// so an edit reaches every API instance within about that time and no request waits for a
+/// second database connection. A code this copy does not know triggers one reload first (at most
+/// every few seconds, so unknown codes cannot flood the database).
 /// </summary>
 public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, ILogger<CategoryCatalog> logger)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MinAgeForReloadOnMiss = TimeSpan.FromSeconds(5);
 
-    public sealed record Category(string Code, string NameZh, string NameEn, string DefaultSectionCode, int AcceptWithinDays, int ResolveWithinDays, bool Active);
+    /// <summary>A category with its group; categories come in display order.</summary>
+    public sealed record Category(
+        string Code, string GroupCode, string GroupNameZh, string GroupNameEn, bool Confidential,
+        string NameZh, string NameEn, string DescriptionZh, string DescriptionEn,
+        string DefaultSectionCode, int AcceptWithinDays, int ResolveWithinDays, bool Active);
 
     public sealed record Section(string Code, string NameZh, string NameEn);
 
     private sealed record Snapshot(
-        IReadOnlyDictionary<string, Category> Categories,
-        IReadOnlyDictionary<string, Section> Sections,
+        IReadOnlyList<Category> Categories,
+        IReadOnlyDictionary<string, Category> CategoriesByCode,
+        IReadOnlyDictionary<string, Section> SectionsByCode,
         DateTimeOffset LoadedAt);
 
     private readonly Lock _gate = new();
     private Snapshot? _snapshot;
     private Task<Snapshot>? _reload;
 
+    public Task LoadAsync() => ReloadAsync();
+
+    /// <summary>The categories a citizen can choose today, in display order.</summary>
+    public async ValueTask<IReadOnlyList<Category>> ListActiveAsync() =>
+        (await CurrentAsync()).Categories.Where(c => c.Active).ToList();
+
     /// <summary>A category that may be chosen today, or null when there is no such code.</summary>
     public async ValueTask<Category?> FindActiveCategoryAsync(string code) =>
-        (await CurrentAsync()).Categories.GetValueOrDefault(code) is { Active: true } category ? category : null;
+        await FindAsync(code, snapshot => snapshot.CategoriesByCode) is { Active: true } category ? category : null;
 
     /// <summary>Any category, retired ones included (old cases keep theirs).</summary>
-    public async ValueTask<Category> GetCategoryAsync(string code) => (await CurrentAsync()).Categories[code];
+    public async ValueTask<Category> GetCategoryAsync(string code) =>
+        await FindAsync(code, snapshot => snapshot.CategoriesByCode) ?? throw new KeyNotFoundException($"No category '{code}'.");
 
-    public async ValueTask<Section> GetSectionAsync(string code) => (await CurrentAsync()).Sections[code];
+    public async ValueTask<Section> GetSectionAsync(string code) =>
+        await FindAsync(code, snapshot => snapshot.SectionsByCode) ?? throw new KeyNotFoundException($"No section '{code}'.");
 
-    public Task LoadAsync() => ReloadAsync();
+    private async ValueTask<T?> FindAsync<T>(string code, Func<Snapshot, IReadOnlyDictionary<string, T>> table) where T : class
+    {
+        var snapshot = await CurrentAsync();
+        if (table(snapshot).TryGetValue(code, out var found)) return found;
+        if (time.GetUtcNow() - snapshot.LoadedAt < MinAgeForReloadOnMiss) return null;
+        return table(await ReloadAsync()).GetValueOrDefault(code);
+    }
 
     private async ValueTask<Snapshot> CurrentAsync()
     {
@@ -60,10 +82,17 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
         try
         {
             await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
-            var categories = await connection.QueryAsync<Category>(
-                "select code, name_zh, name_en, default_section_code, accept_within_days, resolve_within_days, active from categories");
+            var categories = (await connection.QueryAsync<Category>(
+                """
+                select c.code, g.code as group_code, g.name_zh as group_name_zh, g.name_en as group_name_en, g.confidential,
+                       c.name_zh, c.name_en, c.description_zh, c.description_en,
+                       c.default_section_code, c.accept_within_days, c.resolve_within_days, c.active
+                from categories c
+                join category_groups g on g.code = c.group_code
+                order by g.sort_order, c.sort_order, c.code
+                """)).AsList();
             var sections = await connection.QueryAsync<Section>("select code, name_zh, name_en from sections");
-            var snapshot = new Snapshot(categories.ToDictionary(c => c.Code), sections.ToDictionary(s => s.Code), time.GetUtcNow());
+            var snapshot = new Snapshot(categories, categories.ToDictionary(c => c.Code), sections.ToDictionary(s => s.Code), time.GetUtcNow());
             Volatile.Write(ref _snapshot, snapshot);
             return snapshot;
         }

@@ -1,5 +1,3 @@
-using Dapper;
-using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Mediator;
 
@@ -24,29 +22,22 @@ public static class ListCategories
         int AcceptWithinDays,
         int ResolveWithinDays);
 
-    public sealed class Handler(ReadDatabase database) : IQueryHandler<Query, IReadOnlyList<CategoryItem>>
+    public sealed class Handler(CategoryCatalog catalog) : IQueryHandler<Query, IReadOnlyList<CategoryItem>>
     {
         public async ValueTask<IReadOnlyList<CategoryItem>> Handle(Query query, CancellationToken cancellationToken)
         {
             var english = query.Language == Lang.English;
-            await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            var rows = await connection.QueryAsync<CategoryItem>(new CommandDefinition(
-                """
-                select c.code,
-                       g.code as "group",
-                       case when @english then g.name_en else g.name_zh end as group_name,
-                       case when @english then c.name_en else c.name_zh end as name,
-                       case when @english then c.description_en else c.description_zh end as description,
-                       g.confidential,
-                       c.accept_within_days,
-                       c.resolve_within_days
-                from categories c
-                join category_groups g on g.code = c.group_code
-                where c.active
-                order by g.sort_order, c.sort_order, c.code
-                """,
-                new { english }, cancellationToken: cancellationToken));
-            return rows.AsList();
+            return (await catalog.ListActiveAsync())
+                .Select(c => new CategoryItem(
+                    c.Code,
+                    c.GroupCode,
+                    english ? c.GroupNameEn : c.GroupNameZh,
+                    english ? c.NameEn : c.NameZh,
+                    english ? c.DescriptionEn : c.DescriptionZh,
+                    c.Confidential,
+                    c.AcceptWithinDays,
+                    c.ResolveWithinDays))
+                .ToList();
         }
     }
 }

@@ -52,15 +52,15 @@ public static class SubmitComplaint
         {
             RuleFor(c => c.CategoryCode)
                 .NotEmpty().WithMessage(_ => Lang.Pick("请选择投诉类别", "Choose a category"))
-                .MaximumLength(64).WithMessage(_ => Lang.Pick("未知的投诉类别", "Unknown category"));
+                .MaximumLength(64).WithMessage(_ => UnknownCategory);
 
             RuleFor(c => c.Description)
-                .Must(text => ComplaintText.Clean(text) is not null)
+                .Must(ComplaintText.SaysSomething)
                 .WithMessage(_ => Lang.Pick("请描述您遇到的问题", "Describe the problem"))
                 .Must(text => ComplaintText.Clean(text) is not { } clean || ComplaintText.CharacterCount(clean) <= MaxDescriptionLength)
                 .WithMessage(_ => Lang.Pick($"问题描述不能超过 {MaxDescriptionLength} 个字", $"The description must be at most {MaxDescriptionLength} characters"))
-                .Must(ComplaintText.HasNoControlCharacters)
-                .WithMessage(_ => Lang.Pick("包含不允许的控制字符", "Contains control characters"));
+                .Must(ComplaintText.HasNoHiddenCharacters)
+                .WithMessage(_ => ComplaintText.HiddenCharactersMessage);
 
             RuleFor(c => c.Township).OptionalText(50);
             RuleFor(c => c.Address).OptionalText(200);
@@ -81,14 +81,25 @@ public static class SubmitComplaint
             && parsed.Host.Contains('.') && !parsed.Host.EndsWith('.');
     }
 
+    /// <summary>The category must exist and be open for new complaints; checked in memory, before any transaction.</summary>
+    public sealed class CategoryIsKnown : AbstractValidator<Command>
+    {
+        public CategoryIsKnown(CategoryCatalog catalog) =>
+            RuleFor(c => c.CategoryCode)
+                .MustAsync(async (code, _) => string.IsNullOrEmpty(code) || await catalog.FindActiveCategoryAsync(code) is not null)
+                .WithMessage(_ => UnknownCategory);
+    }
+
+    private static string UnknownCategory => Lang.Pick("未知的投诉类别", "Unknown category");
+
     public sealed class Handler(WriteTransaction database, CategoryCatalog catalog, BureauClock clock, WorkingDayCalendar calendar)
         : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
+            // Validated by CategoryIsKnown; only a category retired a moment ago can be missing here.
             var category = await catalog.FindActiveCategoryAsync(command.CategoryCode)
-                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(
-                    nameof(Command.CategoryCode), Lang.Pick("未知的投诉类别", "Unknown category"))]);
+                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(Command.CategoryCode), UnknownCategory)]);
             var section = await catalog.GetSectionAsync(category.DefaultSectionCode);
 
             var submittedAt = clock.UtcNow;

@@ -1,4 +1,5 @@
 using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Feedback.Api.Features.Health;
@@ -23,9 +24,11 @@ public static class HealthEndpoints
     }
 
     private static async Task<Results<Ok<HealthStatus>, ProblemHttpResult>> ReadyAsync(
-        DatabaseMigrator migrator, CancellationToken cancellationToken) =>
-        await migrator.IsUpToDateAsync(cancellationToken)
-            ? TypedResults.Ok(new HealthStatus("ready"))
-            : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Not ready: the database is unreachable or not migrated");
+        DatabaseMigrator migrator, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (await migrator.IsUpToDateAsync(cancellationToken)) return TypedResults.Ok(new HealthStatus("ready"));
+        response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: Lang.Pick("服务尚未就绪：数据库不可用或尚未迁移", "Not ready: the database is unreachable or not migrated"));
+    }
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Feedback.Api.Infrastructure.Localization;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
 
 namespace Feedback.Api.Infrastructure.Http;
 
@@ -27,6 +28,8 @@ public static class HttpSetup
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
             // Numbers are numbers: "2" is not accepted for 2 (and the OpenAPI schema says plain integer).
             json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // {"description": "a", "description": "b"} is ambiguous: refuse it rather than pick one.
+            json.SerializerOptions.AllowDuplicateProperties = false;
         });
 
         // Malformed requests throw, so ProblemExceptionHandler answers them like every other error.
@@ -36,11 +39,6 @@ public static class HttpSetup
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
-            // Framework-made problems (unknown route, wrong method, …) get titles in the caller's language too.
-            if (context.Exception is null && context.ProblemDetails.Status is { } status
-                && ProblemExceptionHandler.LocalizedTitle(status) is { } title
-                && context.ProblemDetails.Title == ReasonPhrases.GetReasonPhrase(status))
-                context.ProblemDetails.Title = title;
         });
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 
@@ -68,8 +66,37 @@ public static class HttpSetup
     {
         app.UseRequestLocalization(); // first, so even error responses speak the caller's language
         app.UseExceptionHandler();
-        app.UseStatusCodePages(); // empty 404/405 responses from routing become problems too
+        // Empty error responses made by the framework (unknown route, wrong method, body too large)
+        // become problems too, titled in the caller's language.
+        app.UseStatusCodePages(async context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context.HttpContext,
+                ProblemDetails = { Status = status, Title = ProblemExceptionHandler.LocalizedTitle(status) ?? ReasonPhrases.GetReasonPhrase(status) },
+            });
+        });
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.Use(RefuseCharsetsOtherThanUtf8);
         if (options.CorsOrigins.Count > 0) app.UseCors();
+    }
+
+    /// <summary>
+    /// JSON is UTF-8 (RFC 8259). A body declared in another charset would be decoded into
+    /// mojibake and stored, so it is refused with 415 before anything reads it.
+    /// </summary>
+    private static Task RefuseCharsetsOtherThanUtf8(HttpContext context, RequestDelegate next)
+    {
+        if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) && type.Charset.HasValue)
+        {
+            var charset = type.Charset.Value!.Trim('"');
+            if (!charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+                return Task.CompletedTask;
+            }
+        }
+        return next(context);
     }
 }

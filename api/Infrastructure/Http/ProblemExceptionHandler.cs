@@ -18,12 +18,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var problem = exception switch
         {
             ValidationException validation => ValidationProblem(validation),
+            BadHttpRequestException { InnerException: JsonException { Path: { Length: > 2 } path } } => WrongType(path),
             BadHttpRequestException { InnerException: JsonException } => Problem(StatusCodes.Status400BadRequest,
                 Lang.Pick("请求内容不是有效的 JSON", "The request body is not valid JSON")),
             BadHttpRequestException badRequest => Problem(badRequest.StatusCode,
                 LocalizedTitle(badRequest.StatusCode) ?? Lang.Pick("请求格式不正确", "The request is malformed")),
-            NpgsqlException or TimeoutException when !context.RequestAborted.IsCancellationRequested => Unavailable(context, exception),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+            // Only an outage is worth retrying; a refused statement is a bug, and a bug is a 500.
+            NpgsqlException { IsTransient: true } or TimeoutException => Unavailable(context, exception),
             _ => Unexpected(exception),
         };
         if (problem is null) return true; // the client went away; nobody is left to answer
@@ -41,6 +43,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         new(exception.Errors
             .GroupBy(error => JsonFieldName(error.PropertyName))
             .ToDictionary(group => group.Key, group => group.Select(error => error.ErrorMessage).Distinct().ToArray()))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = Lang.Pick("提交的内容有误，请按提示修改", "Some fields need correcting"),
+        };
+
+    /// <summary>A value of the wrong JSON type ("description": 123) is a mistake in that field.</summary>
+    private static HttpValidationProblemDetails WrongType(string jsonPath) =>
+        new(new Dictionary<string, string[]>
+        {
+            [jsonPath.TrimStart('$', '.')] = [Lang.Pick("格式不正确", "Has the wrong type")],
+        })
         {
             Status = StatusCodes.Status400BadRequest,
             Title = Lang.Pick("提交的内容有误，请按提示修改", "Some fields need correcting"),

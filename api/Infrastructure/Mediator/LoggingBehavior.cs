@@ -28,6 +28,13 @@ public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             throw;
         }
+        catch (FluentValidation.ValidationException)
+        {
+            // The caller's mistake, answered with a 400: worth a line, not a warning.
+            logger.LogInformation("{Message} refused as invalid after {ElapsedMs:F1} ms", MessageName,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            throw;
+        }
         catch (Exception exception)
         {
             logger.LogWarning("{Message} failed after {ElapsedMs:F1} ms with {Exception}", MessageName,

@@ -13,11 +13,11 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
+        // Every validator runs, so the caller learns about every field at once.
+        var errors = new List<FluentValidation.Results.ValidationFailure>();
         foreach (var validator in validators)
-        {
-            var result = await validator.ValidateAsync(message, cancellationToken);
-            if (!result.IsValid) throw new ValidationException(result.Errors);
-        }
+            errors.AddRange((await validator.ValidateAsync(message, cancellationToken)).Errors);
+        if (errors.Count > 0) throw new ValidationException(errors);
         return await next(message, cancellationToken);
     }
 }

@@ -7,7 +7,15 @@ namespace Feedback.Api.Infrastructure.Time;
 /// </summary>
 public sealed class BureauClock(TimeProvider timeProvider, FeedbackOptions options)
 {
-    public DateTimeOffset UtcNow => timeProvider.GetUtcNow();
+    /// <summary>Now, to the microsecond: what PostgreSQL stores is what the caller is told.</summary>
+    public DateTimeOffset UtcNow
+    {
+        get
+        {
+            var now = timeProvider.GetUtcNow();
+            return new DateTimeOffset(now.UtcTicks - now.UtcTicks % (TimeSpan.TicksPerMillisecond / 1000), TimeSpan.Zero);
+        }
+    }
 
     public DateOnly DateOf(DateTimeOffset instant) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, options.TimeZone).DateTime);

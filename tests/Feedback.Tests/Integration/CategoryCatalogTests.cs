@@ -32,7 +32,7 @@ public sealed class CategoryCatalogTests : IntegrationTest
 
             clock.Now += TimeSpan.FromSeconds(1);
             await catalog.FindActiveCategoryAsync("air.burning"); // stale: answers from the copy, reloads in the background
-            CategoryCatalog.Category? seen = new("x", "", "", "", 1, 1, true);
+            var seen = await catalog.FindActiveCategoryAsync("air.burning");
             for (var attempt = 0; attempt < 50 && seen is not null; attempt++)
             {
                 await Task.Delay(20);

@@ -147,6 +147,15 @@ public sealed class SubmitComplaintTests : IntegrationTest
     }
 
     [Test]
+    public async Task Every_mistake_is_reported_at_once_including_an_unknown_category()
+    {
+        using var response = await Client.PostAsJsonAsync("/api/v1/complaints",
+            new { categoryCode = "air.nope", description = "\u200B", contact = new { phone = "110" } });
+        var problem = await AssertProblemAsync(response, 400);
+        Assert.That(problem["errors"]?.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "categoryCode", "description", "contact.phone" }));
+    }
+
+    [Test]
     public async Task Validation_messages_follow_Accept_Language()
     {
         using var english = App.CreateHttpClient("en");

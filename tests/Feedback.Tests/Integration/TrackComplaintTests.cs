@@ -22,7 +22,7 @@ public sealed class TrackComplaintTests : IntegrationTest
             Assert.That((string?)body["categoryName"], Is.EqualTo("异味臭气"));
             Assert.That((string?)body["sectionName"], Is.EqualTo("生态环境执法大队"));
             Assert.That((string?)body["acceptBy"], Is.EqualTo((string?)submitted["acceptBy"]));
-            Assert.That(DateTimeOffset.Parse((string)body["submittedAt"]!), Is.EqualTo(DateTimeOffset.Parse((string)submitted["submittedAt"]!)).Within(TimeSpan.FromMilliseconds(1)));
+            Assert.That(DateTimeOffset.Parse((string)body["submittedAt"]!), Is.EqualTo(DateTimeOffset.Parse((string)submitted["submittedAt"]!)));
             Assert.That(timeline, Has.Count.EqualTo(1));
             Assert.That((string?)timeline[0]!["type"], Is.EqualTo("submitted"));
             Assert.That((string?)timeline[0]!["message"], Is.EqualTo("已收到您的投诉，等待受理"));

@@ -18,10 +18,14 @@ public sealed class FeedbackApp : WebApplicationFactory<Program>
     private readonly string _connectionString;
     private readonly TimeProvider? _time;
 
-    public FeedbackApp(string connectionString, TimeProvider? time = null)
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    /// <param name="settings">Extra environment settings, e.g. FEEDBACK_CORS_ORIGINS.</param>
+    public FeedbackApp(string connectionString, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _connectionString = connectionString;
         _time = time;
+        _settings = settings ?? new Dictionary<string, string>();
         UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
     }
 
@@ -41,6 +45,7 @@ public sealed class FeedbackApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("FEEDBACK_DB", _connectionString);
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         if (Directory.Exists(RepositoryPaths.WebClientDist))
             builder.UseSetting("FEEDBACK_WEB_ROOT", RepositoryPaths.WebClientDist);
         builder.ConfigureTestServices(services =>

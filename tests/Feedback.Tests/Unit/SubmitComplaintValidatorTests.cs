@@ -26,8 +26,8 @@ public sealed class SubmitComplaintValidatorTests
         Assert.Multiple(() =>
         {
             Assert.That(FailingFields(Valid with { Description = new string('污', 4000) }), Is.Empty, "4000 Chinese characters");
-            Assert.That(FailingFields(Valid with { Description = string.Concat(Enumerable.Repeat("🏭", 4000)) }), Is.Empty,
-                "4000 emoji are 8000 UTF-16 units but 4000 characters");
+            Assert.That(FailingFields(Valid with { Description = "工厂" + string.Concat(Enumerable.Repeat("🏭", 3998)) }), Is.Empty,
+                "2 Chinese characters and 3998 emoji are 7998 UTF-16 units but 4000 characters");
             Assert.That(FailingFields(Valid with { Description = new string('污', 4001) }), Is.EquivalentTo(new[] { "Description" }));
             Assert.That(FailingFields(Valid with { Description = "  " + new string('污', 4000) + "\n " }), Is.Empty,
                 "surrounding white space is trimmed before counting");
@@ -41,10 +41,19 @@ public sealed class SubmitComplaintValidatorTests
     public void Description_must_say_something(string? description) =>
         Assert.That(FailingFields(Valid with { Description = description! }), Is.EquivalentTo(new[] { "Description" }));
 
+    [TestCase("\u200B\u200B")]
+    [TestCase("\uFEFF")]
+    [TestCase("\u3164\u3164")]
+    [TestCase("？？？！")]
+    public void Description_of_nothing_but_invisible_characters_or_punctuation_says_nothing(string description) =>
+        Assert.That(FailingFields(Valid with { Description = description }), Is.EquivalentTo(new[] { "Description" }));
+
+    [TestCase("\u202Egnp.exe")]
+    [TestCase("安全\u2066隔离\u2069")]
     [TestCase("a\u0000b")]
     [TestCase("bell\u0007")]
     [TestCase("escape \u001b[31m red")]
-    public void Control_characters_are_refused(string description) =>
+    public void Control_characters_and_direction_overrides_are_refused(string description) =>
         Assert.That(FailingFields(Valid with { Description = description }), Is.EquivalentTo(new[] { "Description" }));
 
     [Test]
