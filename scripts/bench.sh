@@ -93,7 +93,8 @@ FEEDBACK_DB=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB=//p')
 export PGHOST=127.0.0.1 PGPORT=$pg_port PGPASSWORD
 PGPASSWORD=$(cat "$tmp/pg.password")
 
-as_admin() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -U postgres -d feedback "$@"; }
+admin_password=$(cat "$tmp/pg.admin-password")
+as_admin() { PGPASSWORD=$admin_password "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -U postgres -d feedback "$@"; }
 
 # CPU seconds (user + system) of the cluster so far: the postmaster, its live children, and the
 # children it has reaped (cutime/cstime), so backends that exit during a run still count.
