@@ -42,6 +42,7 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
                 throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed.", result.Error);
             foreach (var script in result.Scripts)
                 logger.LogInformation("Applied migration {Script}", script.Name);
+            logger.LogInformation("Database schema is up to date ({Count} migrations)", ScriptNames.Count);
         }
         finally
         {
