@@ -41,8 +41,8 @@ public sealed class CitizenJourneyTests : BrowserTest
         }
 
         await Page.Locator("main").GetByRole(AriaRole.Link, new() { Name = "查询进度" }).ClickAsync();
-        await Expect(Page.GetByLabel("查询编号")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(trackingCode[..4]));
-        await Page.GetByLabel("查询密码").FillAsync(password.ToLowerInvariant());
+        await Expect(Page.GetByLabel("查询编号", new() { Exact = true })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(trackingCode[..4]));
+        await Page.GetByLabel("查询密码", new() { Exact = true }).FillAsync(password.ToLowerInvariant());
         await Page.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync();
 
         await Expect(Page.GetByTestId("status")).ToContainTextAsync("待受理");
@@ -54,8 +54,8 @@ public sealed class CitizenJourneyTests : BrowserTest
     public async Task A_wrong_password_is_told_plainly()
     {
         await Page.GotoAsync("/#/track");
-        await Page.GetByLabel("查询编号").FillAsync("2345 6789 ABCD");
-        await Page.GetByLabel("查询密码").FillAsync("ABCD EFGH JK23");
+        await Page.GetByLabel("查询编号", new() { Exact = true }).FillAsync("2345 6789 ABCD");
+        await Page.GetByLabel("查询密码", new() { Exact = true }).FillAsync("ABCD EFGH JK23");
         await Page.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync();
         await Expect(Page.GetByText("查询编号或查询密码不正确").First).ToBeVisibleAsync();
     }
