@@ -287,20 +287,19 @@ run_wrk warmup-track 32 4 bench/track.lua "$base" "$tmp/pairs.txt"
 max_other=$measured_other
 
 declare -A api_rps api_p50 api_p99
-for clients in "${CLIENTS[@]}"; do
-  log "wrk POST /api/v1/complaints: $clients connections, ${DURATION}s"
-  run_wrk submit "$clients" "$DURATION" bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json"
-  api_rps[insert-$clients]=$rps; api_p50[insert-$clients]=$lat50; api_p99[insert-$clients]=$lat99
-  cpu[api-insert-$clients]="| API submit | $clients $cpu_cells"
-  printf '    %s req/s, p50 %s ms, p99 %s ms, all 201\n' "$rps" "$lat50" "$lat99" >&2
-done
-for clients in "${CLIENTS[@]}"; do
-  log "wrk GET /api/v1/complaints/{code}: $clients connections, ${DURATION}s"
-  run_wrk track "$clients" "$DURATION" bench/track.lua "$base" "$tmp/pairs.txt"
-  api_rps[select-$clients]=$rps; api_p50[select-$clients]=$lat50; api_p99[select-$clients]=$lat99
-  cpu[api-select-$clients]="| API track | $clients $cpu_cells"
-  printf '    %s req/s, p50 %s ms, p99 %s ms, all 200\n' "$rps" "$lat50" "$lat99" >&2
-done
+# Loads one API operation at every client count. Usage: load_api KEY NAME LABEL EXPECTED_STATUS SCRIPT URL [ARGS...]
+load_api() {
+  local key=$1 name=$2 label=$3 expected=$4 script=$5 url=$6; shift 6
+  for clients in "${CLIENTS[@]}"; do
+    log "wrk $label: $clients connections, ${DURATION}s"
+    run_wrk "$name" "$clients" "$DURATION" "$script" "$url" "$@"
+    api_rps[$key-$clients]=$rps; api_p50[$key-$clients]=$lat50; api_p99[$key-$clients]=$lat99
+    cpu[api-$key-$clients]="| API $name | $clients $cpu_cells"
+    printf '    %s req/s, p50 %s ms, p99 %s ms, all %s\n' "$rps" "$lat50" "$lat99" "$expected" >&2
+  done
+}
+load_api insert submit "POST /api/v1/complaints" 201 bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json"
+load_api select track "GET /api/v1/complaints/{code}" 200 bench/track.lua "$base" "$tmp/pairs.txt"
 
 peak_mib=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$api_pid/status")
 [ -n "$peak_mib" ] || fail "could not read the API's VmHWM"

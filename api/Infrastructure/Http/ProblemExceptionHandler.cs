@@ -45,7 +45,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             .ToDictionary(group => group.Key, group => group.Select(error => error.ErrorMessage).Distinct().ToArray()))
         {
             Status = StatusCodes.Status400BadRequest,
-            Title = Lang.Pick("提交的内容有误，请按提示修改", "Some fields need correcting"),
+            Title = ValidationTitle,
         };
 
     /// <summary>A value of the wrong JSON type ("description": 123) is a mistake in that field.</summary>
@@ -56,8 +56,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         })
         {
             Status = StatusCodes.Status400BadRequest,
-            Title = Lang.Pick("提交的内容有误，请按提示修改", "Some fields need correcting"),
+            Title = ValidationTitle,
         };
+
+    private static string ValidationTitle => Lang.Pick("提交的内容有误，请按提示修改", "Some fields need correcting");
 
     /// <summary>"Contact.Phone" → "contact.phone", matching the JSON the client sent.</summary>
     private static string JsonFieldName(string propertyName) =>
