@@ -65,7 +65,9 @@ switch (verb)
         return;
     default:
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateWhenReachableAsync(app.Lifetime.ApplicationStopping);
-        await app.Services.GetRequiredService<CategoryCatalog>().LoadAsync();
+        await Task.WhenAll(
+            app.Services.GetRequiredService<CategoryCatalog>().LoadAsync(),
+            app.Services.GetRequiredService<WorkingDayCalendar>().LoadAsync());
         await app.RunAsync();
         return;
 }
