@@ -4,7 +4,10 @@ using Feedback.Tests.Support;
 
 namespace Feedback.Tests.Integration;
 
-/// <summary>acceptBy is counted in the bureau's working days (Asia/Shanghai), from a fixed clock.</summary>
+/// <summary>
+/// acceptBy is counted in the bureau's working days (Asia/Shanghai), from a fixed clock, on the
+/// calendar the migrations seed.
+/// </summary>
 public sealed class DeadlineTests
 {
     private static async Task<string> AcceptByAsync(DateTimeOffset now, string category)
@@ -31,6 +34,21 @@ public sealed class DeadlineTests
             Assert.That(await AcceptByAsync(DateTimeOffset.Parse("2026-11-28T04:00:00Z"), "water.drinking"), Is.EqualTo("2026-11-30"));
             // Conduct cases: 3 working days. Monday → Thursday.
             Assert.That(await AcceptByAsync(DateTimeOffset.Parse("2026-11-23T04:00:00Z"), "conduct.inaction"), Is.EqualTo("2026-11-26"));
+        });
+    }
+
+    [Test]
+    public async Task Deadlines_skip_the_seeded_public_holidays_and_count_make_up_days()
+    {
+        await TestEnvironment.ResetDataAsync();
+        Assert.Multiple(async () =>
+        {
+            // Monday 16 February 2026 is in the 春节 block (15–23 February): + 2 = Tuesday 24, Wednesday 25.
+            Assert.That(await AcceptByAsync(DateTimeOffset.Parse("2026-02-16T02:00:00Z"), "air.odor"), Is.EqualTo("2026-02-25"));
+            // Friday 13 February + 1: Saturday 14 February is a make-up working day (调休上班).
+            Assert.That(await AcceptByAsync(DateTimeOffset.Parse("2026-02-13T02:00:00Z"), "water.drinking"), Is.EqualTo("2026-02-14"));
+            // Wednesday 30 September + 3 skips 国庆 (1–7 October): Thursday 8, Friday 9, make-up Saturday 10.
+            Assert.That(await AcceptByAsync(DateTimeOffset.Parse("2026-09-30T02:00:00Z"), "conduct.inaction"), Is.EqualTo("2026-10-10"));
         });
     }
 }
