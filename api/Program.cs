@@ -1,8 +1,16 @@
 using Dapper;
+using Feedback.Api.Features.Auth;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Calendar;
 using Feedback.Api.Features.Health;
+using Feedback.Api.Features.Reminders;
+using Feedback.Api.Features.Routing;
+using Feedback.Api.Features.Sections;
+using Feedback.Api.Features.StaffComplaints;
+using Feedback.Api.Features.Users;
 using Feedback.Api.Infrastructure;
+using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Mediator;
@@ -11,7 +19,8 @@ using Feedback.Api.Infrastructure.Time;
 using FluentValidation;
 using Microsoft.Extensions.FileProviders;
 
-// Verbs: (none) serve · "migrate" apply migrations and exit · "openapi <file>" write the OpenAPI document and exit.
+// Verbs: (none) serve · "migrate" apply migrations and exit · "admin [username]" create the first administrator and exit ·
+// "openapi <file>" write the OpenAPI document and exit.
 var verb = args.FirstOrDefault(arg => !arg.StartsWith('-'));
 var builder = WebApplication.CreateBuilder(args);
 if (verb == "openapi") builder.Configuration["FEEDBACK_DB"] ??= "Host=not-used-for-the-document";
@@ -30,6 +39,12 @@ builder.Services.AddSingleton(services => options.ReadDatabaseConnectionString i
 builder.Services.AddScoped<WriteTransaction>();
 builder.Services.AddSingleton<DatabaseMigrator>();
 builder.Services.AddSingleton<CategoryCatalog>();
+builder.Services.AddScoped<ComplaintIntake>();
+builder.Services.AddScoped<StaffSessions>();
+builder.Services.AddScoped<CaseHandling>();
+builder.Services.AddSingleton<OverdueReminders>();
+if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminders>());
+builder.Services.AddSingleton<StaffAccounts>();
 
 builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
 {
@@ -39,11 +54,13 @@ builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
 
 builder.AddFeedbackHttp(options);
+builder.AddFeedbackAuth();
 builder.Services.AddFeedbackOpenApi();
 
 var app = builder.Build();
 
 app.UseFeedbackHttp(options);
+app.UseFeedbackAuth();
 if (options.WebRoot is { } webRoot)
 {
     var client = new PhysicalFileProvider(Path.GetFullPath(webRoot));
@@ -54,6 +71,12 @@ app.MapFeedbackOpenApi();
 app.MapHealthEndpoints();
 app.MapCategoriesEndpoints();
 app.MapComplaintsEndpoints();
+app.MapAuthEndpoints();
+app.MapUsersEndpoints();
+app.MapStaffComplaintsEndpoints();
+app.MapSectionsEndpoints();
+app.MapRoutingRulesEndpoints();
+app.MapCalendarEndpoints();
 
 switch (verb)
 {
@@ -63,11 +86,17 @@ switch (verb)
     case "migrate":
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         return;
+    case "admin":
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<CategoryCatalog>().LoadAsync();
+        Environment.ExitCode = await AdministratorVerb.RunAsync(app.Services, args.SkipWhile(arg => arg != "admin").Skip(1).FirstOrDefault() ?? "admin");
+        return;
     default:
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateWhenReachableAsync(app.Lifetime.ApplicationStopping);
         await Task.WhenAll(
             app.Services.GetRequiredService<CategoryCatalog>().LoadAsync(),
             app.Services.GetRequiredService<WorkingDayCalendar>().LoadAsync());
+        if (options.Demo) await app.Services.GetRequiredService<StaffAccounts>().SeedDemoAsync(options.DemoPassword, CancellationToken.None);
         await app.RunAsync();
         return;
 }

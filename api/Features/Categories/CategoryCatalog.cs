@@ -1,10 +1,11 @@
 using Dapper;
+using Feedback.Api.Features.Routing;
 using Feedback.Api.Infrastructure.Database;
 
 namespace Feedback.Api.Features.Categories;
 
 /// <summary>
-/// Categories and sections, kept in memory: every page, submission and lookup needs them, and
+/// Categories, sections and routing rules, kept in memory: every page, submission and lookup needs them, and
 /// they change only when an administrator edits them. Loaded at start-up; when older than 30
 /// seconds the copy is reloaded in the background while requests keep using the one they have,
 /// so an edit reaches every API instance within about that time and no request waits for a
@@ -27,7 +28,9 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
     private sealed record Snapshot(
         IReadOnlyList<Category> Categories,
         IReadOnlyDictionary<string, Category> CategoriesByCode,
+        IReadOnlyList<Section> Sections,
         IReadOnlyDictionary<string, Section> SectionsByCode,
+        IReadOnlyList<RoutingRule> RoutingRules,
         DateTimeOffset LoadedAt);
 
     private readonly Lock _gate = new();
@@ -36,9 +39,21 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
 
     public Task LoadAsync() => ReloadAsync();
 
+    /// <summary>After an administrator's edit: waits out a load that may have started before it, then loads again.</summary>
+    public async Task ReloadAfterEditAsync()
+    {
+        Task? running;
+        lock (_gate) running = _reload;
+        if (running is not null) await running;
+        await ReloadAsync();
+    }
+
     /// <summary>The categories a citizen can choose today, in display order.</summary>
     public async ValueTask<IReadOnlyList<Category>> ListActiveAsync() =>
         (await CurrentAsync()).Categories.Where(c => c.Active).ToList();
+
+    /// <summary>Every category, retired ones included.</summary>
+    public async ValueTask<IReadOnlyList<Category>> ListAllCategoriesAsync() => (await CurrentAsync()).Categories;
 
     /// <summary>A category that may be chosen today, or null when there is no such code.</summary>
     public async ValueTask<Category?> FindActiveCategoryAsync(string code) =>
@@ -50,6 +65,14 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
 
     public async ValueTask<Section> GetSectionAsync(string code) =>
         await FindAsync(code, snapshot => snapshot.SectionsByCode) ?? throw new KeyNotFoundException($"No section '{code}'.");
+
+    public async ValueTask<Section?> FindSectionAsync(string code) => await FindAsync(code, snapshot => snapshot.SectionsByCode);
+
+    /// <summary>Every section, in display order.</summary>
+    public async ValueTask<IReadOnlyList<Section>> ListSectionsAsync() => (await CurrentAsync()).Sections;
+
+    /// <summary>The active routing rules, in the order they are tried.</summary>
+    public async ValueTask<IReadOnlyList<RoutingRule>> ListRoutingRulesAsync() => (await CurrentAsync()).RoutingRules;
 
     private async ValueTask<T?> FindAsync<T>(string code, Func<Snapshot, IReadOnlyDictionary<string, T>> table) where T : class
     {
@@ -91,8 +114,14 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
                 join category_groups g on g.code = c.group_code
                 order by g.sort_order, c.sort_order, c.code
                 """)).AsList();
-            var sections = await connection.QueryAsync<Section>("select code, name_zh, name_en from sections");
-            var snapshot = new Snapshot(categories, categories.ToDictionary(c => c.Code), sections.ToDictionary(s => s.Code), time.GetUtcNow());
+            var sections = (await connection.QueryAsync<Section>("select code, name_zh, name_en from sections order by sort_order, code")).AsList();
+            var rules = (await connection.QueryAsync<RuleRow>(
+                """
+                select id, position, name, category_code, group_code, township, keywords, section_code
+                from routing_rules where active order by position, id
+                """)).Select(r => r.ToRule()).ToList();
+            var snapshot = new Snapshot(categories, categories.ToDictionary(c => c.Code), sections, sections.ToDictionary(s => s.Code),
+                rules, time.GetUtcNow());
             Volatile.Write(ref _snapshot, snapshot);
             return snapshot;
         }
@@ -100,5 +129,20 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
         {
             lock (_gate) _reload = null;
         }
+    }
+
+    /// <summary>Dapper fills text[] columns through properties, not constructor parameters.</summary>
+    private sealed class RuleRow
+    {
+        public long Id { get; init; }
+        public int Position { get; init; }
+        public string Name { get; init; } = "";
+        public string? CategoryCode { get; init; }
+        public string? GroupCode { get; init; }
+        public string? Township { get; init; }
+        public string[] Keywords { get; init; } = [];
+        public string SectionCode { get; init; } = "";
+
+        public RoutingRule ToRule() => new(Id, Position, Name, CategoryCode, GroupCode, Township, Keywords, SectionCode);
     }
 }

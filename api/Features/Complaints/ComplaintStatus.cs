@@ -11,3 +11,19 @@ public enum ComplaintStatus
     Rejected,
     Merged,
 }
+
+public static class ComplaintStatuses
+{
+    /// <summary>The statuses a section still has work in; their deadline (due_on) can be missed.</summary>
+    public static readonly ComplaintStatus[] Open = [ComplaintStatus.Submitted, ComplaintStatus.Accepted, ComplaintStatus.InProgress];
+
+    public static string ToCode(this ComplaintStatus status) => status switch
+    {
+        ComplaintStatus.InProgress => "in_progress",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    public static ComplaintStatus Parse(string code) => Enum.Parse<ComplaintStatus>(code.Replace("_", ""), ignoreCase: true);
+
+    public static bool IsOpen(this ComplaintStatus status) => Open.Contains(status);
+}

@@ -40,5 +40,11 @@ public static class ComplaintText
             .Must(HasNoHiddenCharacters)
             .WithMessage(_ => HiddenCharactersMessage);
 
+    /// <summary>Required text (a reason, a reply, a result): says something, 1..max characters, nothing hidden.</summary>
+    public static IRuleBuilderOptions<T, string?> RequiredText<T>(this IRuleBuilder<T, string?> rule, int max) =>
+        rule.Must(SaysSomething)
+            .WithMessage(_ => Lang.Pick("请填写内容", "Write something here"))
+            .OptionalText(max);
+
     public static string HiddenCharactersMessage => Lang.Pick("包含不允许的控制字符", "Contains control characters");
 }

@@ -11,9 +11,8 @@ using Mediator;
 namespace Feedback.Api.Features.Complaints;
 
 /// <summary>
-/// A citizen files a complaint. It is routed to the category's default section, gets its
-/// acceptance deadline, a tracking code and a query password (returned once, stored as a hash),
-/// and its timeline starts with a public "submitted" event.
+/// A citizen files a complaint online. <see cref="ComplaintIntake"/> routes it, sets its acceptance
+/// deadline and draws a tracking code and a query password (returned once, stored as a hash).
 /// </summary>
 public static class SubmitComplaint
 {
@@ -27,7 +26,7 @@ public static class SubmitComplaint
         string Description,
         string? Township = null,
         string? Address = null,
-        Contact? Contact = null) : ICommand<Result>;
+        Contact? Contact = null) : ICommand<Result>, IComplaintFields;
 
     /// <param name="Phone">Mainland mobile number, e.g. 13800138000 (+86, spaces and hyphens allowed).</param>
     public sealed record Contact(string? Name = null, string? Phone = null, string? Email = null);
@@ -46,9 +45,23 @@ public static class SubmitComplaint
 
     public const int MaxDescriptionLength = 4000;
 
-    public sealed class Validator : AbstractValidator<Command>
+    public sealed class Validator : ComplaintFieldsValidator<Command>;
+
+    public sealed class CategoryIsKnown(CategoryCatalog catalog) : CategoryIsKnown<Command>(catalog);
+
+    /// <summary>The fields a complaint has however it arrives (online, or registered by staff).</summary>
+    public interface IComplaintFields
     {
-        public Validator()
+        string CategoryCode { get; }
+        string Description { get; }
+        string? Township { get; }
+        string? Address { get; }
+        Contact? Contact { get; }
+    }
+
+    public abstract class ComplaintFieldsValidator<T> : AbstractValidator<T> where T : IComplaintFields
+    {
+        protected ComplaintFieldsValidator()
         {
             RuleFor(c => c.CategoryCode)
                 .NotEmpty().WithMessage(_ => Lang.Pick("请选择投诉类别", "Choose a category"))
@@ -82,74 +95,35 @@ public static class SubmitComplaint
     }
 
     /// <summary>The category must exist and be open for new complaints; checked in memory, before any transaction.</summary>
-    public sealed class CategoryIsKnown : AbstractValidator<Command>
+    public abstract class CategoryIsKnown<T> : AbstractValidator<T> where T : IComplaintFields
     {
-        public CategoryIsKnown(CategoryCatalog catalog) =>
+        protected CategoryIsKnown(CategoryCatalog catalog) =>
             RuleFor(c => c.CategoryCode)
                 .MustAsync(async (code, _) => string.IsNullOrEmpty(code) || await catalog.FindActiveCategoryAsync(code) is not null)
                 .WithMessage(_ => UnknownCategory);
     }
 
-    private static string UnknownCategory => Lang.Pick("未知的投诉类别", "Unknown category");
+    public static string UnknownCategory => Lang.Pick("未知的投诉类别", "Unknown category");
 
-    public sealed class Handler(WriteTransaction database, CategoryCatalog catalog, BureauClock clock, WorkingDayCalendar calendar)
-        : ICommandHandler<Command, Result>
+    public sealed class Handler(CategoryCatalog catalog, ComplaintIntake intake) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
             // Validated by CategoryIsKnown; only a category retired a moment ago can be missing here.
             var category = await catalog.FindActiveCategoryAsync(command.CategoryCode)
                 ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(Command.CategoryCode), UnknownCategory)]);
-            var section = await catalog.GetSectionAsync(category.DefaultSectionCode);
-
-            var submittedAt = clock.UtcNow;
-            var acceptBy = calendar.AddWorkingDays(clock.DateOf(submittedAt), category.AcceptWithinDays);
-            var queryPassword = SecretCode.New();
-            var parameters = new DynamicParameters(new
-            {
-                categoryCode = category.Code,
-                description = ComplaintText.Clean(command.Description),
-                township = ComplaintText.Clean(command.Township),
-                address = ComplaintText.Clean(command.Address),
-                contactName = ComplaintText.Clean(command.Contact?.Name),
-                contactPhone = PhoneNumber.Normalize(command.Contact?.Phone),
-                contactEmail = ComplaintText.Clean(command.Contact?.Email),
-                sectionCode = section.Code,
-                submittedAt,
-                acceptBy,
-                passwordHash = QueryPasswordHash.Create(queryPassword),
-            });
-
-            // The case and the first event of its timeline in one statement (one round trip).
-            // A fresh random code collides with an existing one about once in 2^59 tries; if it does, draw again.
-            string trackingCode;
-            long? id;
-            do
-            {
-                trackingCode = SecretCode.New();
-                parameters.Add("trackingCode", trackingCode);
-                id = await database.QuerySingleOrDefaultAsync<long?>(
-                    """
-                    with complaint as (
-                        insert into complaints (tracking_code, query_password_hash, category_code, description, township, address,
-                                                contact_name, contact_phone, contact_email, channel, status, section_code,
-                                                submitted_at, accept_by, updated_at)
-                        values (@trackingCode, @passwordHash, @categoryCode, @description, @township, @address,
-                                @contactName, @contactPhone, @contactEmail, 'web', 'submitted', @sectionCode,
-                                @submittedAt, @acceptBy, @submittedAt)
-                        on conflict (tracking_code) do nothing
-                        returning id
-                    )
-                    insert into complaint_events (complaint_id, type, visibility, actor_kind, data, occurred_at)
-                    select id, 'submitted', 'public', 'citizen', jsonb_build_object('sectionCode', @sectionCode::text), @submittedAt
-                    from complaint
-                    returning complaint_id
-                    """,
-                    parameters, cancellationToken);
-            } while (id is null);
-
-            return new Result(trackingCode, queryPassword, ComplaintStatus.Submitted, category.Code,
-                section.Code, Lang.Pick(section.NameZh, section.NameEn), submittedAt, acceptBy);
+            var filed = await intake.FileAsync(new ComplaintIntake.NewComplaint(
+                category,
+                ComplaintText.Clean(command.Description)!,
+                ComplaintText.Clean(command.Township),
+                ComplaintText.Clean(command.Address),
+                ComplaintText.Clean(command.Contact?.Name),
+                PhoneNumber.Normalize(command.Contact?.Phone),
+                ComplaintText.Clean(command.Contact?.Email),
+                ComplaintChannel.Web,
+                TakenBy: null), cancellationToken);
+            return new Result(filed.TrackingCode, filed.QueryPassword, ComplaintStatus.Submitted, category.Code,
+                filed.Section.Code, Lang.Pick(filed.Section.NameZh, filed.Section.NameEn), filed.SubmittedAt, filed.AcceptBy);
         }
     }
 }

@@ -28,7 +28,7 @@ public static class TrackComplaint
         DateOnly AcceptBy,
         IReadOnlyList<TimelineEntry> Timeline);
 
-    /// <param name="Type">What happened: submitted, … (more types arrive with the staff workflow).</param>
+    /// <param name="Type">What happened: submitted, accepted, rejected, transferred, reply, extension_approved, resolved or merged.</param>
     /// <param name="Message">The event described in the caller's language.</param>
     public sealed record TimelineEntry(string Type, DateTimeOffset At, string Message);
 
@@ -38,7 +38,7 @@ public static class TrackComplaint
             string TrackingCode, string QueryPasswordHash, string Status, string CategoryCode,
             string SectionCode, DateTime SubmittedAt, DateOnly AcceptBy, string Timeline);
 
-        private sealed record EventRow(string Type, DateTimeOffset At, string? Message);
+        private sealed record EventRow(string Type, DateTimeOffset At, string? Message, System.Text.Json.Nodes.JsonObject Data);
 
         private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
@@ -57,7 +57,7 @@ public static class TrackComplaint
                 """
                 select c.tracking_code, c.query_password_hash, c.status, c.category_code, c.section_code,
                        c.submitted_at, c.accept_by,
-                       (select coalesce(json_agg(json_build_object('type', e.type, 'at', e.occurred_at, 'message', e.message)
+                       (select coalesce(json_agg(json_build_object('type', e.type, 'at', e.occurred_at, 'message', e.message, 'data', e.data)
                                                  order by e.id), '[]')
                         from complaint_events e
                         where e.complaint_id = c.id and e.visibility = 'public')::text as timeline
@@ -79,13 +79,37 @@ public static class TrackComplaint
                 Lang.Pick(section.NameZh, section.NameEn),
                 new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero),
                 row.AcceptBy,
-                events.Select(e => new TimelineEntry(e.Type, e.At.ToUniversalTime(), Describe(e))).ToList());
+                await DescribeAllAsync(events));
         }
 
-        private static string Describe(EventRow e) => e.Type switch
+        private async Task<List<TimelineEntry>> DescribeAllAsync(List<EventRow> events)
         {
-            "submitted" => Lang.Pick("已收到您的投诉，等待受理", "Complaint received; awaiting a decision to accept it"),
-            _ => e.Message ?? e.Type,
-        };
+            var entries = new List<TimelineEntry>(events.Count);
+            foreach (var e in events) entries.Add(new TimelineEntry(e.Type, e.At.ToUniversalTime(), await DescribeAsync(e)));
+            return entries;
+        }
+
+        /// <summary>Each public event in plain words, with the reason or text staff gave for it.</summary>
+        private async Task<string> DescribeAsync(EventRow e)
+        {
+            string Text(string key) => e.Data[key]?.ToString() ?? "";
+            async Task<string> SectionName(string key) =>
+                await catalog.FindSectionAsync(Text(key)) is { } section ? Lang.Pick(section.NameZh, section.NameEn) : Text(key);
+            return e.Type switch
+            {
+                "submitted" => Lang.Pick("已收到您的投诉，等待受理", "Complaint received; awaiting a decision to accept it"),
+                "accepted" => Lang.Pick($"已受理，将于 {Text("resolveBy")} 前办结", $"Accepted; to be resolved by {Text("resolveBy")}"),
+                "rejected" => Lang.Pick($"不予受理。原因：{e.Message}。建议：{Text("referral")}", $"Not accepted. Reason: {e.Message}. Where to go instead: {Text("referral")}"),
+                "transferred" => Lang.Pick($"已转交{await SectionName("toSection")}办理。原因：{e.Message}",
+                    $"Transferred to the {await SectionName("toSection")}. Reason: {e.Message}"),
+                "reply" => Lang.Pick($"答复：{e.Message}", $"Reply: {e.Message}"),
+                "extension_approved" => Lang.Pick($"办理期限延长 {Text("days")} 个工作日，至 {Text("resolveBy")}。原因：{e.Message}",
+                    $"Deadline extended by {Text("days")} working days, to {Text("resolveBy")}. Reason: {e.Message}"),
+                "resolved" => Lang.Pick($"已办结。处理结果：{e.Message}", $"Resolved. Result: {e.Message}"),
+                "merged" => Lang.Pick($"与案件 {Text("originalTrackingCode")} 合并办理，请以该案件的进展为准",
+                    $"Merged with case {Text("originalTrackingCode")}, which now handles your complaint"),
+                _ => e.Message ?? e.Type,
+            };
+        }
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Feedback.Api.Infrastructure.Audit;
+using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Localization;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
@@ -18,6 +20,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var problem = exception switch
         {
             ValidationException validation => ValidationProblem(validation),
+            ProblemException refusal => new ProblemDetails { Status = refusal.Status, Title = refusal.Title, Detail = refusal.Detail },
             BadHttpRequestException { InnerException: JsonException { Path: { Length: > 2 } path } } => WrongType(path),
             BadHttpRequestException { InnerException: JsonException } => Problem(StatusCodes.Status400BadRequest,
                 Lang.Pick("请求内容不是有效的 JSON", "The request body is not valid JSON")),
@@ -29,6 +32,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             _ => Unexpected(exception),
         };
         if (problem is null) return true; // the client went away; nobody is left to answer
+        if (exception is ProblemException { Denial: { } denial })
+            await context.RequestServices.GetRequiredService<AuditLog>().RecordOutsideTransactionAsync(
+                AuditActor.Of(context.RequestServices.GetRequiredService<CurrentStaff>()), denial, "denied", CancellationToken.None);
 
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -69,6 +75,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     public static string? LocalizedTitle(int status) => status switch
     {
         StatusCodes.Status400BadRequest => Lang.Pick("请求格式不正确", "The request is malformed"),
+        StatusCodes.Status401Unauthorized => Lang.Pick("请先登录", "Sign in first"),
+        StatusCodes.Status403Forbidden => Lang.Pick("您没有执行此操作的权限", "You are not allowed to do this"),
         StatusCodes.Status404NotFound => Lang.Pick("未找到", "Not found"),
         StatusCodes.Status405MethodNotAllowed => Lang.Pick("不支持该请求方法", "Method not allowed"),
         StatusCodes.Status413PayloadTooLarge => Lang.Pick("请求内容过大", "The request body is too large"),

@@ -10,6 +10,7 @@ namespace Feedback.Api.Infrastructure.OpenApi;
 public static class OpenApiSetup
 {
     public const string DocumentName = "v1";
+    private const string BearerScheme = "bearer";
 
     public static void AddFeedbackOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, openApi =>
@@ -30,6 +31,24 @@ public static class OpenApiSetup
                 };
                 // The document is the same wherever it is served from (the checked-in copy is compared to it).
                 document.Servers = [];
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+                {
+                    [BearerScheme] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "bearer",
+                        BearerFormat = "JWT",
+                        Description = "Staff access token from POST /api/v1/auth/login (10 minutes; refresh with /api/v1/auth/refresh).",
+                    },
+                };
+                return Task.CompletedTask;
+            });
+            // Routes that need a signed-in staff member say so.
+            openApi.AddOperationTransformer((operation, context, _) =>
+            {
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any())
+                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
                 return Task.CompletedTask;
             });
         });

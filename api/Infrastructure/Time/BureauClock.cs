@@ -19,4 +19,13 @@ public sealed class BureauClock(TimeProvider timeProvider, FeedbackOptions optio
 
     public DateOnly DateOf(DateTimeOffset instant) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, options.TimeZone).DateTime);
+
+    public DateOnly Today => DateOf(UtcNow);
+
+    /// <summary>The instant the bureau's day begins (for "submitted between these dates").</summary>
+    public DateTimeOffset StartOf(DateOnly date)
+    {
+        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, options.TimeZone.GetUtcOffset(local)).ToUniversalTime();
+    }
 }

@@ -21,7 +21,7 @@ public sealed class DatabaseRulesTests : IntegrationTest
         Assert.Multiple(async () =>
         {
             Assert.That(error!.MessageText, Does.Contain("append-only"));
-            Assert.That(await CountAsync("complaint_events"), Is.EqualTo(1));
+            Assert.That(await CountAsync("complaint_events"), Is.EqualTo(2), "submitted and routed, untouched");
         });
     }
 
@@ -58,13 +58,13 @@ public sealed class DatabaseRulesTests : IntegrationTest
         // A status outside the state machine, or a phone that is not a mobile number, never reaches a row.
         Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(
             """
-            insert into complaints (tracking_code, query_password_hash, category_code, description, status, section_code, submitted_at, accept_by, updated_at)
-            values ('23456789ABCD', 'v1$x$y', 'other', '测试', 'lost', 'office', now(), current_date, now())
+            insert into complaints (tracking_code, query_password_hash, category_code, description, status, section_code, submitted_at, accept_by, due_on, updated_at)
+            values ('23456789ABCD', 'v1$x$y', 'other', '测试', 'lost', 'office', now(), current_date, current_date, now())
             """));
         Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(
             """
-            insert into complaints (tracking_code, query_password_hash, category_code, description, contact_phone, section_code, submitted_at, accept_by, updated_at)
-            values ('23456789ABCD', 'v1$x$y', 'other', '测试', '110', 'office', now(), current_date, now())
+            insert into complaints (tracking_code, query_password_hash, category_code, description, contact_phone, section_code, submitted_at, accept_by, due_on, updated_at)
+            values ('23456789ABCD', 'v1$x$y', 'other', '测试', '110', 'office', now(), current_date, current_date, now())
             """));
         Assert.That(await CountAsync("complaints"), Is.Zero);
     }

@@ -14,8 +14,8 @@ public sealed class MediatorPipelineTests : IntegrationTest
 {
     private const string InsertComplaint =
         """
-        insert into complaints (tracking_code, query_password_hash, category_code, description, section_code, submitted_at, accept_by, updated_at)
-        values ('23456789ABCD', 'v1$x$y', 'other', '流水线测试', 'office', now(), current_date, now())
+        insert into complaints (tracking_code, query_password_hash, category_code, description, section_code, submitted_at, accept_by, due_on, updated_at)
+        values ('23456789ABCD', 'v1$x$y', 'other', '流水线测试', 'office', now(), current_date, current_date, now())
         """;
 
     [Test]

@@ -57,7 +57,7 @@ public sealed class SubmitComplaintTests : IntegrationTest
         await using var connection = new NpgsqlConnection(TestEnvironment.Database.ConnectionString);
         var stored = await connection.QuerySingleAsync(
             "select * from complaints where tracking_code = @code", new { code = (string)body["trackingCode"]! });
-        var events = (await connection.QueryAsync("select * from complaint_events where complaint_id = @id", new { id = (long)stored.id })).ToList();
+        var events = (await connection.QueryAsync("select * from complaint_events where complaint_id = @id order by id", new { id = (long)stored.id })).ToList();
 
         Assert.Multiple(() =>
         {
@@ -70,9 +70,8 @@ public sealed class SubmitComplaintTests : IntegrationTest
             Assert.That((string)stored.status, Is.EqualTo("submitted"));
             Assert.That((int)stored.version, Is.EqualTo(1));
             Assert.That((string)stored.query_password_hash, Does.StartWith("v1$").And.Not.Contain(password));
-            Assert.That(events, Has.Count.EqualTo(1));
-            Assert.That((string)events[0].type, Is.EqualTo("submitted"));
-            Assert.That((string)events[0].visibility, Is.EqualTo("public"));
+            Assert.That(events.Select(e => ((string)e.type, (string)e.visibility)),
+                Is.EqualTo(new[] { ("submitted", "public"), ("routed", "internal") }), "the routing decision is recorded, for staff only");
         });
     }
 
@@ -109,7 +108,7 @@ public sealed class SubmitComplaintTests : IntegrationTest
         {
             Assert.That(codes, Is.Unique);
             Assert.That(await CountAsync("complaints"), Is.EqualTo(40));
-            Assert.That(await CountAsync("complaint_events"), Is.EqualTo(40));
+            Assert.That(await CountAsync("complaint_events"), Is.EqualTo(80), "submitted and routed for each");
             // Not sequential: ordered by creation, the codes are not in sorted order and share no common prefix.
             var ordered = bodies.OrderBy(b => (string)b["submittedAt"]!).Select(b => (string)b["trackingCode"]!).ToList();
             Assert.That(ordered, Is.Not.Ordered);

@@ -45,6 +45,10 @@ public sealed class FeedbackApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("FEEDBACK_DB", _connectionString);
+        // Demo accounts (admin, leader, enforcement, enforcement.staff…) are the tests' staff;
+        // reminders run only when a test asks, so no test sees one it did not cause.
+        builder.UseSetting("FEEDBACK_DEMO", "1");
+        builder.UseSetting("FEEDBACK_REMINDER_INTERVAL_SECONDS", "86400");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         if (Directory.Exists(RepositoryPaths.WebClientDist))
             builder.UseSetting("FEEDBACK_WEB_ROOT", RepositoryPaths.WebClientDist);

@@ -76,4 +76,37 @@ public abstract class IntegrationTest
     }
 
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>An HTTP client signed in as a demo account (password demo-2026).</summary>
+    protected static Task<HttpClient> StaffAsync(string username) => StaffLogin.ClientAsync(username);
+
+    /// <summary>The case as staff see it, and its ETag.</summary>
+    protected static async Task<(JsonObject Case, string ETag)> GetCaseAsync(HttpClient staff, string trackingCode)
+    {
+        using var response = await staff.GetAsync($"/api/v1/staff/complaints/{trackingCode}");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), body);
+        return (JsonNode.Parse(body)!.AsObject(), response.Headers.ETag!.ToString());
+    }
+
+    /// <summary>POSTs a case action with If-Match (null sends none).</summary>
+    protected static async Task<HttpResponseMessage> ActAsync(HttpClient staff, string trackingCode, string action, string? etag, object? body = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{trackingCode}/{action}")
+        {
+            Content = JsonContent.Create(body ?? new { }),
+        };
+        if (etag is not null) request.Headers.TryAddWithoutValidation("If-Match", etag);
+        return await staff.SendAsync(request);
+    }
+
+    /// <summary>Performs an action on the current version and asserts it succeeded.</summary>
+    protected static async Task<JsonObject> ActOkAsync(HttpClient staff, string trackingCode, string action, object? body = null)
+    {
+        var (_, etag) = await GetCaseAsync(staff, trackingCode);
+        using var response = await ActAsync(staff, trackingCode, action, etag, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), $"{action}: {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
 }

@@ -1,3 +1,5 @@
+using Feedback.Api.Features.Categories;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 using Feedback.Tests.Support;
@@ -30,15 +32,20 @@ public sealed class TestEnvironment
     }
 
     /// <summary>
-    /// Removes every complaint. The timeline refuses TRUNCATE by trigger, so this runs with
-    /// triggers off (session_replication_role = replica), which only a superuser may set.
+    /// Removes every complaint, audit entry and routing rule (accounts and their sessions stay).
+    /// The timeline and the audit log refuse TRUNCATE by trigger, so this runs with triggers off
+    /// (session_replication_role = replica), which only a superuser may set.
     /// </summary>
     public static async Task ResetDataAsync()
     {
         await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "set session_replication_role = replica; truncate complaint_events, complaints restart identity;", connection);
+            """
+            set session_replication_role = replica;
+            truncate complaint_events, complaints, audit_log, routing_rules restart identity;
+            """, connection);
         await command.ExecuteNonQueryAsync();
+        await App.Services.GetRequiredService<CategoryCatalog>().ReloadAfterEditAsync();
     }
 }

@@ -1,0 +1,89 @@
+using Feedback.Api.Infrastructure.Auth;
+using Feedback.Api.Infrastructure.Localization;
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Feedback.Api.Features.Auth;
+
+public static class AuthEndpoints
+{
+    public static void MapAuthEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/auth").WithTags("Staff sign-in");
+
+        group.MapPost("/login", LoginAsync)
+            .WithName("Login")
+            .WithSummary("Sign in as a staff member")
+            .WithDescription("Five wrong passwords in a row lock the account for 15 minutes (429 with Retry-After).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        group.MapPost("/refresh", RefreshAsync)
+            .WithName("RefreshTokens")
+            .WithSummary("Trade a refresh token for a new token pair")
+            .WithDescription("Each refresh token works once. Presenting a used one ends the whole session.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        group.MapPost("/logout", LogoutAsync)
+            .WithName("Logout")
+            .WithSummary("End the session of a refresh token")
+            .ProducesValidationProblem();
+
+        group.MapGet("/me", GetProfileAsync)
+            .WithName("GetProfile")
+            .WithSummary("The signed-in staff member")
+            .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        group.MapPost("/password", ChangePasswordAsync)
+            .WithName("ChangePassword")
+            .WithSummary("Change your own password")
+            .WithDescription("Ends every session of the account, this one included: sign in again with the new password.")
+            .RequireAuthorization()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+    }
+
+    private static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> LoginAsync(
+        Login.Command command, IMediator mediator, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await mediator.Send(command, cancellationToken);
+        switch (result.Outcome)
+        {
+            case Login.Outcome.SignedIn:
+                return TypedResults.Ok(result.Tokens!);
+            case Login.Outcome.Locked:
+                var minutes = (int)Math.Ceiling(result.RetryAfter!.Value.TotalMinutes);
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(result.RetryAfter.Value.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
+                    title: Lang.Pick($"密码错误次数过多，账户已锁定，请 {minutes} 分钟后再试", $"Too many wrong passwords: the account is locked; try again in {minutes} minutes"));
+            default:
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
+                    title: Lang.Pick("用户名或密码不正确", "Wrong username or password"));
+        }
+    }
+
+    private static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> RefreshAsync(
+        Refresh.Command command, IMediator mediator, CancellationToken cancellationToken) =>
+        await mediator.Send(command, cancellationToken) is { } tokens
+            ? TypedResults.Ok(tokens)
+            : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
+                title: Lang.Pick("登录已失效，请重新登录", "The session has ended; sign in again"));
+
+    private static async Task<NoContent> LogoutAsync(Logout.Command command, IMediator mediator, CancellationToken cancellationToken)
+    {
+        await mediator.Send(command, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<GetProfile.Result>> GetProfileAsync(IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new GetProfile.Query(), cancellationToken));
+
+    private static async Task<NoContent> ChangePasswordAsync(ChangePassword.Command command, IMediator mediator, CancellationToken cancellationToken)
+    {
+        await mediator.Send(command, cancellationToken);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Dapper;
+using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Routing;
+using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Security;
+using Feedback.Api.Infrastructure.Time;
+
+namespace Feedback.Api.Features.Complaints;
+
+/// <summary>
+/// Files a new case, whoever takes it (a citizen online, a clerk from a phone call, letter or
+/// visit): routes it, sets its acceptance deadline, draws its tracking code and query password,
+/// and starts its timeline with "submitted" (public) and "routed" (internal, naming the rule).
+/// </summary>
+public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog catalog, BureauClock clock, WorkingDayCalendar calendar)
+{
+    /// <param name="Description">Already cleaned (<see cref="ComplaintText.Clean"/>).</param>
+    /// <param name="TakenBy">The staff member who registered it; null when the citizen filed it.</param>
+    public sealed record NewComplaint(
+        CategoryCatalog.Category Category, string Description, string? Township, string? Address,
+        string? ContactName, string? ContactPhone, string? ContactEmail, ComplaintChannel Channel, long? TakenBy);
+
+    public sealed record Filed(
+        string TrackingCode, string QueryPassword, CategoryCatalog.Section Section, DateTimeOffset SubmittedAt, DateOnly AcceptBy,
+        RoutingDecision Routing);
+
+    private static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web);
+
+    public async Task<Filed> FileAsync(NewComplaint complaint, CancellationToken cancellationToken)
+    {
+        var sections = await catalog.ListSectionsAsync();
+        var routing = Router.Route(complaint.Category, complaint.Township, complaint.Description,
+            await catalog.ListRoutingRulesAsync(), code => sections.Any(section => section.Code == code));
+        var section = await catalog.GetSectionAsync(routing.SectionCode);
+
+        var submittedAt = clock.UtcNow;
+        var acceptBy = calendar.AddWorkingDays(clock.DateOf(submittedAt), complaint.Category.AcceptWithinDays);
+        var queryPassword = SecretCode.New();
+        var channel = complaint.Channel.ToString().ToLowerInvariant();
+        var parameters = new DynamicParameters(new
+        {
+            categoryCode = complaint.Category.Code,
+            description = complaint.Description,
+            township = complaint.Township,
+            address = complaint.Address,
+            contactName = complaint.ContactName,
+            contactPhone = complaint.ContactPhone,
+            contactEmail = complaint.ContactEmail,
+            channel,
+            sectionCode = section.Code,
+            submittedAt,
+            acceptBy,
+            passwordHash = QueryPasswordHash.Create(queryPassword),
+            lexemes = ComplaintSearch.Lexemes(complaint.Description, complaint.Address, complaint.Township),
+            actorKind = complaint.TakenBy is null ? "citizen" : "staff",
+            actorId = complaint.TakenBy?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            submittedData = JsonSerializer.Serialize(new { sectionCode = section.Code, channel }, DataJson),
+            routedData = JsonSerializer.Serialize(new
+            {
+                sectionCode = section.Code,
+                basis = routing.Basis.ToString().ToLowerInvariant(),
+                ruleId = routing.RuleId,
+                ruleName = routing.RuleName,
+            }, DataJson),
+        });
+
+        // The case and the first two events of its timeline in one statement (one round trip).
+        // A fresh random code collides with an existing one about once in 2^59 tries; if it does, draw again.
+        string trackingCode;
+        long? id;
+        do
+        {
+            trackingCode = SecretCode.New();
+            parameters.Add("trackingCode", trackingCode);
+            id = await database.QuerySingleOrDefaultAsync<long?>(
+                """
+                with complaint as (
+                    insert into complaints (tracking_code, query_password_hash, category_code, description, township, address,
+                                            contact_name, contact_phone, contact_email, channel, status, section_code,
+                                            submitted_at, accept_by, due_on, updated_at, search_vector)
+                    values (@trackingCode, @passwordHash, @categoryCode, @description, @township, @address,
+                            @contactName, @contactPhone, @contactEmail, @channel, 'submitted', @sectionCode,
+                            @submittedAt, @acceptBy, @acceptBy, @submittedAt, array_to_tsvector(@lexemes::text[]))
+                    on conflict (tracking_code) do nothing
+                    returning id
+                ), events as (
+                    insert into complaint_events (complaint_id, type, visibility, actor_kind, actor_id, data, occurred_at)
+                    select complaint.id, e.type, e.visibility, e.actor_kind, e.actor_id, e.data, @submittedAt
+                    from complaint cross join (values
+                        (1, 'submitted', 'public', @actorKind, @actorId, @submittedData::jsonb),
+                        (2, 'routed', 'internal', 'system', null, @routedData::jsonb)
+                    ) as e (n, type, visibility, actor_kind, actor_id, data)
+                    order by e.n
+                    returning complaint_id
+                )
+                select distinct complaint_id from events
+                """,
+                parameters, cancellationToken);
+        } while (id is null);
+
+        return new Filed(trackingCode, queryPassword, section, submittedAt, acceptBy, routing);
+    }
+}
+
+/// <summary>How a complaint reached the bureau: online, or taken by staff (一个窗口受理).</summary>
+public enum ComplaintChannel { Web, Phone, Letter, Visit }

@@ -1,0 +1,28 @@
+using Feedback.Api.Features.Complaints;
+using FluentValidation;
+using Mediator;
+
+namespace Feedback.Api.Features.StaffComplaints;
+
+/// <summary>An internal note: staff see it, the citizen never does. The first one after acceptance puts the case in progress.</summary>
+public static class AddNote
+{
+    public sealed record Request(string Text);
+
+    public sealed record Command(string TrackingCode, int Version, string Text) : ICommand<CaseActionResult>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Text).RequiredText(4000);
+    }
+
+    public sealed class Handler(CaseHandling cases) : ICommandHandler<Command, CaseActionResult>
+    {
+        public async ValueTask<CaseActionResult> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var current = await cases.BeginAsync(command.TrackingCode, command.Version, CaseAction.Note, cancellationToken);
+            return await cases.CommitAsync(current, CaseAction.Note, "status = @status", new { status = CaseHandling.StatusAfter(CaseAction.Note, current) },
+                new CaseEvent("note", Public: false, ComplaintText.Clean(command.Text)), reason: null, cancellationToken);
+        }
+    }
+}

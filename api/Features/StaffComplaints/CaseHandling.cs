@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Complaints;
+using Feedback.Api.Infrastructure.Audit;
+using Feedback.Api.Infrastructure.Auth;
+using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Http;
+using Feedback.Api.Infrastructure.Localization;
+using Feedback.Api.Infrastructure.Security;
+using Feedback.Api.Infrastructure.Time;
+
+namespace Feedback.Api.Features.StaffComplaints;
+
+/// <summary>The answer to every case action: the new status and the version for the next If-Match.</summary>
+public sealed record CaseActionResult(string TrackingCode, ComplaintStatus Status, int Version);
+
+/// <summary>An entry for the case's timeline. Public ones are shown to the citizen.</summary>
+public sealed record CaseEvent(string Type, bool Public, string? Message = null, object? Data = null);
+
+/// <summary>
+/// The steps every case action shares, in the order a refusal should be explained:
+/// unknown or not yours (404, the same answer, so codes cannot be probed) → not your role (403)
+/// → someone changed it since you looked (412) → not in this status (409). Then one conditional
+/// update (so of two people acting at once exactly one wins), the timeline event and the audit
+/// entry, all in the command's transaction.
+/// </summary>
+public sealed class CaseHandling(WriteTransaction database, CurrentStaff staff, AuditLog audit, CategoryCatalog catalog, BureauClock clock)
+{
+    public sealed record Case(
+        long Id, string TrackingCode, ComplaintStatus Status, string SectionCode, string CategoryCode, bool Confidential, int Version,
+        DateOnly AcceptBy, DateOnly? ResolveBy, long? AssigneeId, string? ExtensionStatus, int? ExtensionDays);
+
+    private sealed record Row(
+        long Id, string TrackingCode, string Status, string SectionCode, string CategoryCode, int Version,
+        DateOnly AcceptBy, DateOnly? ResolveBy, long? AssigneeId, string? ExtensionStatus, int? ExtensionDays);
+
+    private static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web);
+
+    public Viewer Viewer => Viewer.Of(staff);
+
+    public DateTimeOffset Now { get; } = clock.UtcNow;
+
+    public DateOnly Today => clock.DateOf(Now);
+
+    /// <summary>Loads the case for <paramref name="action"/>, or throws the problem that says why not.</summary>
+    public async Task<Case> BeginAsync(string trackingCode, int expectedVersion, CaseAction action, CancellationToken cancellationToken)
+    {
+        var found = await FindVisibleAsync(trackingCode, $"complaint.{ActionCode(action)}", cancellationToken);
+        if (!CaseRules.MayPerform(Viewer, action, found.SectionCode))
+            throw new ProblemException(StatusCodes.Status403Forbidden, CaseRules.WhoMay(action),
+                denial: new AuditEntry($"complaint.{ActionCode(action)}", "complaint", found.TrackingCode, Reason: "role or section may not do this"));
+        if (found.Version != expectedVersion) throw Stale();
+        if (!CaseRules.AllowedFrom(action, found.Status))
+            throw new ProblemException(StatusCodes.Status409Conflict, CaseRules.NotAllowedNow(action, found.Status));
+        return found;
+    }
+
+    /// <summary>A case the viewer may see, by its tracking code; anything else is the same 404.</summary>
+    public async Task<Case> FindVisibleAsync(string trackingCode, string attemptedAction, CancellationToken cancellationToken)
+    {
+        var code = SecretCode.Normalize(trackingCode) ?? throw NotFound();
+        var row = await database.QuerySingleOrDefaultAsync<Row>(
+            """
+            select id, tracking_code, status, section_code, category_code, version, accept_by, resolve_by,
+                   assignee_id, extension_status, extension_days
+            from complaints where tracking_code = @code
+            """,
+            new { code }, cancellationToken) ?? throw NotFound();
+        var category = await catalog.GetCategoryAsync(row.CategoryCode);
+        var found = new Case(row.Id, row.TrackingCode, ComplaintStatuses.Parse(row.Status), row.SectionCode, row.CategoryCode,
+            category.Confidential, row.Version, row.AcceptBy, row.ResolveBy, row.AssigneeId, row.ExtensionStatus, row.ExtensionDays);
+        if (!CaseRules.CanSee(Viewer, found.SectionCode, found.Confidential))
+            throw NotFound(new AuditEntry(attemptedAction, "complaint", found.TrackingCode, Reason: "case of a section the caller may not see"));
+        return found;
+    }
+
+    private sealed record After(string Status, string SectionCode, int Version, long? AssigneeId, DateOnly DueOn, DateOnly? ResolveBy);
+
+    /// <summary>
+    /// Applies <paramref name="set"/> (a fixed SQL fragment written by the handler) if nobody changed
+    /// the case since <see cref="BeginAsync"/>, then records the event and the audit entry.
+    /// </summary>
+    public async Task<CaseActionResult> CommitAsync(
+        Case before, CaseAction action, string set, object? values, CaseEvent entry, string? reason, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters(values);
+        parameters.Add("id", before.Id);
+        parameters.Add("version", before.Version);
+        parameters.Add("now", Now);
+        var after = await database.QuerySingleOrDefaultAsync<After>(
+            $"""
+             update complaints set {set}, updated_at = @now, version = version + 1
+             where id = @id and version = @version
+             returning status, section_code, version, assignee_id, due_on, resolve_by
+             """,
+            parameters, cancellationToken) ?? throw Stale();
+
+        await RecordEventAsync(before.Id, entry, cancellationToken);
+        await audit.RecordAsync(AuditActor.Of(staff), new AuditEntry($"complaint.{ActionCode(action)}", "complaint", before.TrackingCode,
+            Before: new
+            {
+                Status = before.Status.ToCode(), before.SectionCode, before.Version, before.AssigneeId,
+                DueOn = before.ResolveBy ?? before.AcceptBy, before.ExtensionStatus,
+            },
+            After: after, Reason: reason), cancellationToken);
+        return new CaseActionResult(before.TrackingCode, ComplaintStatuses.Parse(after.Status), after.Version);
+    }
+
+    public Task RecordEventAsync(long complaintId, CaseEvent entry, CancellationToken cancellationToken) =>
+        database.ExecuteAsync(
+            """
+            insert into complaint_events (complaint_id, type, visibility, actor_kind, actor_id, message, data, occurred_at)
+            values (@complaintId, @type, @visibility, 'staff', @actorId, @message, @data::jsonb, @now)
+            """,
+            new
+            {
+                complaintId,
+                type = entry.Type,
+                visibility = entry.Public ? "public" : "internal",
+                actorId = staff.Id.ToString(CultureInfo.InvariantCulture),
+                message = entry.Message,
+                data = JsonSerializer.Serialize(entry.Data ?? new { }, DataJson),
+                now = Now,
+            }, cancellationToken);
+
+    /// <summary>The status after the action, as SQL text for the handler's SET clause.</summary>
+    public static string StatusAfter(CaseAction action, Case before) => CaseRules.After(action, before.Status).ToCode();
+
+    public static ProblemException NotFound(AuditEntry? denial = null) =>
+        new(StatusCodes.Status404NotFound, Lang.Pick("没有这个案件", "No such case"), denial: denial);
+
+    public static ProblemException Stale() =>
+        new(StatusCodes.Status412PreconditionFailed, Lang.Pick("案件已被他人修改，请刷新后重试", "Someone changed this case since you loaded it: reload and try again"));
+
+    private static string ActionCode(CaseAction action) => action switch
+    {
+        CaseAction.RequestExtension => "request_extension",
+        CaseAction.DecideExtension => "decide_extension",
+        _ => action.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Routing;
+using Feedback.Api.Infrastructure.Auth;
+using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Localization;
+using Feedback.Api.Infrastructure.Security;
+using Feedback.Api.Infrastructure.Time;
+using FluentValidation;
+using Mediator;
+
+namespace Feedback.Api.Features.StaffComplaints;
+
+/// <summary>
+/// The work queue: a section's cases for its staff; every case for leaders and discipline
+/// inspection (who may narrow it to a section). Filters combine; "q" searches the text by
+/// character bigrams (index-backed) or finds a tracking code. Keyset pagination: the cursor
+/// carries the last row's sort key, so page 1,000 costs what page 1 does. The counts per status
+/// ignore the status filter, so the console can show them on its tabs.
+/// </summary>
+public static class ListQueue
+{
+    /// <param name="Status">Comma-separated statuses; default: the open ones (submitted, accepted, in_progress).</param>
+    /// <param name="Category">A category code (air.odor) or a group code (air).</param>
+    /// <param name="Assignee">"me", "none", or a staff member's id.</param>
+    /// <param name="Due">"soon" (deadline today or the next working day) or "overdue".</param>
+    /// <param name="From">Submitted on or after this date (the bureau's calendar).</param>
+    /// <param name="To">Submitted on or before this date.</param>
+    /// <param name="Q">Words to find in the description, address or township, or a tracking code.</param>
+    /// <param name="Section">Leaders and discipline inspection only: one section's cases.</param>
+    /// <param name="Sort">"due" (earliest deadline first, the default) or "newest".</param>
+    /// <param name="Cursor">nextCursor of the previous page.</param>
+    /// <param name="Limit">1–100, default 25.</param>
+    public sealed record Query(
+        string? Status = null, string? Category = null, string? Township = null, string? Assignee = null, string? Due = null,
+        DateOnly? From = null, DateOnly? To = null, string? Q = null, string? Section = null, string? Sort = null,
+        string? Cursor = null, int? Limit = null) : IQuery<Result>;
+
+    public sealed record Item(
+        string TrackingCode, ComplaintStatus Status, string CategoryCode, string CategoryName, bool Confidential,
+        string SectionCode, string SectionName, string? Township, string Excerpt, ComplaintChannel Channel,
+        DateTimeOffset SubmittedAt, DateOnly DueOn, DeadlineFlags Deadline, GetCase.StaffMember? Assignee, string? ExtensionStatus);
+
+    /// <param name="NextCursor">Pass as cursor for the next page; null on the last page.</param>
+    /// <param name="Counts">Cases per status under the same filters, status aside.</param>
+    public sealed record Result(IReadOnlyList<Item> Items, string? NextCursor, IReadOnlyDictionary<string, int> Counts, DateOnly Today);
+
+    public const int DefaultLimit = 25;
+    public const int MaxLimit = 100;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Status).Must(status => status is null || ParseStatuses(status) is not null)
+                .WithMessage(_ => Lang.Pick("未知的状态", "Unknown status"));
+            RuleFor(q => q.Assignee).Must(a => a is null or "me" or "none" || long.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                .WithMessage(_ => Lang.Pick("承办人须为 me、none 或用户编号", "assignee is me, none or a user id"));
+            RuleFor(q => q.Due).Must(d => d is null or "soon" or "overdue")
+                .WithMessage(_ => Lang.Pick("due 须为 soon 或 overdue", "due is soon or overdue"));
+            RuleFor(q => q.Sort).Must(s => s is null or "due" or "newest")
+                .WithMessage(_ => Lang.Pick("sort 须为 due 或 newest", "sort is due or newest"));
+            RuleFor(q => q.Limit).InclusiveBetween(1, MaxLimit)
+                .WithMessage(_ => Lang.Pick($"每页 1–{MaxLimit} 条", $"limit is 1–{MaxLimit}"));
+            RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null)
+                .WithMessage(_ => Lang.Pick("结束日期不能早于开始日期", "to must not be before from"));
+            RuleFor(q => q.Q).MaximumLength(100);
+            RuleFor(q => q.Township).MaximumLength(50);
+            RuleFor(q => q.Category).MaximumLength(64);
+            RuleFor(q => q.Section).MaximumLength(32);
+            RuleFor(q => q.Cursor).Must((q, cursor) => cursor is null || QueueCursor.Decode(cursor, q.Sort ?? "due") is not null)
+                .WithMessage(_ => Lang.Pick("分页游标无效，请从第一页重新开始", "The cursor is not valid here; start again from the first page"));
+        }
+    }
+
+    public static string[]? ParseStatuses(string text)
+    {
+        var codes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var known = Enum.GetValues<ComplaintStatus>().Select(s => s.ToCode()).ToHashSet();
+        return codes.Length > 0 && codes.All(known.Contains) ? codes.Distinct().ToArray() : null;
+    }
+
+    private sealed record Row(
+        long Id, string TrackingCode, string Status, string CategoryCode, string SectionCode, string? Township, string Excerpt,
+        string Channel, DateTime SubmittedAt, DateOnly DueOn, long? AssigneeId, string? AssigneeName, string? ExtensionStatus);
+
+    private sealed record CountRow(string Status, int Count);
+
+    public sealed class Handler(ReadDatabase database, CurrentStaff staff, CategoryCatalog catalog, BureauClock clock, WorkingDayCalendar calendar)
+        : IQueryHandler<Query, Result>
+    {
+        public async ValueTask<Result> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var today = clock.Today;
+            var parameters = new DynamicParameters();
+            var filters = new List<string>();
+            await AddVisibilityAsync(filters, parameters, query.Section);
+            AddFilters(filters, parameters, query, today);
+
+            var statuses = query.Status is null ? ComplaintStatuses.Open.Select(s => s.ToCode()).ToArray() : ParseStatuses(query.Status)!;
+            parameters.Add("statuses", statuses);
+            var limit = query.Limit ?? DefaultLimit;
+            parameters.Add("limit", limit + 1);
+
+            var sort = query.Sort ?? "due";
+            var page = new List<string>(filters) { "c.status = any(@statuses)" };
+            if (query.Cursor is not null)
+            {
+                var after = QueueCursor.Decode(query.Cursor, sort)!;
+                parameters.Add("afterKey", after.Key);
+                parameters.Add("afterId", after.Id);
+                page.Add(sort == "due"
+                    ? "(c.due_on, c.id) > (@afterKey::date, @afterId)"
+                    : "(c.submitted_at, c.id) < (@afterKey::timestamptz, @afterId)");
+            }
+            var order = sort == "due" ? "c.due_on, c.id" : "c.submitted_at desc, c.id desc";
+
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+                $"""
+                 select c.id, c.tracking_code, c.status, c.category_code, c.section_code, c.township,
+                        left(c.description, 80) as excerpt, c.channel, c.submitted_at, c.due_on,
+                        c.assignee_id, a.display_name as assignee_name, c.extension_status
+                 from complaints c left join staff_users a on a.id = c.assignee_id
+                 where {string.Join(" and ", page)}
+                 order by {order}
+                 limit @limit
+                 """, parameters, cancellationToken: cancellationToken))).AsList();
+            var counts = (await connection.QueryAsync<CountRow>(new CommandDefinition(
+                $"select c.status, count(*)::int as count from complaints c where {(filters.Count == 0 ? "true" : string.Join(" and ", filters))} group by c.status",
+                parameters, cancellationToken: cancellationToken))).ToDictionary(r => r.Status, r => r.Count);
+
+            var more = rows.Count > limit;
+            if (more) rows.RemoveAt(rows.Count - 1);
+            var items = new List<Item>(rows.Count);
+            foreach (var row in rows)
+            {
+                var category = await catalog.GetCategoryAsync(row.CategoryCode);
+                var section = await catalog.GetSectionAsync(row.SectionCode);
+                var status = ComplaintStatuses.Parse(row.Status);
+                items.Add(new Item(row.TrackingCode, status, row.CategoryCode, Lang.Pick(category.NameZh, category.NameEn), category.Confidential,
+                    row.SectionCode, Lang.Pick(section.NameZh, section.NameEn), row.Township, row.Excerpt,
+                    Enum.Parse<ComplaintChannel>(row.Channel, ignoreCase: true), new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero), row.DueOn,
+                    Deadlines.Flags(status, row.DueOn, today, calendar),
+                    row.AssigneeId is { } id ? new GetCase.StaffMember(id, row.AssigneeName!) : null, row.ExtensionStatus));
+            }
+            var last = rows.LastOrDefault();
+            var next = more && last is not null
+                ? QueueCursor.Encode(sort, sort == "due" ? last.DueOn.ToString("O", CultureInfo.InvariantCulture)
+                    : new DateTimeOffset(last.SubmittedAt, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture), last.Id)
+                : null;
+            return new Result(items, next, counts, today);
+        }
+
+        /// <summary>Clerks and heads: their section, and never a conduct case outside discipline inspection.</summary>
+        private async Task AddVisibilityAsync(List<string> filters, DynamicParameters parameters, string? sectionFilter)
+        {
+            if (staff.Role is StaffRole.Staff or StaffRole.SectionHead)
+            {
+                filters.Add("c.section_code = @mySection");
+                parameters.Add("mySection", staff.SectionCode);
+                if (staff.SectionCode != Router.DisciplineSection)
+                {
+                    var confidential = (await catalog.ListAllCategoriesAsync()).Where(c => c.Confidential).Select(c => c.Code).ToArray();
+                    filters.Add("c.category_code <> all(@confidentialCategories)");
+                    parameters.Add("confidentialCategories", confidential);
+                }
+            }
+            else if (sectionFilter is not null)
+            {
+                filters.Add("c.section_code = @section");
+                parameters.Add("section", sectionFilter);
+            }
+        }
+
+        private void AddFilters(List<string> filters, DynamicParameters parameters, Query query, DateOnly today)
+        {
+            if (query.Category is { } category)
+            {
+                filters.Add(category.Contains('.') ? "c.category_code = @category" : "(c.category_code = @category or c.category_code like @categoryPrefix)");
+                parameters.Add("category", category);
+                parameters.Add("categoryPrefix", category + ".%");
+            }
+            if (ComplaintText.Clean(query.Township) is { } township)
+            {
+                filters.Add("c.township = @township");
+                parameters.Add("township", township);
+            }
+            switch (query.Assignee)
+            {
+                case "me":
+                    filters.Add("c.assignee_id = @me");
+                    parameters.Add("me", staff.Id);
+                    break;
+                case "none":
+                    filters.Add("c.assignee_id is null");
+                    break;
+                case { } id:
+                    filters.Add("c.assignee_id = @assigneeId");
+                    parameters.Add("assigneeId", long.Parse(id, CultureInfo.InvariantCulture));
+                    break;
+            }
+            if (query.Due is not null)
+            {
+                filters.Add("c.status in ('submitted', 'accepted', 'in_progress')");
+                filters.Add(query.Due == "overdue" ? "c.due_on < @today" : "c.due_on between @today and @dueSoonUntil");
+                parameters.Add("today", today);
+                parameters.Add("dueSoonUntil", Deadlines.DueSoonUntil(today, calendar));
+            }
+            if (query.From is { } from)
+            {
+                filters.Add("c.submitted_at >= @fromInstant");
+                parameters.Add("fromInstant", clock.StartOf(from));
+            }
+            if (query.To is { } to)
+            {
+                filters.Add("c.submitted_at < @toInstant");
+                parameters.Add("toInstant", clock.StartOf(to.AddDays(1)));
+            }
+            if (ComplaintText.Clean(query.Q) is { } q)
+            {
+                if (SecretCode.Normalize(q) is { } code)
+                {
+                    filters.Add("c.tracking_code = @code");
+                    parameters.Add("code", code);
+                }
+                else
+                {
+                    // Nothing searchable (only punctuation): nothing matches, rather than everything.
+                    filters.Add(ComplaintSearch.Query(q) is null ? "false" : "c.search_vector @@ @search::tsquery");
+                    parameters.Add("search", ComplaintSearch.Query(q));
+                }
+            }
+        }
+    }
+}
+
+/// <summary>The opaque page cursor: base64url of "sort|key|id".</summary>
+public static class QueueCursor
+{
+    public sealed record Position(string Key, long Id);
+
+    public static string Encode(string sort, string key, long id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sort}|{key}|{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static Position? Decode(string cursor, string sort)
+    {
+        try
+        {
+            var base64 = cursor.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split('|');
+            if (parts.Length != 3 || parts[0] != sort || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return null;
+            var validKey = sort == "due"
+                ? DateOnly.TryParseExact(parts[1], "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+                : DateTimeOffset.TryParseExact(parts[1], "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+            return validKey ? new Position(parts[1], id) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using Dapper;
+using Feedback.Api.Infrastructure.Audit;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+
+namespace Feedback.Api.Infrastructure.Auth;
+
+/// <summary>
+/// Bearer-token sign-in for staff. A token is accepted only with our issuer, audience and HS256
+/// signature, within its lifetime, and while its session is open (one indexed lookup per request,
+/// so logout, a password change or a disabled account take effect immediately). Refusals are
+/// audited.
+/// </summary>
+public static class AuthSetup
+{
+    /// <summary>Everyone who works on complaints: clerks, section heads, discipline inspection, leaders.</summary>
+    public const string CaseWorkers = "case-workers";
+    public const string Administrators = "administrators";
+    public const string Leaders = "leaders";
+
+    public static void AddFeedbackAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<StaffTokens>();
+        builder.Services.AddScoped<CurrentStaff>();
+        builder.Services.AddScoped<AuditLog>();
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<StaffTokens, TimeProvider>((bearer, tokens, time) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = StaffTokens.Issuer,
+                    ValidAudience = StaffTokens.Audience,
+                    IssuerSigningKey = tokens.SigningKey,
+                    ValidAlgorithms = [StaffTokens.Algorithm],
+                    RequireExpirationTime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    // Measured on the application's clock, which tests can fix.
+                    LifetimeValidator = (notBefore, expires, _, _) =>
+                        time.GetUtcNow().UtcDateTime is var now && expires > now.AddSeconds(-30) && (notBefore is null || notBefore <= now.AddSeconds(30)),
+                    NameClaimType = StaffTokens.Claims.Username,
+                    RoleClaimType = StaffTokens.Claims.Role,
+                };
+                bearer.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = RequireOpenSessionAsync,
+                    OnChallenge = context => AuditRefusalAsync(context.HttpContext, "request.unauthenticated", context.AuthenticateFailure?.GetType().Name),
+                    OnForbidden = context => AuditRefusalAsync(context.HttpContext, "request.forbidden", "role"),
+                };
+            });
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(CaseWorkers, policy => policy.RequireRole([.. StaffRoles.CaseWorkers.Select(role => role.ToCode())]))
+            .AddPolicy(Leaders, policy => policy.RequireRole(StaffRole.Leader.ToCode()))
+            .AddPolicy(Administrators, policy => policy.RequireRole(StaffRole.Admin.ToCode()));
+    }
+
+    public static void UseFeedbackAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+    }
+
+    private static async Task RequireOpenSessionAsync(TokenValidatedContext context)
+    {
+        var sessionId = context.Principal?.FindFirst(StaffTokens.Claims.Session)?.Value;
+        if (!Guid.TryParse(sessionId, out var session))
+        {
+            context.Fail("The token names no session.");
+            return;
+        }
+        var dataSource = context.HttpContext.RequestServices.GetRequiredService<NpgsqlDataSource>();
+        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(context.HttpContext.RequestAborted);
+        var open = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            select exists (select 1 from staff_sessions s join staff_users u on u.id = s.user_id
+                           where s.id = @session and s.revoked_at is null and s.expires_at > @now and u.active)
+            """,
+            new { session, now }, cancellationToken: context.HttpContext.RequestAborted));
+        if (!open) context.Fail("The session has ended.");
+    }
+
+    /// <summary>401 and 403 from the role policies; refusals decided by a handler are audited there.</summary>
+    private static async Task AuditRefusalAsync(HttpContext http, string action, string? reason)
+    {
+        var services = http.RequestServices;
+        await services.GetRequiredService<AuditLog>().RecordOutsideTransactionAsync(
+            AuditActor.Of(services.GetRequiredService<CurrentStaff>()),
+            new AuditEntry(action, "route", $"{http.Request.Method} {http.Request.Path}", Reason: reason),
+            "denied", CancellationToken.None);
+    }
+}

@@ -1,0 +1,16 @@
+using Feedback.Api.Infrastructure.Audit;
+
+namespace Feedback.Api.Infrastructure.Http;
+
+/// <summary>
+/// A refusal the caller can act on: 403, 404, 409, 412, 428… with a title that says why (in the
+/// caller's language). When it is an authorization failure, <see cref="Denial"/> is written to the
+/// audit log even though the request's transaction rolls back.
+/// </summary>
+public sealed class ProblemException(int status, string title, string? detail = null, AuditEntry? denial = null) : Exception(title)
+{
+    public int Status { get; } = status;
+    public string Title { get; } = title;
+    public string? Detail { get; } = detail;
+    public AuditEntry? Denial { get; } = denial;
+}
