@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the rest are tools.
-.PHONY: run test migrate openapi bench db-stop
+.PHONY: run test migrate admin openapi bench db-stop
 
 run:      ## install what is missing, start the local database, serve API + client on :8080
 	@bash scripts/run.sh
@@ -9,6 +9,9 @@ test:     ## the same set-up, then every test; ends with "N passed, N failed"
 
 migrate:  ## apply db/migrations to FEEDBACK_DB (or the local database)
 	@bash scripts/run.sh migrate
+
+admin:    ## create the first administrator (FEEDBACK_ADMIN_USERNAME, default admin; asks for the password)
+	@bash scripts/run.sh admin
 
 openapi:  ## rewrite openapi.yaml from the API and regenerate the client's types
 	@bash scripts/openapi.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make run: set up what is missing, then serve API and web client on http://127.0.0.1:$FEEDBACK_PORT.
 # make migrate: apply migrations to FEEDBACK_DB (or the local cluster) and exit.
+# make admin: create the first administrator (asks for the password, or reads FEEDBACK_ADMIN_PASSWORD).
 source "$(dirname "$0")/common.sh"
 
 ensure_dotnet
@@ -10,12 +11,22 @@ if [ "${1:-}" = migrate ]; then
   log "Applying migrations"
   exec dotnet run --project api -c Release -- migrate
 fi
+if [ "${1:-}" = admin ]; then
+  log "Creating administrator '${FEEDBACK_ADMIN_USERNAME:-admin}'"
+  exec dotnet run --project api -c Release -- admin "${FEEDBACK_ADMIN_USERNAME:-admin}"
+fi
 
 build_client
 log "Building the API"
 dotnet build api -c Release -nologo -v quiet -clp:ErrorsOnly
 
 export FEEDBACK_WEB_ROOT=${FEEDBACK_WEB_ROOT:-$ROOT/web-client/dist}
+# Demo accounts for trying the console; FEEDBACK_DEMO=0 turns them off.
+export FEEDBACK_DEMO=${FEEDBACK_DEMO:-1}
+export FEEDBACK_DEMO_PASSWORD=${FEEDBACK_DEMO_PASSWORD:-demo-2026}
+if [ "$FEEDBACK_DEMO" = 1 ]; then
+  log "Demo mode: staff accounts admin, leader, enforcement, enforcement.staff, … with password '$FEEDBACK_DEMO_PASSWORD' (FEEDBACK_DEMO=0 turns this off)"
+fi
 port=${FEEDBACK_PORT:-8080}
 log "Serving on http://127.0.0.1:$port (Ctrl+C stops; the local database keeps running: 'make db-stop' stops it)"
 cd api/bin/Release/net10.0
