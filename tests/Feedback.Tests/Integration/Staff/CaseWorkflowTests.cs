@@ -49,6 +49,29 @@ public sealed class CaseWorkflowTests : IntegrationTest
             Is.EqualTo(new[] { "submitted", "routed", "accepted", "reply", "note", "resolved" }));
         Assert.That((string)staffTimeline[4]!["visibility"]!, Is.EqualTo("internal"));
         Assert.That((string)staffTimeline[4]!["actor"]!["name"]!, Is.EqualTo("生态环境执法大队工作人员"));
+
+        await using var connection = new Npgsql.NpgsqlConnection(TestEnvironment.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var read = new Npgsql.NpgsqlCommand(
+            """
+            select action, actor_username, host(ip), before::text, after::text, coalesce(reason, '')
+            from audit_log where target_id = @code order by id
+            """, connection);
+        read.Parameters.AddWithValue("code", code);
+        var audit = new List<(string Action, string Actor, string Ip, string Before, string After, string Reason)>();
+        await using (var reader = await read.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                audit.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(audit.Select(a => a.Action), Is.EqualTo(new[] { "complaint.accept", "complaint.reply", "complaint.note", "complaint.resolve" }));
+            Assert.That(audit.Select(a => a.Actor).Distinct(), Is.EqualTo(new[] { "enforcement.staff" }));
+            Assert.That(audit.Select(a => a.Ip).Distinct(), Is.EqualTo(new[] { "127.0.0.1" }));
+            Assert.That(audit[0].Before, Does.Contain("\"submitted\""));
+            Assert.That(audit[0].After, Does.Contain("\"accepted\""));
+            Assert.That(string.Concat(audit), Does.Not.Contain("13800138000").And.Not.Contain("wang@example.cn").And.Not.Contain("王女士"),
+                "the audit log never holds contact details");
+        });
     }
 
     private async Task<(string Code, string Password)> NewCaseAsync(string category = "air.odor")
