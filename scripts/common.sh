@@ -37,7 +37,8 @@ ensure_database() {
   local settings
   settings=$(bash scripts/pg-cluster.sh start .data/pg "$port")
   FEEDBACK_DB=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB=//p')
-  export FEEDBACK_DB
+  FEEDBACK_DB_MIGRATE=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB_MIGRATE=//p')
+  export FEEDBACK_DB FEEDBACK_DB_MIGRATE
 }
 
 # Installs the client's locked dependencies and builds it into web-client/dist.

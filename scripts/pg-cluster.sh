@@ -2,14 +2,18 @@
 # A project-local PostgreSQL cluster, used by `make run` (.data/pg), the test fixture and the
 # benchmark (throwaway directories).
 #
-#   scripts/pg-cluster.sh start DIR PORT   initialise if needed, start, ensure role and database
-#                                          "feedback"; prints FEEDBACK_DB=... and ADMIN_DB=...
+#   scripts/pg-cluster.sh start DIR PORT   initialise if needed, start, ensure the roles and the
+#                                          database "feedback"; prints FEEDBACK_DB=... (the API),
+#                                          FEEDBACK_DB_MIGRATE=... (the schema owner) and ADMIN_DB=...
 #   scripts/pg-cluster.sh stop DIR         fast shutdown
 #
 # Listens on 127.0.0.1 only, keeps its socket inside DIR, and touches nothing else on the
 # machine. As root it runs the server as the "postgres" user (PostgreSQL refuses root).
-# Passwords are generated once: the application role's in DIR.password, the superuser's in
-# DIR.admin-password (both git-ignored, readable by their owner only).
+# Two login roles keep the API away from the schema: "feedback_owner" owns the database and runs
+# the migrations; "feedback", the API, is a member of "feedback_api", which migration 0005 lets
+# read and write cases but never rewrite the timeline or the audit log, nor change the schema.
+# Passwords are generated once: the API's in DIR.password, the owner's in DIR.owner-password, the
+# superuser's in DIR.admin-password (all git-ignored, readable by their owner only).
 set -euo pipefail
 
 command=${1:?usage: pg-cluster.sh start DIR PORT | stop DIR}
@@ -17,6 +21,7 @@ dir=$(realpath -m "${2:?data directory required}")
 port=${3:-55432}
 password_file="$dir.password"
 admin_password_file="$dir.admin-password"
+owner_password_file="$dir.owner-password"
 
 bin_dir() {
   local found
@@ -71,12 +76,26 @@ CONF
       ready || sleep 1
     done
     ready || { echo "PostgreSQL in $dir did not start on port $port (is another server using it?); see $dir/server.log" >&2; exit 1; }
+    [ -s "$owner_password_file" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$owner_password_file")
+    [ "$(id -u)" = 0 ] && chown postgres: "$owner_password_file"
     password=$(cat "$password_file")
-    as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -v pw="$password" <<'SQL' >/dev/null
+    owner_password=$(cat "$owner_password_file")
+    as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -v pw="$password" -v owner_pw="$owner_password" <<'SQL' >/dev/null
+select format('create role feedback_owner login password %L', :'owner_pw') where not exists (select from pg_roles where rolname = 'feedback_owner') \gexec
+select 'create role feedback_api nologin' where not exists (select from pg_roles where rolname = 'feedback_api') \gexec
 select format('create role feedback login password %L', :'pw') where not exists (select from pg_roles where rolname = 'feedback') \gexec
-select 'create database feedback owner feedback' where not exists (select from pg_database where datname = 'feedback') \gexec
+grant feedback_api to feedback;
+select 'create database feedback owner feedback_owner' where not exists (select from pg_database where datname = 'feedback') \gexec
+-- A cluster made before the roles were split: the API's role owned everything; hand it over.
+select 'alter database feedback owner to feedback_owner'
+where exists (select from pg_database d join pg_roles r on r.oid = d.datdba where d.datname = 'feedback' and r.rolname = 'feedback') \gexec
+SQL
+    as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d feedback -v ON_ERROR_STOP=1 -q <<'SQL' >/dev/null
+select 'reassign owned by feedback to feedback_owner'
+where exists (select from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = 'feedback') \gexec
 SQL
     echo "FEEDBACK_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=feedback;Password=$password"
+    echo "FEEDBACK_DB_MIGRATE=Host=127.0.0.1;Port=$port;Database=feedback;Username=feedback_owner;Password=$owner_password"
     echo "ADMIN_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=postgres;Password=$(cat "$admin_password_file" 2>/dev/null || cat "$password_file")"
     ;;
   stop)

@@ -9,6 +9,12 @@ public sealed record FeedbackOptions
     /// <summary>FEEDBACK_DB: Npgsql connection string of the primary.</summary>
     public required string DatabaseConnectionString { get; init; }
 
+    /// <summary>
+    /// FEEDBACK_DB_MIGRATE: connection string of the schema's owner, for the migrations; unset, the
+    /// API's own connection migrates (one role does everything).
+    /// </summary>
+    public required string MigrationConnectionString { get; init; }
+
     /// <summary>FEEDBACK_DB_READ: optional connection string for queries (a streaming replica).</summary>
     public string? ReadDatabaseConnectionString { get; init; }
 
@@ -43,6 +49,7 @@ public sealed record FeedbackOptions
         return new FeedbackOptions
         {
             DatabaseConnectionString = connectionString,
+            MigrationConnectionString = NullIfBlank(configuration["FEEDBACK_DB_MIGRATE"]) ?? connectionString,
             ReadDatabaseConnectionString = NullIfBlank(configuration["FEEDBACK_DB_READ"]),
             TimeZone = TimeZoneInfo.FindSystemTimeZoneById(NullIfBlank(configuration["FEEDBACK_TIME_ZONE"]) ?? "Asia/Shanghai"),
             WebRoot = NullIfBlank(configuration["FEEDBACK_WEB_ROOT"]),

@@ -8,7 +8,8 @@ namespace Feedback.Api.Infrastructure.Database;
 /// <summary>
 /// Applies db/migrations/*.sql (embedded in this assembly) with DbUp: one transaction per script,
 /// variables disabled, journal in public.schemaversions. An advisory lock lets several API
-/// instances start at once without racing each other.
+/// instances start at once without racing each other. Migrations run as the schema owner
+/// (FEEDBACK_DB_MIGRATE) when one is configured, so the API's own role needs no DDL rights.
 /// </summary>
 public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource dataSource, ILogger<DatabaseMigrator> logger)
 {
@@ -24,12 +25,13 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var lockConnection = new NpgsqlConnection(options.MigrationConnectionString);
+        await lockConnection.OpenAsync(cancellationToken);
         await lockConnection.ExecuteAsync("select pg_advisory_lock(@key)", new { key = MigrationLockKey });
         try
         {
             var upgrader = DeployChanges.To
-                .PostgresqlDatabase(options.DatabaseConnectionString)
+                .PostgresqlDatabase(options.MigrationConnectionString)
                 .WithScriptsEmbeddedInAssembly(ScriptAssembly, name => name.EndsWith(".sql", StringComparison.Ordinal))
                 .JournalToPostgresqlTable("public", "schemaversions")
                 .WithTransactionPerScript()

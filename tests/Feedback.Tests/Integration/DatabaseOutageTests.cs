@@ -14,7 +14,7 @@ public sealed class DatabaseOutageTests
     public async Task An_outage_gives_503_problems_and_the_service_recovers_by_itself()
     {
         await using var database = await PostgresCluster.StartAsync();
-        await using var app = new FeedbackApp(database.ConnectionString);
+        await using var app = new FeedbackApp(database.ConnectionString, migrationConnectionString: database.MigrationConnectionString);
         app.StartServer();
         using var client = app.CreateHttpClient();
         var complaint = new { categoryCode = "air.odor", description = "数据库故障测试" };

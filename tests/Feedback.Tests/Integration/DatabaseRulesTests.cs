@@ -10,18 +10,50 @@ public sealed class DatabaseRulesTests : IntegrationTest
 {
     private static NpgsqlConnection AppConnection() => new(TestEnvironment.Database.ConnectionString);
 
-    [TestCase("update complaint_events set message = 'rewritten'")]
-    [TestCase("delete from complaint_events")]
-    [TestCase("truncate complaint_events cascade")]
-    public async Task The_timeline_is_append_only_even_for_the_tables_owner(string sql)
+    /// <summary>
+    /// Evidence is append-only twice over: the API's role has no right to change it, and even the
+    /// schema owner, which has every right, is stopped by the trigger.
+    /// </summary>
+    [TestCase("complaint_events", "update complaint_events set message = 'rewritten'")]
+    [TestCase("complaint_events", "delete from complaint_events")]
+    [TestCase("complaint_events", "truncate complaint_events cascade")]
+    [TestCase("audit_log", "update audit_log set reason = 'rewritten'")]
+    [TestCase("audit_log", "delete from audit_log")]
+    [TestCase("audit_log", "truncate audit_log")]
+    public async Task Evidence_is_append_only_for_the_api_and_even_for_the_tables_owner(string table, string sql)
     {
         await SubmitAsync();
-        await using var connection = AppConnection();
-        var error = Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(sql));
-        Assert.Multiple(async () =>
+        using (var admin = await StaffAsync("admin"))
+            (await admin.GetAsync("/api/v1/staff/complaints")).Dispose(); // administrators see no cases: an audited refusal
+        var before = await CountAsync(table);
+        Assert.That(before, Is.Positive);
+
+        foreach (var (role, connectionString) in new[]
+                 {
+                     ("api", TestEnvironment.Database.ConnectionString),
+                     ("owner", TestEnvironment.Database.MigrationConnectionString),
+                 })
         {
-            Assert.That(error!.MessageText, Does.Contain("append-only"));
-            Assert.That(await CountAsync("complaint_events"), Is.EqualTo(2), "submitted and routed, untouched");
+            await using var connection = new NpgsqlConnection(connectionString);
+            var error = Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(sql), role);
+            Assert.That(error!.SqlState, Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege), role);
+            if (role == "owner") Assert.That(error.MessageText, Does.Contain("append-only"));
+        }
+        Assert.That(await CountAsync(table), Is.EqualTo(before), "untouched");
+    }
+
+    [Test]
+    public async Task The_api_role_cannot_change_the_schema_or_the_migration_journal()
+    {
+        await using var connection = AppConnection();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("alter table complaints add column x int"))!.SqlState,
+                Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
+            Assert.That(Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("drop trigger complaint_events_append_only on complaint_events"))!.SqlState,
+                Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
+            Assert.That(Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("delete from schemaversions"))!.SqlState,
+                Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
         });
     }
 

@@ -96,7 +96,7 @@ public sealed class ErrorResponseTests : IntegrationTest
     {
         await using var admin = new Npgsql.NpgsqlConnection(TestEnvironment.Database.AdminConnectionString);
         await admin.OpenAsync();
-        await using (var revoke = new Npgsql.NpgsqlCommand("revoke insert on complaint_events from feedback", admin))
+        await using (var revoke = new Npgsql.NpgsqlCommand("revoke insert on complaint_events from feedback_api", admin))
             await revoke.ExecuteNonQueryAsync();
         try
         {
@@ -110,7 +110,7 @@ public sealed class ErrorResponseTests : IntegrationTest
         }
         finally
         {
-            await using var grant = new Npgsql.NpgsqlCommand("grant insert on complaint_events to feedback", admin);
+            await using var grant = new Npgsql.NpgsqlCommand("grant insert on complaint_events to feedback_api", admin);
             await grant.ExecuteNonQueryAsync();
         }
     }

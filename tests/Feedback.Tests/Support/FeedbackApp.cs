@@ -16,14 +16,18 @@ namespace Feedback.Tests.Support;
 public sealed class FeedbackApp : WebApplicationFactory<Program>
 {
     private readonly string _connectionString;
+    private readonly string? _migrationConnectionString;
     private readonly TimeProvider? _time;
 
     private readonly IReadOnlyDictionary<string, string> _settings;
 
     /// <param name="settings">Extra environment settings, e.g. FEEDBACK_CORS_ORIGINS.</param>
-    public FeedbackApp(string connectionString, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="migrationConnectionString">The schema owner, when the database is not migrated yet.</param>
+    public FeedbackApp(string connectionString, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null,
+        string? migrationConnectionString = null)
     {
         _connectionString = connectionString;
+        _migrationConnectionString = migrationConnectionString;
         _time = time;
         _settings = settings ?? new Dictionary<string, string>();
         UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
@@ -45,6 +49,7 @@ public sealed class FeedbackApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("FEEDBACK_DB", _connectionString);
+        if (_migrationConnectionString is not null) builder.UseSetting("FEEDBACK_DB_MIGRATE", _migrationConnectionString);
         // Demo accounts (admin, leader, enforcement, enforcement.staff…) are the tests' staff;
         // reminders run only when a test asks, so no test sees one it did not cause.
         builder.UseSetting("FEEDBACK_DEMO", "1");

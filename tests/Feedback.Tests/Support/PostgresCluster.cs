@@ -12,14 +12,18 @@ public sealed class PostgresCluster : IAsyncDisposable
 {
     private readonly string _directory;
 
+    /// <summary>The API's role: reads and writes, no DDL, no rewriting of evidence.</summary>
     public string ConnectionString { get; }
+    /// <summary>The schema owner's role, which runs the migrations.</summary>
+    public string MigrationConnectionString { get; }
     /// <summary>Superuser connection, for resetting data between tests.</summary>
     public string AdminConnectionString { get; }
 
-    private PostgresCluster(string directory, string connectionString, string adminConnectionString)
+    private PostgresCluster(string directory, string connectionString, string migrationConnectionString, string adminConnectionString)
     {
         _directory = directory;
         ConnectionString = connectionString;
+        MigrationConnectionString = migrationConnectionString;
         AdminConnectionString = adminConnectionString;
     }
 
@@ -28,7 +32,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), "feedback-test-" + Guid.NewGuid().ToString("N")[..12]);
         var output = await RunScriptAsync("start", Path.Combine(root, "pg"), FreePort().ToString());
         string Value(string key) => output.Split('\n').Single(line => line.StartsWith(key + "=")).Trim()[(key.Length + 1)..];
-        return new PostgresCluster(root, Value("FEEDBACK_DB"), Value("ADMIN_DB"));
+        return new PostgresCluster(root, Value("FEEDBACK_DB"), Value("FEEDBACK_DB_MIGRATE"), Value("ADMIN_DB"));
     }
 
     public Task StopServerAsync() => RunScriptAsync("stop", Path.Combine(_directory, "pg"));

@@ -20,7 +20,7 @@ public sealed class TestEnvironment
     public async Task StartAsync()
     {
         Database = await PostgresCluster.StartAsync();
-        App = new FeedbackApp(Database.ConnectionString);
+        App = new FeedbackApp(Database.ConnectionString, migrationConnectionString: Database.MigrationConnectionString);
         App.StartServer();
     }
 
