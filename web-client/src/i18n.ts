@@ -14,7 +14,7 @@ type Literal<T> = { [K in keyof T]: T[K] extends string ? MessageFunction : T[K]
  * (__INTLIFY_DROP_MESSAGE_COMPILER__) and a text is shown exactly as written: characters such as
  * @ { } | are never parsed. Messages with parameters are written as functions in the locale files.
  */
-function literal<T extends MessageTree>(tree: T): Literal<T> {
+export function literal<T extends MessageTree>(tree: T): Literal<T> {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(tree)) {
     out[key] = typeof value === 'string' ? () => value : typeof value === 'function' ? value : literal(value)
@@ -35,6 +35,12 @@ export const i18n = createI18n({
   missingWarn: false,
   fallbackWarn: false,
 })
+
+/** Adds messages loaded later (the staff console's, with its chunk) to both languages. */
+export function addMessages(zh: MessageTree, en: MessageTree): void {
+  i18n.global.mergeLocaleMessage('zh-CN', literal(zh))
+  i18n.global.mergeLocaleMessage('en', literal(en))
+}
 
 export function currentLocale(): AppLocale {
   return i18n.global.locale.value as AppLocale

@@ -4,9 +4,11 @@ import type { paths } from './schema'
 export type ApiClient = ReturnType<typeof createClient<paths>>
 
 let client: ApiClient | null = null
+let base = ''
 
 /** Called once at start-up with the base URL from config.json ("" = same origin). */
 export function initApi(baseUrl: string, language: () => string): void {
+  base = baseUrl
   client = createClient<paths>({ baseUrl })
   client.use({
     onRequest({ request }) {
@@ -20,4 +22,9 @@ export function initApi(baseUrl: string, language: () => string): void {
 export function api(): ApiClient {
   if (!client) throw new Error('API client used before initApi()')
   return client
+}
+
+/** The API base URL from config.json ("" = same origin), for clients made elsewhere (the staff console's). */
+export function apiBaseUrl(): string {
+  return base
 }

@@ -13,7 +13,7 @@ export type Failure =
   | { kind: 'network' }
   | { kind: 'http'; status: number; problem: Problem | null; retryAfter: number | null }
 
-export type Outcome<T> = { ok: true; data: T; status: number } | { ok: false; failure: Failure }
+export type Outcome<T> = { ok: true; data: T; status: number; headers: Headers } | { ok: false; failure: Failure }
 
 interface FetchResult {
   data?: unknown
@@ -33,7 +33,7 @@ export async function call<R extends FetchResult>(
   }
   const { response } = result
   if (response.ok && result.data !== undefined) {
-    return { ok: true, data: result.data as NonNullable<R['data']>, status: response.status }
+    return { ok: true, data: result.data as NonNullable<R['data']>, status: response.status, headers: response.headers }
   }
   return {
     ok: false,
