@@ -1,0 +1,116 @@
+import type { CaseEvent, Deadline, Section, Status } from './api'
+import { formatDateTime } from '../lib/format'
+
+type Translate = (key: string, params?: Record<string, unknown>) => string
+
+export type DeadlineTone = 'overdue' | 'soon' | 'ok' | 'none'
+
+/** "还剩 2 个工作日", "今天到期", "已超期 3 个工作日" — and how urgent it is. */
+export function deadlineWords(d: Deadline, t: Translate): { text: string; tone: DeadlineTone } {
+  const left = d.workingDaysLeft
+  if (left === null || left === undefined) return { text: '', tone: 'none' }
+  if (d.overdue) {
+    // Seen on a weekend after a Friday deadline: passed, but no working day has gone by yet.
+    return { text: left < 0 ? t('staff.deadline.overdueBy', { n: -left }) : t('staff.deadline.overdue'), tone: 'overdue' }
+  }
+  if (left === 0) return { text: t('staff.deadline.today'), tone: 'soon' }
+  return { text: t('staff.deadline.left', { n: left }), tone: d.dueSoon ? 'soon' : 'ok' }
+}
+
+/** Which clock runs: acceptance (待受理) or resolution (after acceptance). */
+export function deadlineKind(status: Status): 'accept' | 'resolve' | null {
+  if (status === 'submitted') return 'accept'
+  if (status === 'accepted' || status === 'in_progress') return 'resolve'
+  return null
+}
+
+export function statusName(status: string, t: Translate, te: (key: string) => boolean): string {
+  return te(`status.${status}`) ? t(`status.${status}`) : status
+}
+
+/** "2026-03-18" → "2026年3月18日" (a date of the bureau's calendar, the same everywhere). */
+export function shortDate(ymd: string | null | undefined, locale: string): string {
+  if (!ymd) return ''
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(ymd)
+  if (!m) return ymd
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', weekday: 'short', timeZone: 'UTC' }).format(d)
+}
+
+export function dateTime(iso: string, locale: string): string {
+  return formatDateTime(iso, locale)
+}
+
+function text(data: Record<string, unknown> | undefined, key: string): string {
+  const v = data?.[key]
+  return v === null || v === undefined ? '' : String(v)
+}
+
+/**
+ * One timeline event for staff: a heading and the details that belong to its type. The event's
+ * message (a note, a reply, a reason) is always shown as its own text, never mixed into markup.
+ */
+export function describeEvent(
+  e: CaseEvent,
+  sections: Section[],
+  t: Translate,
+  te: (key: string) => boolean,
+  locale: string,
+): { title: string; detail: string } {
+  const data = (e.data ?? {}) as Record<string, unknown>
+  const section = (code: string) => sections.find((s) => s.code === code)?.name ?? code
+  const title = te(`staff.events.${e.type}`) ? t(`staff.events.${e.type}`) : e.type
+  let detail = ''
+  switch (e.type) {
+    case 'submitted': {
+      const channel = text(data, 'channel')
+      detail =
+        !channel || channel === 'web'
+          ? t('staff.events.submittedWeb')
+          : t('staff.events.submittedBy', { channel: te(`staff.channels.${channel}`) ? t(`staff.channels.${channel}`) : channel })
+      break
+    }
+    case 'routed': {
+      const rule = text(data, 'ruleName')
+      detail = rule
+        ? t('staff.events.routedRule', { section: section(text(data, 'sectionCode')), rule })
+        : t('staff.events.routedDefault', { section: section(text(data, 'sectionCode')) })
+      break
+    }
+    case 'accepted':
+      detail = data.resolveBy ? t('staff.events.acceptedDetail', { date: shortDate(text(data, 'resolveBy'), locale) }) : ''
+      break
+    case 'rejected':
+      detail = data.referral ? t('staff.events.referral', { referral: text(data, 'referral') }) : ''
+      break
+    case 'assigned':
+      detail = t('staff.events.assignedDetail', { name: text(data, 'assigneeName') })
+      break
+    case 'transferred':
+      detail = t('staff.events.transferredDetail', {
+        from: section(text(data, 'fromSection')),
+        to: section(text(data, 'toSection')),
+      })
+      break
+    case 'extension_requested':
+      detail = t('staff.events.extensionRequestedDetail', { days: text(data, 'days') })
+      break
+    case 'extension_approved':
+      detail = t('staff.events.extensionApprovedDetail', {
+        days: text(data, 'days'),
+        date: shortDate(text(data, 'resolveBy'), locale),
+      })
+      if (data.decisionNote) detail += ' ' + t('staff.events.decisionNote', { note: text(data, 'decisionNote') })
+      break
+    case 'merged':
+      detail = t('staff.events.mergedDetail', { code: text(data, 'originalTrackingCode') })
+      break
+    case 'reminder':
+      detail = t('staff.events.reminderDetail', {
+        kind: t(data.deadline === 'accept' ? 'staff.deadline.accept' : 'staff.deadline.resolve'),
+        date: shortDate(text(data, 'due'), locale),
+      })
+      break
+  }
+  return { title, detail }
+}

@@ -1,0 +1,51 @@
+import type { Router, RouteRecordRaw } from 'vue-router'
+export { staffGuard } from './guard'
+
+// The console's pages, each its own lazily loaded chunk. The citizen router knows only a
+// placeholder for /staff/…; the first visit loads this module, which swaps in these routes.
+export const staffRoutes: RouteRecordRaw = {
+  path: '/staff',
+  component: () => import('./StaffLayout.vue'),
+  meta: { staff: true },
+  children: [
+    {
+      path: '',
+      name: 'staff-queue',
+      component: () => import('./views/QueueView.vue'),
+      meta: { titleKey: 'staff.queue.title', caseWork: true },
+    },
+    {
+      path: 'login',
+      name: 'staff-login',
+      component: () => import('./views/LoginView.vue'),
+      meta: { titleKey: 'staff.login.title', public: true },
+    },
+    {
+      path: 'cases/:code',
+      name: 'staff-case',
+      component: () => import('./views/CaseView.vue'),
+      meta: { titleKey: 'staff.case.title', caseWork: true },
+    },
+    {
+      path: 'register',
+      name: 'staff-register',
+      component: () => import('./views/RegisterView.vue'),
+      meta: { titleKey: 'staff.register.title', caseWork: true },
+    },
+    {
+      path: 'password',
+      name: 'staff-password',
+      component: () => import('./views/PasswordView.vue'),
+      meta: { titleKey: 'staff.password.title' },
+    },
+    { path: ':rest(.*)*', redirect: { name: 'staff-queue' } },
+  ],
+}
+
+/** Adds the console's routes once; true when it just did (the navigation must then resolve again). */
+export function install(router: Router, placeholder: string): boolean {
+  if (router.hasRoute('staff-queue')) return false
+  router.removeRoute(placeholder)
+  router.addRoute(staffRoutes)
+  return true
+}
