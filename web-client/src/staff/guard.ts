@@ -4,7 +4,7 @@ import './i18n'
 
 /** Where a signed-in member starts: the queue, or for administrators (who see no cases) the accounts. */
 export function homeFor(role: string | undefined): RouteLocationRaw {
-  return role === 'admin' ? { name: 'staff-password' } : { name: 'staff-queue' }
+  return role === 'admin' ? { name: 'staff-admin-users' } : { name: 'staff-queue' }
 }
 
 /** Only a console page may be a redirect target after signing in. */

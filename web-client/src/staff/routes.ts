@@ -38,6 +38,31 @@ export const staffRoutes: RouteRecordRaw = {
       component: () => import('./views/PasswordView.vue'),
       meta: { titleKey: 'staff.password.title' },
     },
+    { path: 'admin', redirect: { name: 'staff-admin-users' } },
+    {
+      path: 'admin/users',
+      name: 'staff-admin-users',
+      component: () => import('./views/admin/UsersView.vue'),
+      meta: { titleKey: 'staff.users.title', admin: true },
+    },
+    {
+      path: 'admin/rules',
+      name: 'staff-admin-rules',
+      component: () => import('./views/admin/RulesView.vue'),
+      meta: { titleKey: 'staff.rules.title', admin: true },
+    },
+    {
+      path: 'admin/calendar',
+      name: 'staff-admin-calendar',
+      component: () => import('./views/admin/CalendarView.vue'),
+      meta: { titleKey: 'staff.calendar.title', admin: true },
+    },
+    {
+      path: 'admin/sections',
+      name: 'staff-admin-sections',
+      component: () => import('./views/admin/SectionsView.vue'),
+      meta: { titleKey: 'staff.sections.title', admin: true },
+    },
     { path: ':rest(.*)*', redirect: { name: 'staff-queue' } },
   ],
 }
