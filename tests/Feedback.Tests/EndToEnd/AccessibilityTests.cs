@@ -5,10 +5,10 @@ using Microsoft.Playwright;
 namespace Feedback.Tests.EndToEnd;
 
 /// <summary>
-/// axe-core (the web client's pinned dev dependency) checks each citizen page against WCAG 2.1 A
+/// axe-core (the web client's pinned dev dependency) checks each citizen and console page against WCAG 2.1 A
 /// and AA; any serious or critical violation fails the test and is listed.
 /// </summary>
-public sealed class AccessibilityTests : BrowserTest
+public sealed class AccessibilityTests : StaffConsoleTest
 {
     private static readonly string AxeScript = File.ReadAllText(
         Path.Combine(RepositoryPaths.Root, "web-client", "node_modules", "axe-core", "axe.min.js"));
@@ -51,5 +51,64 @@ public sealed class AccessibilityTests : BrowserTest
         await Page.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync();
         await Expect(Page.GetByTestId("status")).ToContainTextAsync("待受理");
         Assert.That(await SeriousViolationsAsync(), Is.Empty, "tracking page");
+    }
+
+    [Test]
+    public async Task The_console_sign_in_page_has_no_serious_accessibility_problems()
+    {
+        await Page.GotoAsync("/#/staff/login");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync(); // with field errors showing
+        await Expect(Page.Locator("[aria-invalid=true]").First).ToBeVisibleAsync();
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "sign-in, empty");
+        await Page.GetByLabel("用户名").FillAsync("enforcement.staff");
+        await Page.GetByLabel("密码", new() { Exact = true }).FillAsync("not-the-password");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("用户名或密码不正确");
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "sign-in, wrong password");
+    }
+
+    [Test]
+    public async Task The_console_queue_and_case_pages_have_no_serious_accessibility_problems()
+    {
+        var (code, _) = await FileAsync("air.odor", "化工厂夜里排放刺鼻废气，已持续一周。");
+        await FileAsync("conduct.inaction", "有人对偷排视而不见。");
+        await SignInAsync(Page, "discipline"); // sees every section: the section filter too
+        await Page.Locator(".filters summary").ClickAsync();
+        await Expect(Page.GetByLabel("承办科室")).ToBeVisibleAsync();
+        await Expect(Page.Locator(".queue-row")).ToHaveCountAsync(2);
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "queue");
+
+        await SignInAsync(Page, "enforcement.staff");
+        await Page.GotoAsync($"/#/staff/cases/{code}");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "受理此案件" }).ClickAsync();
+        await Expect(Page.GetByTestId("case-status")).ToHaveTextAsync("已受理");
+        await ActAsync(Page, "内部备注", "内部备注（群众不可见）", "明早现场检查。", "保存内部备注");
+        await Expect(Page.GetByTestId("case-notice")).ToContainTextAsync("内部备注已保存");
+        await ActAsync(Page, "公开答复", "答复内容（群众可见）", "已安排现场核查。", "发送答复");
+        await Expect(Page.GetByTestId("timeline").Locator("li[data-type=reply]")).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "申请延期" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "提交延期申请" }).ClickAsync(); // with field errors showing
+        await Expect(Page.Locator("[aria-invalid=true]").First).ToBeVisibleAsync();
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "case");
+    }
+
+    [Test]
+    public async Task The_console_administration_pages_have_no_serious_accessibility_problems()
+    {
+        await SignInAsync(Page, "admin");
+        await Expect(Page.GetByTestId("users")).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "编辑 enforcement.staff" }).ClickAsync();
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "accounts");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "分派规则" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "新建规则" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "保存规则" }).ClickAsync();
+        await Expect(Page.Locator(".field-error").First).ToBeVisibleAsync();
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "routing rules");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "工作日历" }).ClickAsync();
+        await Expect(Page.GetByTestId("calendar")).ToBeVisibleAsync();
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "calendar");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "科室" }).ClickAsync();
+        await Expect(Page.GetByTestId("sections")).ToBeVisibleAsync();
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "sections");
     }
 }

@@ -45,28 +45,42 @@ public abstract class BrowserTest : IntegrationTest
     public async Task OpenPageAsync()
     {
         _consoleErrors.Clear();
+        var phone = !Laptop;
         Context = await _browser.NewContextAsync(new()
         {
             BaseURL = App.BaseAddress.ToString(),
-            ViewportSize = new() { Width = 360, Height = 740 }, // a small phone
+            ViewportSize = phone ? new() { Width = 360, Height = 740 } : new() { Width = 1280, Height = 800 },
             Locale = "zh-CN",
-            IsMobile = true,
-            HasTouch = true,
+            IsMobile = phone,
+            HasTouch = phone,
         });
         Context.SetDefaultTimeout(15_000);
-        Page = await Context.NewPageAsync();
+        Page = await NewPageAsync();
+    }
+
+    /// <summary>A small phone (360 × 740) unless a test class works on a laptop screen (1280 × 800).</summary>
+    protected virtual bool Laptop => false;
+
+    /// <summary>
+    /// Another tab in the same browser context (same cookies and localStorage; its own sessionStorage),
+    /// watched like the first one.
+    /// </summary>
+    protected async Task<IPage> NewPageAsync()
+    {
+        var page = await Context.NewPageAsync();
         // API answers such as a 404 for a wrong password are the tests' business; a missing asset,
         // a server error, a script error or a CSP violation never is.
-        Page.Console += (_, message) =>
+        page.Console += (_, message) =>
         {
             if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource")) _consoleErrors.Add(message.Text);
         };
-        Page.Response += (_, response) =>
+        page.Response += (_, response) =>
         {
             if (response.Status >= 500 || (response.Status >= 400 && !response.Url.Contains("/api/")))
                 _consoleErrors.Add($"HTTP {response.Status} {response.Url}");
         };
-        Page.PageError += (_, error) => _consoleErrors.Add(error);
+        page.PageError += (_, error) => _consoleErrors.Add(error);
+        return page;
     }
 
     [TearDown]
