@@ -1,17 +1,22 @@
 // Ad-hoc visual check, not a test suite: screenshots of every page at phone and desktop sizes,
-// with the API mocked in the browser and the production CSP applied to the page.
+// with the API mocked in the browser and the production CSP applied to the page. The citizen pages
+// at 360 and 1280 px, the staff console (sign-in, queue, case, registration, administration) at
+// 390 and 1280 px; the console's API is mocked by scripts/console-mock.mjs.
 //
 //   npm run build && npx vite preview --port 4173 &
-//   npm run screenshot     # env: BASE_URL (default http://127.0.0.1:4173/), OUT (default <os tmpdir>/feedback-shots), CHROMIUM
+//   npm run screenshot     # env: BASE_URL (default http://127.0.0.1:4173/), OUT (default <os tmpdir>/feedback-shots), CHROMIUM,
+//                          #      PAGES (citizen, console or all: the default)
 //
 // Needs a Chromium (CHROMIUM=/usr/bin/chromium by default) and, for readable Chinese, a CJK font.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { chromium } from 'playwright-core'
+import { consoleApi } from './console-mock.mjs'
 
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:4173/'
 const OUT = process.env.OUT ?? join(tmpdir(), 'feedback-shots')
+const PAGES = process.env.PAGES ?? 'all'
 const CSP = "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 mkdirSync(OUT, { recursive: true })
 
@@ -34,6 +39,7 @@ const problem = (status, extra = {}) => ({
 })
 
 async function mockApi(page, mode = {}) {
+  const state = {}
   await page.route('**/*', async (route) => {
     const req = route.request()
     const url = new URL(req.url())
@@ -44,6 +50,8 @@ async function mockApi(page, mode = {}) {
     if (!url.pathname.startsWith('/api/')) return route.continue()
     const isZh = zh(req)
     if (url.pathname === '/api/v1/categories') return route.fulfill({ json: categories(isZh) })
+    const staff = consoleApi(req, url, isZh, state, mode)
+    if (staff) return route.fulfill(staff)
     if (url.pathname === '/api/v1/complaints' && req.method() === 'POST') {
       if (mode.submit === 'invalid') {
         return route.fulfill(problem(400, {
@@ -82,7 +90,7 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 })
 const problems = []
-const sizes = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 800 } }
+const sizes = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 800 }, phone390: { width: 390, height: 844 } }
 
 async function session(sizeName, locale, fn, mode) {
   const context = await browser.newContext({ viewport: sizes[sizeName], deviceScaleFactor: 1, locale: locale === 'en' ? 'en-GB' : 'zh-CN', timezoneId: 'Asia/Shanghai' })
@@ -100,7 +108,7 @@ async function session(sizeName, locale, fn, mode) {
   await context.close()
 }
 
-for (const sizeName of Object.keys(sizes)) {
+for (const sizeName of PAGES === 'console' ? [] : ['phone', 'desktop']) {
   for (const locale of ['zh', 'en']) {
     await session(sizeName, locale, async (page, shot) => {
       await page.goto(BASE)
@@ -157,5 +165,78 @@ for (const sizeName of Object.keys(sizes)) {
     }, { submit: 'down' })
   }
 }
+// ---- the staff console ------------------------------------------------------------------------
+async function signIn(page, username) {
+  await page.goto(`${BASE}#/staff/login`)
+  await page.locator('#l-username').fill(username)
+  await page.locator('#l-password').fill('demo-2026')
+  await page.locator('form button[type=submit]').click()
+}
+
+for (const sizeName of PAGES === 'citizen' ? [] : ['phone390', 'desktop']) {
+  for (const locale of sizeName === 'desktop' ? ['zh', 'en'] : ['zh']) {
+    await session(sizeName, locale, async (page, shot) => {
+      await page.goto(`${BASE}#/staff`)
+      await page.waitForSelector('#l-username')
+      await shot('c1-login')
+      await signIn(page, 'enforcement')
+      await page.waitForSelector('.queue-row')
+      await shot('c2-queue')
+      await page.locator('.queue-row .code-link').nth(1).click()
+      await page.waitForSelector('.staff-timeline')
+      await shot('c3-case')
+      await page.locator('#toggle-reply').click()
+      await page.locator('#a-reply-text').fill('化验结果已出，排放超标，我们已责令企业停产整改。')
+      await shot('c3b-case-reply-form')
+      await page.goto(`${BASE}#/staff/register`)
+      await page.waitForSelector('#r-category:not([disabled])')
+      await shot('c4-register')
+      await page.goto(`${BASE}#/staff/password`)
+      await page.waitForSelector('#p-current')
+      await shot('c9-password')
+    })
+    await session(sizeName, locale, async (page, shot) => {
+      await signIn(page, 'enforcement')
+      await page.waitForSelector('.queue-row')
+      await page.goto(`${BASE}#/staff/cases/HB7KM2QX9TAE`)
+      await page.locator('#toggle-reply').click()
+      await page.locator('#a-reply-text').fill('化验结果已出，排放超标，我们已责令企业停产整改。')
+      await page.locator('.action-form button[type=submit]').click()
+      await page.waitForSelector('[data-testid=case-notice]')
+      await shot('c3c-case-412')
+    }, { act: 'stale' })
+    await session(sizeName, locale, async (page, shot) => {
+      await signIn(page, 'leader')
+      await page.waitForSelector('.queue-row')
+      await shot('c2b-queue-leader')
+      await page.goto(`${BASE}#/staff/cases/HB7KM2QX9TAE`)
+      await page.locator('#toggle-decide_extension').click()
+      await shot('c3d-case-leader-extension')
+    })
+    await session(sizeName, locale, async (page, shot) => {
+      await page.goto(`${BASE}#/staff/login`)
+      await signIn(page, 'enforcement')
+      await page.waitForSelector('[role=alert]')
+      await shot('c1b-login-locked')
+    }, { login: 'locked' })
+    await session(sizeName, locale, async (page, shot) => {
+      await signIn(page, 'admin')
+      await page.waitForSelector('[data-testid=users]')
+      await shot('c5-users')
+      await page.locator('#u-edit-5').click()
+      await shot('c5b-users-edit')
+      await page.goto(`${BASE}#/staff/admin/rules`)
+      await page.waitForSelector('[data-testid=rules]')
+      await shot('c6-rules')
+      await page.goto(`${BASE}#/staff/admin/calendar`)
+      await page.waitForSelector('[data-testid=calendar]')
+      await shot('c7-calendar')
+      await page.goto(`${BASE}#/staff/admin/sections`)
+      await page.waitForSelector('[data-testid=sections]')
+      await shot('c8-sections')
+    })
+  }
+}
+
 await browser.close()
 console.log(problems.length ? `PROBLEMS:\n${problems.join('\n')}` : 'no console errors')

@@ -1,0 +1,148 @@
+// The staff API, mocked in the browser for scripts/screenshot.mjs: enough data to show every
+// console page in its busy state (overdue rows, an extension awaiting a decision, internal notes
+// beside public replies, a confidential case for leaders).
+
+const today = '2026-03-18'
+const iso = (d, t = '09:30') => new Date(`${d}T${t}:00+08:00`).toISOString()
+
+const sections = (zh) => [
+  ['office', '办公室', 'General Office'],
+  ['enforcement', '生态环境执法大队', 'Environmental Enforcement Brigade'],
+  ['monitoring', '生态环境监测站', 'Environmental Monitoring Station'],
+  ['pollution', '污染防治科', 'Pollution Prevention and Control Section'],
+  ['approval', '行政审批科', 'Administrative Approval Section'],
+  ['discipline', '纪检监察室', 'Discipline Inspection Office'],
+].map(([code, nameZh, nameEn]) => ({ code, name: zh ? nameZh : nameEn, nameZh, nameEn }))
+
+const profiles = {
+  enforcement: { id: 2, username: 'enforcement', displayName: '陈建国', role: 'section_head', sectionCode: 'enforcement', sectionName: '生态环境执法大队' },
+  leader: { id: 1, username: 'leader', displayName: '周局长', role: 'leader', sectionCode: null, sectionName: null },
+  admin: { id: 9, username: 'admin', displayName: '系统管理员', role: 'admin', sectionCode: null, sectionName: null },
+}
+
+const item = (zh, o) => ({
+  status: 'submitted', categoryCode: 'air.odor', categoryName: zh ? '异味、臭气' : 'Odour', confidential: false,
+  sectionCode: 'enforcement', sectionName: zh ? '生态环境执法大队' : 'Environmental Enforcement Brigade',
+  township: '剡湖街道', channel: 'web', assignee: null, extensionStatus: null, ...o,
+})
+
+const queue = (zh, role) => {
+  const items = [
+    item(zh, { trackingCode: 'K7PQ2MXR9TAE', excerpt: '城南工业园区化工厂每天夜里十一点以后排放刺鼻废气，窗户关着也能闻到，已经持续两周，家里老人孩子都咳嗽。附近还有一所小学，白天也', submittedAt: iso('2026-03-02', '23:10'), dueOn: '2026-03-04', deadline: { dueSoon: false, overdue: true, workingDaysLeft: -10 } }),
+    item(zh, { trackingCode: 'HB7KM2QX9TAE', status: 'in_progress', categoryCode: 'water.industrial', categoryName: zh ? '工业废水偷排' : 'Industrial waste water', excerpt: '河边的电镀厂往河里排放黄色废水，死鱼很多。', township: '三江街道', submittedAt: iso('2026-02-20'), dueOn: '2026-03-18', deadline: { dueSoon: true, overdue: false, workingDaysLeft: 0 }, assignee: { id: 4, name: '李明' }, extensionStatus: 'requested' }),
+    item(zh, { trackingCode: 'W3ZN8RT4DJQC', excerpt: '工地凌晨两点还在打桩，吵得睡不着。', categoryCode: 'noise.construction', categoryName: zh ? '建筑施工噪声' : 'Construction noise', channel: 'phone', township: '鹿山街道', submittedAt: iso('2026-03-17', '07:45'), dueOn: '2026-03-19', deadline: { dueSoon: true, overdue: false, workingDaysLeft: 1 } }),
+    item(zh, { trackingCode: 'P9DX4HKW2MNS', status: 'accepted', excerpt: '养殖场粪便臭味很重。', township: null, submittedAt: iso('2026-03-10'), dueOn: '2026-03-31', deadline: { dueSoon: false, overdue: false, workingDaysLeft: 9 }, assignee: { id: 2, name: '陈建国' } }),
+  ]
+  if (role === 'leader') {
+    items.splice(2, 0, item(zh, { trackingCode: 'C5TR8VYB3XGE', categoryCode: 'conduct.inaction', categoryName: zh ? '不作为、慢作为' : 'Inaction', confidential: true, sectionCode: 'discipline', sectionName: zh ? '纪检监察室' : 'Discipline Inspection Office', excerpt: '举报执法人员收受企业好处，对偷排视而不见。', township: null, submittedAt: iso('2026-03-16'), dueOn: '2026-03-18', deadline: { dueSoon: true, overdue: false, workingDaysLeft: 0 } }))
+  }
+  return { items, nextCursor: 'ZHVlfDIwMjYtMDMtMzF8NA', counts: { submitted: 12, accepted: 3, in_progress: 7, resolved: 41, closed: 120, rejected: 5, merged: 2 }, today }
+}
+
+const ev = (id, type, visibility, at, actor, message, data = {}) => ({
+  id, type, visibility, actorKind: actor ? 'staff' : type === 'submitted' ? 'citizen' : 'system', actor, at, message, data,
+})
+
+const caseDetail = (zh) => ({
+  trackingCode: 'HB7KM2QX9TAE', status: 'in_progress', version: 7, categoryCode: 'water.industrial',
+  categoryName: zh ? '工业废水偷排' : 'Industrial waste water', groupName: zh ? '水污染' : 'Water', confidential: false,
+  sectionCode: 'enforcement', sectionName: zh ? '生态环境执法大队' : 'Environmental Enforcement Brigade', channel: 'web',
+  description: '河边的电镀厂每天夜里往河里排放黄色废水，气味刺鼻，下游已经出现很多死鱼。\n排污口在厂区东侧围墙下面，用水泥管通到河里。<b>不是标签</b>',
+  township: '三江街道', address: '城南工业园区 12 号东侧排污口', contact: { name: '王女士', phone: '13800138000', email: 'wang@example.cn' },
+  submittedAt: iso('2026-02-20', '22:40'), acceptBy: '2026-02-24', resolveBy: '2026-03-18', dueOn: '2026-03-18',
+  deadline: { dueSoon: true, overdue: false, workingDaysLeft: 0 }, assignee: { id: 4, name: '李明' },
+  extension: { status: 'requested', days: 10, reason: '需要等待监测站的水样化验结果。' }, mergedInto: null, mergedCases: ['T4MZ7QKD2XPN'],
+  availableActions: ['assign', 'transfer', 'note', 'reply', 'resolve', 'merge'],
+  timeline: [
+    ev(1, 'submitted', 'public', iso('2026-02-20', '22:40'), null, null, { channel: 'web', sectionCode: 'enforcement' }),
+    ev(2, 'routed', 'internal', iso('2026-02-20', '22:40'), null, null, { sectionCode: 'enforcement', basis: 'rule', ruleName: '工业废水归执法大队' }),
+    ev(3, 'accepted', 'public', iso('2026-02-23', '09:05'), { id: 2, name: '陈建国' }, null, { resolveBy: '2026-03-18' }),
+    ev(4, 'assigned', 'internal', iso('2026-02-23', '09:06'), { id: 2, name: '陈建国' }, null, { assigneeId: 4, assigneeName: '李明' }),
+    ev(5, 'note', 'internal', iso('2026-02-24', '16:20'), { id: 4, name: '李明' }, '现场确认排污口位置，已取水样送监测站。企业负责人电话 139****1234。'),
+    ev(6, 'reply', 'public', iso('2026-02-25', '10:00'), { id: 4, name: '李明' }, '执法人员已到现场取样，化验结果出来后会告知您处理情况。'),
+    ev(7, 'extension_requested', 'internal', iso('2026-03-16', '15:30'), { id: 4, name: '李明' }, '需要等待监测站的水样化验结果。', { days: 10 }),
+  ],
+})
+
+const users = [
+  ['admin', '系统管理员', 'admin', null], ['leader', '周局长', 'leader', null], ['discipline', '吴纪检', 'discipline', 'discipline'],
+  ['enforcement', '陈建国', 'section_head', 'enforcement'], ['enforcement.staff', '李明', 'staff', 'enforcement'],
+  ['monitoring', '赵站长', 'section_head', 'monitoring'], ['pollution.staff', '孙丽', 'staff', 'pollution'],
+].map(([username, displayName, role, sectionCode], i) => ({
+  id: i + 1, username, displayName, role, sectionCode, active: username !== 'pollution.staff',
+  lockedUntil: username === 'monitoring' ? new Date(Date.now() + 12 * 60_000).toISOString() : null, createdAt: iso('2026-01-05'),
+}))
+
+const rules = [
+  [1, '工业废水归执法大队', null, 'water', null, ['偷排', '排污口'], 'enforcement'],
+  [2, '机动车尾气归污染防治科', 'air.vehicle', null, null, [], 'pollution'],
+  [3, '三江街道噪声先由办公室协调', null, 'noise', '三江街道', [], 'office'],
+  [4, '辐射监测数据', null, null, null, ['辐射', '基站', '监测数据'], 'monitoring'],
+].map(([id, name, categoryCode, groupCode, township, keywords, sectionCode]) => ({
+  id, position: id, name, categoryCode, groupCode, township, keywords, sectionCode, active: id !== 3, version: 1,
+}))
+
+const calendar = [
+  ['2026-01-01', 'holiday', '元旦', "New Year's Day"], ['2026-01-02', 'holiday', '元旦', "New Year's Day"], ['2026-01-04', 'workday', '调休上班', 'Make-up working day'],
+  ['2026-02-14', 'workday', '调休上班', 'Make-up working day'], ['2026-02-16', 'holiday', '春节', 'Spring Festival'], ['2026-02-17', 'holiday', '春节', 'Spring Festival'],
+  ['2026-02-18', 'holiday', '春节', 'Spring Festival'], ['2026-02-19', 'holiday', '春节', 'Spring Festival'], ['2026-02-20', 'holiday', '春节', 'Spring Festival'],
+  ['2026-02-23', 'holiday', '春节', 'Spring Festival'], ['2026-02-28', 'workday', '调休上班', 'Make-up working day'], ['2026-04-06', 'holiday', '清明节', 'Qingming Festival'],
+  ['2026-05-01', 'holiday', '劳动节', 'Labour Day'], ['2026-05-04', 'holiday', '劳动节', 'Labour Day'], ['2026-05-05', 'holiday', '劳动节', 'Labour Day'],
+  ['2026-05-09', 'workday', '调休上班', 'Make-up working day'], ['2026-06-19', 'holiday', '端午节', 'Dragon Boat Festival'], ['2026-09-25', 'holiday', '中秋节', 'Mid-Autumn Festival'],
+  ['2026-10-01', 'holiday', '国庆节', 'National Day'], ['2026-10-02', 'holiday', '国庆节', 'National Day'], ['2026-10-05', 'holiday', '国庆节', 'National Day'],
+  ['2026-10-06', 'holiday', '国庆节', 'National Day'], ['2026-10-07', 'holiday', '国庆节', 'National Day'], ['2026-10-10', 'workday', '调休上班', 'Make-up working day'],
+].map(([date, kind, nameZh, nameEn]) => ({ date, kind, nameZh, nameEn }))
+
+const problem = (status, title) => ({
+  status, contentType: 'application/problem+json',
+  body: JSON.stringify({ type: 'about:blank', title, status, traceId: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
+})
+
+/**
+ * Answers /api/v1/… for the console. Returns undefined for paths it does not know.
+ * mode.login: 'wrong' | 'locked'; mode.act: 'stale'.
+ */
+export function consoleApi(req, url, zh, state, mode = {}) {
+  const path = url.pathname
+  const method = req.method()
+  const auth = req.headers().authorization ?? ''
+  const who = auth.replace(/^Bearer token-/, '')
+  if (path === '/api/v1/auth/login' && method === 'POST') {
+    if (mode.login === 'wrong') return problem(401, zh ? '用户名或密码不正确' : 'Wrong username or password')
+    if (mode.login === 'locked') return { ...problem(429, zh ? '密码错误次数过多，账户已锁定，请 15 分钟后再试' : 'Locked'), headers: { 'Retry-After': '900' } }
+    const { username } = JSON.parse(req.postData() ?? '{}')
+    return { json: { accessToken: `token-${username}`, refreshToken: `refresh-${username}`, expiresIn: 600, tokenType: 'Bearer' } }
+  }
+  if (path === '/api/v1/auth/logout') return { status: 204, body: '' }
+  if (path.startsWith('/api/v1/') && !path.startsWith('/api/v1/categories') && !profiles[who]) return problem(401, 'Unauthorized')
+  if (path === '/api/v1/auth/me') return { json: profiles[who] }
+  if (path === '/api/v1/sections') return { json: sections(zh) }
+  if (path === '/api/v1/staff/complaints') return { json: queue(zh, profiles[who].role) }
+  if (path === '/api/v1/staff/colleagues') {
+    return { json: [{ id: 2, username: 'enforcement', displayName: '陈建国', role: 'section_head' }, { id: 4, username: 'enforcement.staff', displayName: '李明', role: 'staff' }] }
+  }
+  const action = /^\/api\/v1\/staff\/complaints\/([^/]+)\/(\w+)/.exec(path)
+  if (action && method === 'POST') {
+    if (mode.act === 'stale') {
+      state.changed = true
+      return problem(412, zh ? '案件已被他人修改，请刷新后重试' : 'Someone changed this case since you loaded it: reload and try again')
+    }
+    return { json: { trackingCode: action[1], status: 'in_progress', version: 8 }, headers: { ETag: '"8"' } }
+  }
+  if (/^\/api\/v1\/staff\/complaints\/[^/]+$/.test(path)) {
+    const detail = caseDetail(zh)
+    if (profiles[who].role === 'leader') detail.availableActions = ['decide_extension']
+    if (state.changed) {
+      detail.status = 'resolved'
+      detail.deadline = { dueSoon: false, overdue: false, workingDaysLeft: null }
+      detail.availableActions = ['note']
+      detail.extension = null
+      detail.timeline.push(ev(8, 'resolved', 'public', iso('2026-03-18', '11:02'), { id: 2, name: '陈建国' }, '经监测站化验，排放超标，已责令停产整改并立案处罚。'))
+    }
+    return { json: detail, headers: { ETag: state.changed ? '"8"' : '"7"' } }
+  }
+  if (path === '/api/v1/admin/users') return { json: users }
+  if (path === '/api/v1/admin/routing-rules') return { json: rules }
+  if (path === '/api/v1/admin/calendar') return { json: calendar }
+  return undefined
+}
