@@ -251,4 +251,62 @@ public sealed class StaffConsoleTests : StaffConsoleTest
         var filed = await SubmitAsync(new { categoryCode = "air.industrial", description = "工业园区的尾气监测数据异常。" });
         Assert.That((string)filed["sectionCode"]!, Is.EqualTo("monitoring"), "the first rule that holds decides");
     }
+
+    [Test]
+    public async Task A_section_head_assigns_and_transfers_a_clerk_asks_for_more_time_and_a_leader_approves_it()
+    {
+        var (kept, _) = await FileAsync("air.odor", "化工厂夜里排放刺鼻废气。");
+        var (moved, _) = await FileAsync("air.odor", "汽修厂喷漆房的废气直接排到街上。");
+        long clerkId;
+        using (var clerk = await StaffAsync("enforcement.staff"))
+            clerkId = (long)(await ReadJsonAsync(await clerk.GetAsync("/api/v1/auth/me")))["id"]!;
+
+        // The head accepts one case and assigns it to the clerk, picked from the section's members.
+        await SignInAsync(Page, "enforcement");
+        await Page.GotoAsync($"/#/staff/cases/{kept}");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "受理此案件" }).ClickAsync();
+        await Expect(Page.GetByTestId("case-status")).ToHaveTextAsync("已受理");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "指派", Exact = true }).ClickAsync();
+        await Page.GetByLabel("承办人", new() { Exact = true }).SelectOptionAsync(clerkId.ToString());
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认指派" }).ClickAsync();
+        await Expect(Page.GetByTestId("case-notice")).ToContainTextAsync("已指派");
+        await Expect(Page.GetByTestId("timeline").Locator("li[data-type=assigned]")).ToContainTextAsync("内部记录，群众不可见");
+
+        // The other goes to pollution control: the head is told where it went, not "no such case".
+        await Page.GotoAsync($"/#/staff/cases/{moved}");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "转办", Exact = true }).ClickAsync();
+        await Page.GetByLabel("转至科室", new() { Exact = true }).SelectOptionAsync("pollution");
+        await Page.GetByLabel("转办理由（群众可见）").FillAsync("汽修喷漆属于污染防治科的监管范围。");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认转办" }).ClickAsync();
+        await Expect(Page.GetByTestId("case-notice")).ToContainTextAsync("污染防治科");
+
+        // The clerk finds the assigned case under "assigned to me" and asks for ten more working days.
+        await SignInAsync(Page, "enforcement.staff");
+        await Page.GetByLabel("承办人", new() { Exact = true }).SelectOptionAsync("me");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "应用筛选" }).ClickAsync();
+        await Expect(Page.Locator(".queue-row")).ToHaveCountAsync(1);
+        await Row(Page, kept).GetByRole(AriaRole.Link).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "申请延期", Exact = true }).ClickAsync();
+        await Page.GetByLabel("延期工作日数（1–30）").FillAsync("31");
+        await Page.GetByLabel("延期理由").FillAsync("需要等待监测站的化验结果。");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "提交延期申请" }).ClickAsync();
+        await Expect(Page.GetByText("请填写 1–30 之间的整数")).ToBeVisibleAsync();
+        await Page.GetByLabel("延期工作日数（1–30）").FillAsync("10");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "提交延期申请" }).ClickAsync();
+        await Expect(Page.GetByTestId("extension")).ToContainTextAsync("等待局领导审批");
+
+        // A leader approves it; the new deadline is on the case.
+        await SignInAsync(Page, "leader");
+        await Expect(Row(Page, kept)).ToContainTextAsync("延期待审批");
+        await Page.GotoAsync($"/#/staff/cases/{kept}");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "审批延期", Exact = true }).ClickAsync();
+        await Page.GetByLabel("批准延期").CheckAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "提交审批结果" }).ClickAsync();
+        await Expect(Page.GetByTestId("extension")).ToContainTextAsync("已批准延期 10 个工作日");
+        await Expect(Page.GetByTestId("timeline").Locator("li[data-type=extension_approved]")).ToContainTextAsync("群众可见");
+
+        // And pollution control has the transferred case, waiting for its own decision.
+        await SignInAsync(Page, "pollution");
+        await Expect(Row(Page, moved)).ToContainTextAsync("待受理");
+    }
 }

@@ -131,6 +131,8 @@ const en: StaffMessages = {
     title: 'Case',
     heading: 'Case',
     back: 'Back to the queue',
+    goneTitle: 'Transferred',
+    gone: ({ named }: Ctx) => `The case now belongs to the ${named('section')}; your section can no longer open it.`,
     notFoundTitle: 'No such case',
     notFound: 'There is no such case, or you may not see it. Check the tracking code.',
     confidential:

@@ -132,6 +132,8 @@ const zhCN = {
     title: '案件详情',
     heading: '案件',
     back: '返回案件队列',
+    goneTitle: '已转办',
+    gone: ({ named }: Ctx) => `案件已转交${named('section')}办理，本科室不再能查看。`,
     notFoundTitle: '没有这个案件',
     notFound: '没有这个案件，或您无权查看。请核对查询编号。',
     confidential: '作风类投诉 · 保密：仅纪检监察部门和局领导可以查看，不得转给被投诉的科室，不公开。',
