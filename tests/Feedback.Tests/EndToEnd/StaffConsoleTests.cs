@@ -180,6 +180,44 @@ public sealed class StaffConsoleTests : StaffConsoleTest
     }
 
     [Test]
+    public async Task Two_tabs_holding_a_copy_of_one_session_refresh_it_once_and_both_stay_signed_in()
+    {
+        await FileAsync("air.odor", "化工厂夜里排放刺鼻废气。");
+        await SignInAsync(Page, "enforcement.staff");
+        // A duplicated tab starts with a copy of the first one's sessionStorage: the same refresh token.
+        var other = await NewPageAsync();
+        await other.GotoAsync("/");
+        var session = await Page.EvaluateAsync<string>("() => sessionStorage.getItem('feedback.staff.session.v1')");
+        await other.EvaluateAsync("s => sessionStorage.setItem('feedback.staff.session.v1', s)", session);
+        await other.GotoAsync("/#/staff");
+        await Expect(other.Locator(".queue-row")).ToHaveCountAsync(1);
+
+        var refreshes = 0;
+        foreach (var tab in new[] { Page, other })
+            tab.Request += (_, request) => { if (request.Url.EndsWith("/api/v1/auth/refresh")) Interlocked.Increment(ref refreshes); };
+        const string expire = """
+            () => {
+              const s = JSON.parse(sessionStorage.getItem('feedback.staff.session.v1'));
+              s.expiresAt = Date.now() - 1000;
+              sessionStorage.setItem('feedback.staff.session.v1', JSON.stringify(s));
+            }
+            """;
+        await Page.EvaluateAsync(expire);
+        await other.EvaluateAsync(expire);
+        await Task.WhenAll(Page.ReloadAsync(), other.ReloadAsync());
+        await Expect(Page.Locator(".queue-row")).ToHaveCountAsync(1);
+        await Expect(other.Locator(".queue-row")).ToHaveCountAsync(1);
+        Assert.That(refreshes, Is.EqualTo(1), "one tab refreshes, the other takes its new pair");
+
+        // Both still hold a working session (a reused refresh token would have ended it for both).
+        await Task.WhenAll(Page.ReloadAsync(), other.ReloadAsync());
+        await Expect(Page.Locator(".queue-row")).ToHaveCountAsync(1);
+        await Expect(other.Locator(".queue-row")).ToHaveCountAsync(1);
+        Assert.That((string)(await ReadSessionAsync(other))["refreshToken"]!,
+            Is.EqualTo((string)(await ReadSessionAsync(Page))["refreshToken"]!));
+    }
+
+    [Test]
     public async Task After_a_password_change_the_clerk_signs_in_again_with_the_new_password()
     {
         var username = await NewAccountAsync();

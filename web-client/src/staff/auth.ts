@@ -9,7 +9,9 @@ import { staffApi } from './api'
 // localStorage), the access token refreshed shortly before it expires and once after a 401.
 // Each refresh token works once and presenting a used one ends the session, so refreshes are
 // single-flight: however many requests need a fresh token at once, one refresh is sent and the
-// others wait for it.
+// others wait for it. A tab opened as a copy of another (duplicated, or opened from a link) starts
+// with a copy of its sessionStorage, so several tabs can hold the same refresh token: across tabs,
+// a Web Lock lets one of them refresh and a BroadcastChannel hands the new pair to the others.
 
 export type Profile = components['schemas']['GetProfileResult']
 export type StaffRole = components['schemas']['StaffRole']
@@ -57,11 +59,23 @@ function save(): void {
   else remove('session', KEY)
 }
 
-function setTokens(pair: TokenPair): void {
-  const expiresAt = Date.now() + pair.expiresIn * 1000
+/** A token pair with its expiry as a moment, so a pair handed to another tab keeps its expiry. */
+interface Rotation {
+  accessToken: string
+  refreshToken: string
+  expiresAt: number
+}
+
+function setTokens(pair: TokenPair): Rotation {
+  const rotation = { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: Date.now() + pair.expiresIn * 1000 }
+  adopt(rotation)
+  return rotation
+}
+
+function adopt({ accessToken, refreshToken, expiresAt }: Rotation): void {
   state.session = {
-    accessToken: pair.accessToken,
-    refreshToken: pair.refreshToken,
+    accessToken,
+    refreshToken,
     expiresAt,
     profile: state.session?.profile ?? null,
   }
@@ -91,19 +105,84 @@ export function endSession(reason: EndReason): void {
  * Resolves false when the session is over (the caller then gets its 401) or the network failed.
  */
 export function refreshTokens(): Promise<boolean> {
-  inFlight ??= doRefresh().finally(() => {
+  inFlight ??= doRefresh(state.session?.accessToken ?? null).finally(() => {
     inFlight = null
   })
   return inFlight
 }
 
-async function doRefresh(): Promise<boolean> {
+// ---- tabs sharing one session ----------------------------------------------------------------
+const LOCK = 'feedback.staff.refresh'
+/** How long a tab waits for another tab to say what a refresh token was already traded for. */
+const ASK_MS = 150
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('feedback.staff.session') : null
+/** New pairs, by the refresh token they replaced: what this or another tab already traded it for. */
+const rotations = new Map<string, Rotation>()
+const waiting = new Map<string, (to: Rotation) => void>()
+
+type Message = { type?: unknown; from?: unknown; to?: Rotation }
+
+function learn(from: string, to: Rotation): void {
+  rotations.set(from, to)
+  waiting.get(from)?.(to)
+  // This tab holds the token another tab just traded: continue with the new pair.
+  if (state.session?.refreshToken === from) adopt(to)
+}
+
+channel?.addEventListener('message', (event: MessageEvent) => {
+  const m = event.data as Message | null
+  if (typeof m?.from !== 'string') return
+  if (m.type === 'rotated' && m.to && typeof m.to.refreshToken === 'string') learn(m.from, m.to)
+  // A tab (reloaded, or opened later) still holds a token this tab knows the successor of.
+  if (m.type === 'ask' && rotations.has(m.from)) channel.postMessage({ type: 'rotated', from: m.from, to: rotations.get(m.from) })
+})
+
+function askOtherTabs(from: string): Promise<Rotation | null> {
+  const known = rotations.get(from)
+  if (known || !channel) return Promise.resolve(known ?? null)
+  return new Promise((resolve) => {
+    const timeout = window.setTimeout(() => {
+      waiting.delete(from)
+      resolve(null)
+    }, ASK_MS)
+    waiting.set(from, (to) => {
+      window.clearTimeout(timeout)
+      waiting.delete(from)
+      resolve(to)
+    })
+    channel.postMessage({ type: 'ask', from })
+  })
+}
+
+/** Replaces the pair whose access token is `stale` (expiring, or refused by the server). */
+async function doRefresh(stale: string | null): Promise<boolean> {
+  const run = () => refreshNow(stale)
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
+  return locks ? locks.request(LOCK, run) : run()
+}
+
+/** Inside the lock: take the pair another tab already got, or ask the server for one. */
+async function refreshNow(stale: string | null): Promise<boolean> {
+  // Follow what other tabs traded (a tab reloaded after two refreshes may be two tokens behind).
+  for (let hop = 0; hop < 5; hop++) {
+    const current = state.session
+    if (!current) return false
+    if (current.accessToken !== stale) return true // renewed while this tab waited for the lock
+    const to = await askOtherTabs(current.refreshToken)
+    if (!to) break
+    if (state.session === current) adopt(to)
+    if (to.expiresAt - Date.now() < MARGIN_MS) stale = to.accessToken // that one is old too: go on
+  }
   const session = state.session
   if (!session) return false
-  const outcome = await call(() => api().POST('/api/v1/auth/refresh', { body: { refreshToken: session.refreshToken } }))
-  if (state.session !== session) return state.session !== null // signed out or in again meanwhile
+  if (session.accessToken !== stale) return true
+  const from = session.refreshToken
+  const outcome = await call(() => api().POST('/api/v1/auth/refresh', { body: { refreshToken: from } }))
+  if (state.session !== session) return state.session !== null // signed out, or another tab's pair arrived
   if (outcome.ok) {
-    setTokens(outcome.data)
+    const to = setTokens(outcome.data)
+    rotations.set(from, to)
+    channel?.postMessage({ type: 'rotated', from, to })
     return true
   }
   // A refused token (used, revoked, expired) ends the session; a network failure keeps it for a retry.
