@@ -120,4 +120,34 @@ public sealed class StaffConsolePhoneTests : StaffConsoleTest
         await Expect(Page.Locator(".queue-row")).ToHaveCountAsync(1);
         await Expect(Row(Page, late)).ToBeVisibleAsync();
     }
+
+    [Test]
+    public async Task A_clerk_registers_a_phone_call_and_the_caller_can_follow_it_with_the_code_and_password_read_out()
+    {
+        await SignInAsync(Page, "enforcement.staff");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "登记来电/来信/来访" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "登记", Exact = true }).ClickAsync();
+        await Expect(Page.GetByText("请选择来源")).ToBeVisibleAsync();
+        await Expect(Page.GetByLabel("来电")).ToBeFocusedAsync();
+
+        await Page.GetByLabel("来电").CheckAsync();
+        await Page.GetByLabel("投诉类别").SelectOptionAsync("noise.construction");
+        await Page.GetByLabel("问题描述").FillAsync("来电反映：工地每天晚上十点后还在浇筑混凝土，噪声很大。");
+        await Page.GetByLabel("乡镇（街道）").FillAsync("鹿山街道");
+        await Page.GetByLabel("手机号码").FillAsync("139 0013 9000");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "登记", Exact = true }).ClickAsync();
+
+        var code = (await Page.GetByTestId("tracking-code").InnerTextAsync()).Replace(" ", "").Trim();
+        var password = (await Page.GetByTestId("query-password").InnerTextAsync()).Replace(" ", "").Trim();
+        await Expect(Page.Locator("main dd").First).ToHaveTextAsync("生态环境执法大队");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "打开此案件" }).ClickAsync();
+        await Expect(Page.GetByTestId("case-status")).ToHaveTextAsync("待受理");
+        await Expect(Page.GetByTestId("timeline").Locator("li[data-type=submitted]")).ToContainTextAsync("工作人员登记（来电）");
+        await Expect(Page.GetByText("13900139000")).ToBeVisibleAsync();
+
+        await Page.GotoAsync($"/#/track?code={code}");
+        await Page.GetByLabel("查询密码", new() { Exact = true }).FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync();
+        await Expect(Page.GetByTestId("status")).ToHaveTextAsync("待受理");
+    }
 }
