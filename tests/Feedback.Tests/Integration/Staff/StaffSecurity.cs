@@ -108,3 +108,13 @@ internal static class StaffSecurity
     public static async Task<long> UserIdAsync(string username) =>
         await ScalarAsync<long>("select id from staff_users where username = @username", new { username });
 }
+
+/// <summary>
+/// <see cref="IntegrationTest"/>'s problem assertion for fixtures that keep their cases from one
+/// test to the next and so cannot derive from it (it empties the database before every test).
+/// </summary>
+internal sealed class Problems : IntegrationTest
+{
+    public static new Task<JsonObject> AssertProblemAsync(HttpResponseMessage response, int status) =>
+        IntegrationTest.AssertProblemAsync(response, status);
+}
