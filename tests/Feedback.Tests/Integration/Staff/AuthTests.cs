@@ -197,6 +197,73 @@ public sealed class AuthTests : IntegrationTest
         }
     }
 
+    [Test]
+    public async Task Concurrent_wrong_guesses_are_all_counted()
+    {
+        var account = await CreateAccountAsync("burst");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => LoginAsync(Client, account.Username, $"Guess-{i}-pass")));
+        try
+        {
+            Assert.That(answers.Select(a => (int)a.StatusCode).Order(), Is.EqualTo(new[] { 401, 401, 401, 401, 429, 429, 429, 429 }),
+                "four refusals, the lock on the fifth guess, and every later guess locked out");
+        }
+        finally
+        {
+            foreach (var answer in answers) answer.Dispose();
+        }
+        using var right = await LoginAsync(Client, account.Username, account.Password);
+        await AssertProblemAsync(right, 429);
+    }
+
+    [Test]
+    public async Task An_overlong_password_is_refused_before_any_hashing_and_counts_for_nothing()
+    {
+        using var response = await LoginAsync(Client, "enforcement.staff", new string('x', 1_000) + "1");
+        var problem = await AssertProblemAsync(response, 400);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(problem["errors"]!.AsObject().ContainsKey("password"), Is.True, problem.ToJsonString());
+            Assert.That(await ScalarAsync<int>("select failed_logins from staff_users where username = 'enforcement.staff'"), Is.EqualTo(0));
+        });
+    }
+
+    [Test]
+    public async Task A_forged_X_Forwarded_For_does_not_change_the_audited_address()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login")
+        {
+            Content = JsonContent.Create(new { username = NewUsername("spoof"), password = "Wrong-pass-1" }),
+        };
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        request.Headers.Add("X-Real-IP", "203.0.113.9");
+        using var response = await Client.SendAsync(request);
+        Assert.That((int)response.StatusCode, Is.EqualTo(401));
+        Assert.That((await AuditAsync("action = 'auth.login'")).Single().Ip, Is.EqualTo("127.0.0.1"));
+    }
+
+    [Test]
+    public async Task Access_tokens_last_ten_minutes_refresh_tokens_as_long_as_the_12_hour_session()
+    {
+        var clock = new MovableClock(DateTimeOffset.UtcNow);
+        await using var app = new FeedbackApp(TestEnvironment.Database.ConnectionString, clock);
+        app.StartServer();
+        var tokens = await SignInAsync(_member.Username, _member.Password, app);
+
+        clock.Advance(TimeSpan.FromMinutes(9));
+        using (var fresh = await MeAsync((string)tokens["accessToken"]!, app)) Assert.That((int)fresh.StatusCode, Is.EqualTo(200));
+        clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(31));
+        using (var expired = await MeAsync((string)tokens["accessToken"]!, app)) await AssertProblemAsync(expired, 401);
+
+        using var refreshed = await RefreshAsync((string)tokens["refreshToken"]!, app);
+        var renewed = await ReadJsonAsync(refreshed);
+        Assert.That((int)refreshed.StatusCode, Is.EqualTo(200), renewed.ToJsonString());
+        using (var again = await MeAsync((string)renewed["accessToken"]!, app)) Assert.That((int)again.StatusCode, Is.EqualTo(200));
+
+        clock.Advance(TimeSpan.FromHours(12));
+        using var tooLate = await RefreshAsync((string)renewed["refreshToken"]!, app);
+        await AssertProblemAsync(tooLate, 401);
+    }
+
     // ---- refresh, logout ----
 
     [Test]
