@@ -34,7 +34,7 @@ public static class UpdateUser
         }
     }
 
-    private sealed record Row(string Username, string Role, string? SectionCode, bool Active, DateTime CreatedAt);
+    private sealed record Row(string Username, string DisplayName, string Role, string? SectionCode, bool Active, DateTime CreatedAt);
 
     public sealed class Handler(WriteTransaction database, StaffSessions sessions, AuditLog audit, CurrentStaff admin, BureauClock clock)
         : ICommandHandler<Command, ListUsers.User>
@@ -42,7 +42,7 @@ public static class UpdateUser
         public async ValueTask<ListUsers.User> Handle(Command command, CancellationToken cancellationToken)
         {
             var before = await database.QuerySingleOrDefaultAsync<Row>(
-                "select username, role, section_code, active, created_at from staff_users where id = @Id for update", command, cancellationToken)
+                "select username, display_name, role, section_code, active, created_at from staff_users where id = @Id for update", command, cancellationToken)
                 ?? throw new ProblemException(StatusCodes.Status404NotFound, Lang.Pick("没有这个用户", "No such user"));
             if (command.Id == admin.Id && (command.Role != StaffRole.Admin || !command.Active))
                 throw new ProblemException(StatusCodes.Status409Conflict,
@@ -60,8 +60,8 @@ public static class UpdateUser
             var rightsChanged = before.Role != command.Role.ToCode() || before.SectionCode != command.SectionCode || before.Active != command.Active;
             if (rightsChanged) await sessions.RevokeAllAsync(command.Id, "account_changed", cancellationToken);
             await audit.RecordAsync(AuditActor.Of(admin), new AuditEntry("user.update", "staff_user", before.Username,
-                Before: new { Role = before.Role, before.SectionCode, before.Active },
-                After: new { Role = command.Role.ToCode(), command.SectionCode, command.Active }), cancellationToken);
+                Before: new { before.DisplayName, Role = before.Role, before.SectionCode, before.Active },
+                After: new { DisplayName = command.DisplayName.Trim(), Role = command.Role.ToCode(), command.SectionCode, command.Active }), cancellationToken);
 
             return new ListUsers.User(command.Id, before.Username, command.DisplayName.Trim(), command.Role, command.SectionCode, command.Active,
                 null, new DateTimeOffset(before.CreatedAt, TimeSpan.Zero));
