@@ -74,7 +74,11 @@ public sealed class AdminTests : IntegrationTest
         });
 
         var listed = (await _admin.GetFromJsonAsync<JsonArray>("/api/v1/admin/users"))!;
-        Assert.That(listed.Select(u => (string)u!["username"]!), Does.Contain(username).And.Contain("admin").And.Contain("enforcement.staff"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed.Select(u => (string)u!["username"]!), Does.Contain(username).And.Contain("admin").And.Contain("enforcement.staff"));
+            Assert.That(listed.ToJsonString(), Does.Not.Contain("pbkdf2").And.Not.Contain("password"), "no password hashes in the list");
+        });
 
         using var updated = await _admin.PutAsJsonAsync($"/api/v1/admin/users/{id}",
             new { displayName = "监测站负责人", role = "section_head", sectionCode = "monitoring", active = true });
@@ -99,6 +103,8 @@ public sealed class AdminTests : IntegrationTest
             Assert.That((string?)State(create.After)!["role"], Is.EqualTo("staff"));
             Assert.That((string?)State(update.Before)!["role"], Is.EqualTo("staff"));
             Assert.That((string?)State(update.After)!["role"], Is.EqualTo("section_head"));
+            Assert.That((string?)State(update.Before)!["displayName"], Is.EqualTo("新来的科员"), "a rename shows in the log too");
+            Assert.That((string?)State(update.After)!["displayName"], Is.EqualTo("监测站负责人"));
             Assert.That(text, Does.Not.Contain("First-pass-1").And.Not.Contain("Second-pass-2").And.Not.Contain("pbkdf2"));
         });
     }

@@ -34,7 +34,10 @@ public sealed class AuthTests : IntegrationTest
     [Test]
     public async Task Signing_in_gives_a_short_lived_HS256_token_and_a_refresh_token_and_me_names_the_account()
     {
-        var tokens = await SignInAsync("enforcement.staff", StaffLogin.DemoPassword);
+        using var client = App.CreateHttpClient();
+        using var response = await LoginAsync(client, "enforcement.staff", StaffLogin.DemoPassword);
+        Assert.That(response.Headers.CacheControl?.NoStore, Is.True, "tokens are never cached");
+        var tokens = await ReadJsonAsync(response);
         var access = (string)tokens["accessToken"]!;
         var header = Header(access);
         var payload = Payload(access);
