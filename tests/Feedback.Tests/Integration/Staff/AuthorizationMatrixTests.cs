@@ -338,6 +338,33 @@ public sealed class AuthorizationMatrixTests
     }
 
     [Test]
+    public async Task Naming_another_sections_case_as_the_original_of_a_merge_is_answered_like_an_unknown_code()
+    {
+        var duplicate = await FreshCaseAsync(Kind.Own, "merge");
+        var version = await VersionAsync(duplicate);
+        var shapes = new List<string>();
+        foreach (var original in new[] { _cases[Kind.Other], _cases[Kind.Conduct], _cases[Kind.Unknown] })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{duplicate}/merge")
+            {
+                Content = JsonContent.Create(new { originalTrackingCode = original }),
+            };
+            request.Headers.TryAddWithoutValidation("If-Match", $"\"{version}\"");
+            var lastAudit = await LastAuditIdAsync();
+            using var response = await _clients[Role.Head].SendAsync(request);
+            var problem = await AssertProblemAsync(response, 400);
+            shapes.Add(string.Join("|", problem.Where(p => p.Key is not ("traceId" or "instance")).Select(p => $"{p.Key}={p.Value?.ToJsonString()}")));
+            if (original != _cases[Kind.Unknown]) await AssertDeniedAsync(lastAudit, "complaint.merge", original);
+        }
+        Assert.Multiple(async () =>
+        {
+            Assert.That(shapes.Distinct(), Has.Exactly(1).Items, string.Join("\n", shapes));
+            Assert.That(shapes[0], Does.Contain("originalTrackingCode"));
+            Assert.That(await VersionAsync(duplicate), Is.EqualTo(version), "nothing merged");
+        });
+    }
+
+    [Test]
     public async Task A_403_says_who_may_do_it()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{_cases[Kind.Own]}/assign")
