@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Feedback.Api.Features.Auth;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Infrastructure.Audit;
@@ -21,7 +22,9 @@ public static class UpdateUser
     public sealed record Command(long Id, string DisplayName, StaffRole Role, string? SectionCode, bool Active) : ICommand<ListUsers.User>;
 
     /// <summary>The body of PUT /admin/users/{id}.</summary>
-    public sealed record Request(string DisplayName, StaffRole Role, string? SectionCode, bool Active);
+    /// <remarks>Role and Active must be sent: left out, they would read as "staff" and "disabled".</remarks>
+    public sealed record Request(
+        string DisplayName, [property: JsonRequired] StaffRole Role, string? SectionCode, [property: JsonRequired] bool Active);
 
     public sealed class Validator : AbstractValidator<Command>
     {
