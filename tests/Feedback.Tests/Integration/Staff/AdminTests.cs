@@ -188,6 +188,30 @@ public sealed class AdminTests : IntegrationTest
         Assert.That((await AuditAsync("action like 'user.%' and target_id = 'leader'")), Is.Empty);
     }
 
+    [Test]
+    public async Task An_update_that_leaves_out_the_role_or_active_is_refused_rather_than_read_as_a_disabled_clerk()
+    {
+        var account = await CreateAccountAsync("partial", "staff", "monitoring");
+        var tokens = await SignInAsync(account.Username, account.Password);
+        foreach (var partial in new object[]
+                 {
+                     new { displayName = "只改名字", role = "staff", sectionCode = "monitoring" },
+                     new { displayName = "只改名字", sectionCode = "monitoring", active = true },
+                 })
+        {
+            using var response = await _admin.PutAsJsonAsync($"/api/v1/admin/users/{account.Id}", partial);
+            await AssertProblemAsync(response, 400);
+        }
+        var user = (await _admin.GetFromJsonAsync<JsonArray>("/api/v1/admin/users"))!.Single(u => (long)u!["id"]! == account.Id)!;
+        using var me = await MeAsync((string)tokens["accessToken"]!);
+        Assert.Multiple(() =>
+        {
+            Assert.That((bool)user["active"]!, Is.True, "still active");
+            Assert.That((string?)user["displayName"], Is.EqualTo("测试账户"), "nothing changed");
+            Assert.That((int)me.StatusCode, Is.EqualTo(200), "still signed in");
+        });
+    }
+
     [TestCase("leader", true, TestName = "An administrator cannot give up their own administrator role (409)")]
     [TestCase("admin", false, TestName = "An administrator cannot disable themselves (409)")]
     public async Task An_administrator_cannot_demote_or_disable_themselves(string role, bool active)
