@@ -174,7 +174,7 @@ public sealed class AuthTests : IntegrationTest
             {
                 "auth.login failed wrong password", "auth.login failed wrong password", "auth.login failed wrong password",
                 "auth.login failed wrong password", "auth.login failed wrong password",
-                "auth.lockout succeeded 5 wrong passwords in a row",
+                "auth.lockout succeeded 5 failed password checks in a row",
                 "auth.login failed account locked", "auth.login failed account locked",
                 "auth.login succeeded ",
             }));
@@ -202,6 +202,41 @@ public sealed class AuthTests : IntegrationTest
     }
 
     [Test]
+    public async Task An_unknown_username_locks_like_a_real_one_so_the_lock_reveals_nothing()
+    {
+        var ghost = NewUsername("ghost");
+        for (var i = 0; i < 4; i++)
+        {
+            using var wrong = await LoginAsync(Client, ghost, $"Wrong-pass-{i}");
+            await AssertProblemAsync(wrong, 401);
+        }
+        using var fifth = await LoginAsync(Client, ghost, "Wrong-pass-5");
+        var problem = await AssertProblemAsync(fifth, 429);
+        Assert.That(fifth.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromMinutes(15)));
+        Assert.That((await AuditAsync($"action = 'auth.lockout' and target_id = '{ghost}'")), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Wrong_current_passwords_count_towards_the_lock_so_a_stolen_token_cannot_guess_the_password()
+    {
+        var account = await CreateAccountAsync("guess");
+        var tokens = await SignInAsync(account.Username, account.Password);
+        using var client = Bearer((string)tokens["accessToken"]!);
+        for (var i = 0; i < 4; i++)
+        {
+            using var wrong = await client.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = $"Guess-{i}-pass", newPassword = "Brand-new-pass-7" });
+            await AssertProblemAsync(wrong, 400);
+        }
+        using var fifth = await client.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = "Guess-5-pass", newPassword = "Brand-new-pass-7" });
+        await AssertProblemAsync(fifth, 429);
+        using var right = await client.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = account.Password, newPassword = "Brand-new-pass-7" });
+        await AssertProblemAsync(right, 429);
+        using var login = await LoginAsync(Client, account.Username, account.Password);
+        await AssertProblemAsync(login, 429);
+        Assert.That(await AuditAsync($"action = 'auth.password_change' and outcome = 'failed' and actor_username = '{account.Username}'"), Has.Count.EqualTo(5));
+    }
+
+    [Test]
     public async Task Concurrent_wrong_guesses_are_all_counted()
     {
         var account = await CreateAccountAsync("burst");
@@ -222,12 +257,14 @@ public sealed class AuthTests : IntegrationTest
     [Test]
     public async Task An_overlong_password_is_refused_before_any_hashing_and_counts_for_nothing()
     {
+        const string failures = "select coalesce(sum(failures), 0)::int from login_throttle where username = 'enforcement.staff'";
+        var before = await ScalarAsync<int>(failures);
         using var response = await LoginAsync(Client, "enforcement.staff", new string('x', 1_000) + "1");
         var problem = await AssertProblemAsync(response, 400);
         Assert.Multiple(async () =>
         {
             Assert.That(problem["errors"]!.AsObject().ContainsKey("password"), Is.True, problem.ToJsonString());
-            Assert.That(await ScalarAsync<int>("select failed_logins from staff_users where username = 'enforcement.staff'"), Is.EqualTo(0));
+            Assert.That(await ScalarAsync<int>(failures), Is.EqualTo(before));
         });
     }
 
@@ -400,7 +437,7 @@ public sealed class AuthTests : IntegrationTest
         var text = await AuditTextAsync();
         Assert.Multiple(async () =>
         {
-            Assert.That((await AuditAsync("action = 'auth.password_change'")).Single().ActorUsername, Is.EqualTo(account.Username));
+            Assert.That((await AuditAsync("action = 'auth.password_change' and outcome = 'succeeded'")).Single().ActorUsername, Is.EqualTo(account.Username));
             Assert.That(text, Does.Not.Contain("Brand-new-pass-7").And.Not.Contain(account.Password).And.Not.Contain("Not-the-pass-1"));
         });
     }
