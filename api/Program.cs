@@ -41,6 +41,7 @@ builder.Services.AddSingleton<DatabaseMigrator>();
 builder.Services.AddSingleton<CategoryCatalog>();
 builder.Services.AddScoped<ComplaintIntake>();
 builder.Services.AddScoped<StaffSessions>();
+builder.Services.AddScoped<LoginThrottle>();
 builder.Services.AddScoped<CaseHandling>();
 builder.Services.AddSingleton<OverdueReminders>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminders>());

@@ -14,7 +14,7 @@ public static class AuthEndpoints
         group.MapPost("/login", LoginAsync)
             .WithName("Login")
             .WithSummary("Sign in as a staff member")
-            .WithDescription("Five wrong passwords in a row lock the account for 15 minutes (429 with Retry-After).")
+            .WithDescription("Five failed sign-ins in a row lock the username for 15 minutes, whether or not it exists (429 with Retry-After).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -40,10 +40,11 @@ public static class AuthEndpoints
         group.MapPost("/password", ChangePasswordAsync)
             .WithName("ChangePassword")
             .WithSummary("Change your own password")
-            .WithDescription("Ends every session of the account, this one included: sign in again with the new password.")
+            .WithDescription("Ends every session of the account, this one included: sign in again with the new password. A wrong current password counts towards the sign-in lock.")
             .RequireAuthorization()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     private static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> LoginAsync(
@@ -55,10 +56,7 @@ public static class AuthEndpoints
             case Login.Outcome.SignedIn:
                 return TypedResults.Ok(result.Tokens!);
             case Login.Outcome.Locked:
-                var minutes = (int)Math.Ceiling(result.RetryAfter!.Value.TotalMinutes);
-                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(result.RetryAfter.Value.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
-                    title: Lang.Pick($"密码错误次数过多，账户已锁定，请 {minutes} 分钟后再试", $"Too many wrong passwords: the account is locked; try again in {minutes} minutes"));
+                return Locked(http, result.RetryAfter!.Value);
             default:
                 return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
                     title: Lang.Pick("用户名或密码不正确", "Wrong username or password"));
@@ -81,9 +79,22 @@ public static class AuthEndpoints
     private static async Task<Ok<GetProfile.Result>> GetProfileAsync(IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new GetProfile.Query(), cancellationToken));
 
-    private static async Task<NoContent> ChangePasswordAsync(ChangePassword.Command command, IMediator mediator, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
+        ChangePassword.Command command, IMediator mediator, HttpContext http, CancellationToken cancellationToken)
     {
-        await mediator.Send(command, cancellationToken);
-        return TypedResults.NoContent();
+        var outcome = await mediator.Send(command, cancellationToken);
+        if (outcome.Changed) return TypedResults.NoContent();
+        if (outcome.RetryAfter is { } retryAfter) return Locked(http, retryAfter);
+        return TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { ["currentPassword"] = [Lang.Pick("当前密码不正确", "The current password is wrong")] },
+            title: Lang.Pick("提交的内容有误，请按提示修改", "Some fields need correcting"));
+    }
+
+    private static ProblemHttpResult Locked(HttpContext http, TimeSpan retryAfter)
+    {
+        var minutes = (int)Math.Ceiling(retryAfter.TotalMinutes);
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
+            title: Lang.Pick($"密码错误次数过多，请 {minutes} 分钟后再试", $"Too many wrong passwords: try again in {minutes} minutes"));
     }
 }

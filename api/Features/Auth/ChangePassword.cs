@@ -1,7 +1,6 @@
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
-using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Time;
 using FluentValidation;
@@ -9,10 +8,17 @@ using Mediator;
 
 namespace Feedback.Api.Features.Auth;
 
-/// <summary>A staff member changes their own password; every session of theirs ends, this one included.</summary>
+/// <summary>
+/// A staff member changes their own password; every session of theirs ends, this one included.
+/// A wrong current password counts towards the same lock as a failed sign-in, so a stolen token
+/// is no way to guess the password.
+/// </summary>
 public static class ChangePassword
 {
-    public sealed record Command(string CurrentPassword, string NewPassword) : ICommand;
+    public sealed record Command(string CurrentPassword, string NewPassword) : ICommand<Outcome>;
+
+    /// <param name="RetryAfter">Set when the name is (now) locked.</param>
+    public sealed record Outcome(bool Changed, TimeSpan? RetryAfter = null);
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -23,23 +29,30 @@ public static class ChangePassword
         }
     }
 
-    public sealed class Handler(WriteTransaction database, StaffSessions sessions, AuditLog audit, CurrentStaff staff, BureauClock clock)
-        : ICommandHandler<Command>
+    public sealed class Handler(WriteTransaction database, LoginThrottle throttle, StaffSessions sessions, AuditLog audit, CurrentStaff staff, BureauClock clock)
+        : ICommandHandler<Command, Outcome>
     {
-        public async ValueTask<Unit> Handle(Command command, CancellationToken cancellationToken)
+        public async ValueTask<Outcome> Handle(Command command, CancellationToken cancellationToken)
         {
+            if (await throttle.BeginAttemptAsync(staff.Username, cancellationToken) is { } remaining)
+                return new Outcome(false, remaining);
             var hash = await database.QuerySingleAsync<string>(
                 "select password_hash from staff_users where id = @id for update", new { id = staff.Id }, cancellationToken);
             if (!PasswordHasher.Verify(command.CurrentPassword, hash))
-                throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(Command.CurrentPassword),
-                    Lang.Pick("当前密码不正确", "The current password is wrong"))]);
+            {
+                // Stored, not thrown: the count must survive, so the endpoint answers the 400.
+                await audit.RecordAsync(AuditActor.Of(staff), new AuditEntry("auth.password_change", "staff_user", staff.Username,
+                    Reason: "wrong current password"), cancellationToken, "failed");
+                return new Outcome(false, await throttle.CountFailureAsync(staff.Username, AuditActor.Of(staff), cancellationToken));
+            }
 
             await database.ExecuteAsync(
                 "update staff_users set password_hash = @hash, updated_at = @now, version = version + 1 where id = @id",
                 new { id = staff.Id, hash = PasswordHasher.Hash(command.NewPassword), now = clock.UtcNow }, cancellationToken);
+            await throttle.ForgetAsync(staff.Username, cancellationToken);
             await sessions.RevokeAllAsync(staff.Id, "password_changed", cancellationToken);
             await audit.RecordAsync(AuditActor.Of(staff), new AuditEntry("auth.password_change", "staff_user", staff.Username), cancellationToken);
-            return Unit.Value;
+            return new Outcome(true);
         }
     }
 }

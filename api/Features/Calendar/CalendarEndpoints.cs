@@ -28,7 +28,8 @@ public static class CalendarEndpoints
     private static async Task<NoContent> SetAsync(
         DateOnly date, SetCalendarDay.Request request, IMediator mediator, WorkingDayCalendar calendar, CancellationToken cancellationToken)
     {
-        await mediator.Send(new SetCalendarDay.Command(date, request.Kind, request.NameZh, request.NameEn), cancellationToken);
+        // A PUT always marks the day: a missing kind is refused by the validator, never read as "remove" (that is DELETE).
+        await mediator.Send(new SetCalendarDay.Command(date, request.Kind ?? "", request.NameZh, request.NameEn), cancellationToken);
         await calendar.ReloadAsync();
         return TypedResults.NoContent();
     }

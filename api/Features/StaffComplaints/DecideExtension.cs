@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Http;
@@ -14,8 +15,9 @@ namespace Feedback.Api.Features.StaffComplaints;
 /// </summary>
 public static class DecideExtension
 {
+    /// <param name="Approve">true approves, false refuses; required (left out, it would read as a refusal).</param>
     /// <param name="Reason">Why; required when refusing.</param>
-    public sealed record Request(bool Approve, string? Reason = null);
+    public sealed record Request([property: JsonRequired] bool Approve, string? Reason = null);
 
     public sealed record Command(string TrackingCode, int Version, bool Approve, string? Reason) : ICommand<CaseActionResult>;
 

@@ -60,7 +60,7 @@ public static class CreateUser
 
             var user = new ListUsers.User(id, command.Username, command.DisplayName.Trim(), command.Role, command.SectionCode, true, null, now);
             await audit.RecordAsync(AuditActor.Of(admin), new AuditEntry("user.create", "staff_user", command.Username,
-                After: new { user.Role, user.SectionCode, user.Active }), cancellationToken);
+                After: new { Role = command.Role.ToCode(), user.SectionCode, user.Active }), cancellationToken);
             return user;
         }
     }

@@ -25,8 +25,9 @@ public static class ListUsers
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             var rows = await connection.QueryAsync<Row>(new CommandDefinition(
                 """
-                select u.id, u.username, u.display_name, u.role, u.section_code, u.active, u.locked_until, u.created_at
+                select u.id, u.username, u.display_name, u.role, u.section_code, u.active, t.locked_until, u.created_at
                 from staff_users u left join sections s on s.code = u.section_code
+                left join login_throttle t on t.username = u.username
                 order by s.sort_order nulls first, u.username
                 """, cancellationToken: cancellationToken));
             var now = time.GetUtcNow();

@@ -30,11 +30,12 @@ public static class SetPassword
         {
             var username = await database.QuerySingleOrDefaultAsync<string>(
                 """
-                update staff_users set password_hash = @hash, failed_logins = 0, locked_until = null, updated_at = @now, version = version + 1
+                update staff_users set password_hash = @hash, updated_at = @now, version = version + 1
                 where id = @Id returning username
                 """,
                 new { command.Id, hash = PasswordHasher.Hash(command.Password), now = clock.UtcNow }, cancellationToken)
                 ?? throw new ProblemException(StatusCodes.Status404NotFound, Lang.Pick("没有这个用户", "No such user"));
+            await database.ExecuteAsync("delete from login_throttle where username = @username", new { username }, cancellationToken);
             await sessions.RevokeAllAsync(command.Id, "password_changed", cancellationToken);
             await audit.RecordAsync(AuditActor.Of(admin), new AuditEntry("user.password_reset", "staff_user", username), cancellationToken);
             return Unit.Value;

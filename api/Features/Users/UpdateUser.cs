@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Feedback.Api.Features.Auth;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Infrastructure.Audit;
@@ -21,7 +22,9 @@ public static class UpdateUser
     public sealed record Command(long Id, string DisplayName, StaffRole Role, string? SectionCode, bool Active) : ICommand<ListUsers.User>;
 
     /// <summary>The body of PUT /admin/users/{id}.</summary>
-    public sealed record Request(string DisplayName, StaffRole Role, string? SectionCode, bool Active);
+    /// <remarks>Role and Active must be sent: left out, they would read as "staff" and "disabled".</remarks>
+    public sealed record Request(
+        string DisplayName, [property: JsonRequired] StaffRole Role, string? SectionCode, [property: JsonRequired] bool Active);
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -34,7 +37,7 @@ public static class UpdateUser
         }
     }
 
-    private sealed record Row(string Username, string Role, string? SectionCode, bool Active, DateTime CreatedAt);
+    private sealed record Row(string Username, string DisplayName, string Role, string? SectionCode, bool Active, DateTime CreatedAt);
 
     public sealed class Handler(WriteTransaction database, StaffSessions sessions, AuditLog audit, CurrentStaff admin, BureauClock clock)
         : ICommandHandler<Command, ListUsers.User>
@@ -42,7 +45,7 @@ public static class UpdateUser
         public async ValueTask<ListUsers.User> Handle(Command command, CancellationToken cancellationToken)
         {
             var before = await database.QuerySingleOrDefaultAsync<Row>(
-                "select username, role, section_code, active, created_at from staff_users where id = @Id for update", command, cancellationToken)
+                "select username, display_name, role, section_code, active, created_at from staff_users where id = @Id for update", command, cancellationToken)
                 ?? throw new ProblemException(StatusCodes.Status404NotFound, Lang.Pick("没有这个用户", "No such user"));
             if (command.Id == admin.Id && (command.Role != StaffRole.Admin || !command.Active))
                 throw new ProblemException(StatusCodes.Status409Conflict,
@@ -60,8 +63,8 @@ public static class UpdateUser
             var rightsChanged = before.Role != command.Role.ToCode() || before.SectionCode != command.SectionCode || before.Active != command.Active;
             if (rightsChanged) await sessions.RevokeAllAsync(command.Id, "account_changed", cancellationToken);
             await audit.RecordAsync(AuditActor.Of(admin), new AuditEntry("user.update", "staff_user", before.Username,
-                Before: new { Role = before.Role, before.SectionCode, before.Active },
-                After: new { Role = command.Role.ToCode(), command.SectionCode, command.Active }), cancellationToken);
+                Before: new { before.DisplayName, Role = before.Role, before.SectionCode, before.Active },
+                After: new { DisplayName = command.DisplayName.Trim(), Role = command.Role.ToCode(), command.SectionCode, command.Active }), cancellationToken);
 
             return new ListUsers.User(command.Id, before.Username, command.DisplayName.Trim(), command.Role, command.SectionCode, command.Active,
                 null, new DateTimeOffset(before.CreatedAt, TimeSpan.Zero));

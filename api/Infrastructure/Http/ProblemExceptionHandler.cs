@@ -21,6 +21,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             ValidationException validation => ValidationProblem(validation),
             ProblemException refusal => new ProblemDetails { Status = refusal.Status, Title = refusal.Title, Detail = refusal.Detail },
+            BadHttpRequestException { InnerException: JsonException json } when MissingRequiredFields(json) is { Length: > 0 } missing =>
+                Missing(missing),
             BadHttpRequestException { InnerException: JsonException { Path: { Length: > 2 } path } } => WrongType(path),
             BadHttpRequestException { InnerException: JsonException } => Problem(StatusCodes.Status400BadRequest,
                 Lang.Pick("请求内容不是有效的 JSON", "The request body is not valid JSON")),
@@ -64,6 +66,21 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Status = StatusCodes.Status400BadRequest,
             Title = ValidationTitle,
         };
+
+    /// <summary>A required field left out ({"reason": "x"} without "approve") is a mistake in that field.</summary>
+    private static HttpValidationProblemDetails Missing(string[] fields) =>
+        new(fields.ToDictionary(field => field, _ => new[] { Lang.Pick("必填", "Required") }))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = ValidationTitle,
+        };
+
+    /// <summary>The fields System.Text.Json names in "…missing required properties including: 'a', 'b'."</summary>
+    private static string[] MissingRequiredFields(JsonException exception) =>
+        exception.Message.Contains("missing required properties", StringComparison.Ordinal)
+            ? System.Text.RegularExpressions.Regex.Matches(exception.Message[exception.Message.IndexOf("including", StringComparison.Ordinal)..], "'([^']+)'")
+                .Select(match => JsonNamingPolicy.CamelCase.ConvertName(match.Groups[1].Value)).ToArray()
+            : [];
 
     private static string ValidationTitle => Lang.Pick("提交的内容有误，请按提示修改", "Some fields need correcting");
 

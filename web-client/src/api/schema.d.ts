@@ -126,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in as a staff member
-         * @description Five wrong passwords in a row lock the account for 15 minutes (429 with Retry-After).
+         * @description Five failed sign-ins in a row lock the username for 15 minutes, whether or not it exists (429 with Retry-After).
          */
         post: operations["Login"];
         delete?: never;
@@ -200,7 +200,7 @@ export interface paths {
         put?: never;
         /**
          * Change your own password
-         * @description Ends every session of the account, this one included: sign in again with the new password.
+         * @description Ends every session of the account, this one included: sign in again with the new password. A wrong current password counts towards the sign-in lock.
          */
         post: operations["ChangePassword"];
         delete?: never;
@@ -640,6 +640,7 @@ export interface components {
             workingDaysLeft: null | number;
         };
         DecideExtensionRequest: {
+            /** @description true approves, false refuses; required (left out, it would read as a refusal). */
             approve: boolean;
             /** @description Why; required when refusing. */
             reason?: null | string;
@@ -1378,6 +1379,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -186,6 +186,9 @@ public sealed class CaseWorkflowTests : IntegrationTest
         using var leader = await StaffAsync("leader");
         using var noReason = await ActAsync(leader, code, "extensions/decision", (await GetCaseAsync(leader, code)).ETag, new { approve = false });
         await AssertProblemAsync(noReason, 400);
+        using var noDecision = await ActAsync(leader, code, "extensions/decision", (await GetCaseAsync(leader, code)).ETag, new { reason = "未写明同意与否" });
+        Assert.That((await AssertProblemAsync(noDecision, 400))["errors"]!.AsObject().Select(e => e.Key), Is.EqualTo(new[] { "approve" }),
+            "a left-out decision is not read as a refusal");
         await ActOkAsync(leader, code, "extensions/decision", new { approve = false, reason = "案情简单，应按期办结" });
 
         var (refused, _) = await GetCaseAsync(clerk, code);
