@@ -66,8 +66,11 @@ export function problemMessage(f: Failure, t: Translate): string {
   if (f.kind === 'network') return t('staff.errors.network')
   const title = f.problem?.title?.trim()
   if (f.status === 401) return t('staff.errors.signedOut')
-  if (f.status === 429)
+  if (f.status === 429) {
+    if (title) return title // e.g. a wrong current password counted towards the sign-in lock
+    if (f.retryAfter && f.retryAfter >= 120) return t('staff.errors.tooManyMinutes', { minutes: Math.ceil(f.retryAfter / 60) })
     return f.retryAfter ? t('staff.errors.tooManyIn', { seconds: f.retryAfter }) : t('staff.errors.tooMany')
+  }
   if (f.status >= 500) return f.status === 503 ? t('staff.errors.unavailable') : t('staff.errors.server')
   if (title) return title
   if (f.status === 404) return t('staff.errors.notFound')

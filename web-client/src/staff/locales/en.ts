@@ -33,6 +33,7 @@ const en: StaffMessages = {
     network: 'The connection failed and nothing was done. What you typed is still here; check the connection and try again.',
     signedOut: 'Your session has ended. Please sign in again.',
     tooManyIn: ({ named }: Ctx) => `Too many requests. Try again in ${named('seconds')} seconds.`,
+    tooManyMinutes: ({ named }: Ctx) => `Too many attempts. Try again in ${named('minutes')} minutes.`,
     tooMany: 'Too many requests. Try again later.',
     server: 'Something went wrong on the server and nothing was done. Try again later.',
     unavailable: 'The service is unavailable for a moment. Try again later.',

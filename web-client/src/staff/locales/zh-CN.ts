@@ -34,6 +34,7 @@ const zhCN = {
     network: '网络连接失败，操作没有完成。您填写的内容仍在本页，请检查网络后再试。',
     signedOut: '登录已失效，请重新登录。',
     tooManyIn: ({ named }: Ctx) => `操作过于频繁，请 ${named('seconds')} 秒后再试。`,
+    tooManyMinutes: ({ named }: Ctx) => `操作过于频繁，请 ${named('minutes')} 分钟后再试。`,
     tooMany: '操作过于频繁，请稍后再试。',
     server: '服务器出错了，操作没有完成，请稍后再试。',
     unavailable: '服务暂时不可用，请稍后再试。',
