@@ -23,7 +23,7 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
         string NameZh, string NameEn, string DescriptionZh, string DescriptionEn,
         string DefaultSectionCode, int AcceptWithinDays, int ResolveWithinDays, bool Active);
 
-    public sealed record Section(string Code, string NameZh, string NameEn);
+    public sealed record Section(string Code, string NameZh, string NameEn, int SortOrder);
 
     private sealed record Snapshot(
         IReadOnlyList<Category> Categories,
@@ -114,7 +114,7 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
                 join category_groups g on g.code = c.group_code
                 order by g.sort_order, c.sort_order, c.code
                 """)).AsList();
-            var sections = (await connection.QueryAsync<Section>("select code, name_zh, name_en from sections order by sort_order, code")).AsList();
+            var sections = (await connection.QueryAsync<Section>("select code, name_zh, name_en, sort_order from sections order by sort_order, code")).AsList();
             var rules = (await connection.QueryAsync<RuleRow>(
                 """
                 select id, position, name, category_code, group_code, township, keywords, section_code

@@ -13,7 +13,7 @@ namespace Feedback.Api.Features.Routing;
 /// </summary>
 public static class DeleteRoutingRule
 {
-    public sealed record Command(long Id) : ICommand;
+    public sealed record Command(long Id, int? ExpectedVersion = null) : ICommand;
 
     public sealed class Handler(WriteTransaction database, AuditLog audit, CurrentStaff admin) : ICommandHandler<Command>
     {
@@ -22,6 +22,7 @@ public static class DeleteRoutingRule
             await database.ExecuteAsync("lock table routing_rules in share row exclusive mode", null, cancellationToken);
             var before = await ListRoutingRules.ReadAsync(database, command.Id, cancellationToken)
                 ?? throw new ProblemException(StatusCodes.Status404NotFound, Lang.Pick("没有这条规则", "No such rule"));
+            if (command.ExpectedVersion is { } expected && expected != before.Version) throw SaveRoutingRule.StaleRule();
             await database.ExecuteAsync("delete from routing_rules where id = @Id", command, cancellationToken);
             await database.ExecuteAsync("update routing_rules set position = position - 1 where position > @Position", before, cancellationToken);
             await audit.RecordAsync(AuditActor.Of(admin), new AuditEntry("routing_rule.delete", "routing_rule",

@@ -1,6 +1,8 @@
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Infrastructure.Auth;
+using Feedback.Api.Infrastructure.Http;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Feedback.Api.Features.Routing;
@@ -17,9 +19,11 @@ public static class RoutingRulesEndpoints
         group.MapGet("/", ListAsync).WithName("ListRoutingRules").WithSummary("Routing rules, in the order they are tried");
         group.MapPost("/", CreateAsync).WithName("CreateRoutingRule").WithSummary("Add a routing rule").ProducesValidationProblem();
         group.MapPut("/{id:long}", UpdateAsync).WithName("UpdateRoutingRule").WithSummary("Change a routing rule or its position")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("If-Match with the rule's version (\"3\") is optional; a stale one gets 412. Left out, position keeps the rule's place.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteRoutingRule").WithSummary("Remove a routing rule")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("If-Match with the rule's version is optional; a stale one gets 412.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
 
     private static async Task<Ok<IReadOnlyList<ListRoutingRules.Rule>>> ListAsync(IMediator mediator, CancellationToken cancellationToken) =>
@@ -35,16 +39,18 @@ public static class RoutingRulesEndpoints
     }
 
     private static async Task<Ok<ListRoutingRules.Rule>> UpdateAsync(
-        long id, RoutingRuleFields rule, IMediator mediator, CategoryCatalog catalog, CancellationToken cancellationToken)
+        long id, RoutingRuleFields rule, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, CategoryCatalog catalog,
+        CancellationToken cancellationToken)
     {
-        var saved = await mediator.Send(new SaveRoutingRule.Command(id, rule), cancellationToken);
+        var saved = await mediator.Send(new SaveRoutingRule.Command(id, rule, ETags.OptionalVersion(ifMatch)), cancellationToken);
         await catalog.ReloadAfterEditAsync();
         return TypedResults.Ok(saved);
     }
 
-    private static async Task<NoContent> DeleteAsync(long id, IMediator mediator, CategoryCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAsync(
+        long id, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, CategoryCatalog catalog, CancellationToken cancellationToken)
     {
-        await mediator.Send(new DeleteRoutingRule.Command(id), cancellationToken);
+        await mediator.Send(new DeleteRoutingRule.Command(id, ETags.OptionalVersion(ifMatch)), cancellationToken);
         await catalog.ReloadAfterEditAsync();
         return TypedResults.NoContent();
     }

@@ -18,7 +18,8 @@ namespace Feedback.Api.Features.Routing;
 /// </summary>
 public static class SaveRoutingRule
 {
-    public sealed record Command(long? Id, RoutingRuleFields Rule) : ICommand<ListRoutingRules.Rule>;
+    /// <param name="ExpectedVersion">From If-Match, when the administrator's client sends it: a stale one gets 412.</param>
+    public sealed record Command(long? Id, RoutingRuleFields Rule, int? ExpectedVersion = null) : ICommand<ListRoutingRules.Rule>;
 
     /// <summary>Errors are named after the request's own fields (name, sectionCode…), as the client sent them.</summary>
     public sealed class Validator : AbstractValidator<Command>
@@ -60,9 +61,12 @@ public static class SaveRoutingRule
                   ?? throw new ProblemException(StatusCodes.Status404NotFound, Lang.Pick("没有这条规则", "No such rule"))
                 : null;
 
+            if (before is not null && command.ExpectedVersion is { } expected && expected != before.Version) throw StaleRule();
+
             var others = await database.QuerySingleAsync<int>(
                 "select count(*)::int from routing_rules where id <> coalesce(@id, 0)", new { id = command.Id }, cancellationToken);
-            var position = Math.Min(command.Rule.Position ?? int.MaxValue, others + 1);
+            // Left out, a new rule goes last and an edited one keeps its place.
+            var position = Math.Min(command.Rule.Position ?? before?.Position ?? int.MaxValue, others + 1);
             var rule = command.Rule;
             var values = new
             {
@@ -106,4 +110,7 @@ public static class SaveRoutingRule
             return after;
         }
     }
+
+    public static ProblemException StaleRule() =>
+        new(StatusCodes.Status412PreconditionFailed, Lang.Pick("规则已被他人修改，请刷新后重试", "Someone changed this rule since you loaded it: reload and try again"));
 }

@@ -15,11 +15,11 @@ namespace Feedback.Api.Features.Sections;
 /// </summary>
 public static class SaveSection
 {
-    /// <param name="SortOrder">Where it appears in lists (smaller first).</param>
-    public sealed record Request(string NameZh, string NameEn, int SortOrder = 100);
+    /// <param name="SortOrder">Where it appears in lists (smaller first); left out, a new section goes last and a renamed one stays where it is.</param>
+    public sealed record Request(string NameZh, string NameEn, int? SortOrder = null);
 
     /// <param name="Code">Lower-case letters and underscores, 2–32 characters.</param>
-    public sealed record Command(string Code, string NameZh, string NameEn, int SortOrder, bool Create) : ICommand<ListSections.Section>;
+    public sealed record Command(string Code, string NameZh, string NameEn, int? SortOrder, bool Create) : ICommand<ListSections.Section>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -37,18 +37,23 @@ public static class SaveSection
         public async ValueTask<ListSections.Section> Handle(Command command, CancellationToken cancellationToken)
         {
             var values = new { command.Code, nameZh = ComplaintText.Clean(command.NameZh), nameEn = ComplaintText.Clean(command.NameEn), command.SortOrder };
+            // Left out: a new section goes last, a renamed one stays where it is.
             var before = await database.QuerySingleOrDefaultAsync<ListSections.Section>(
-                "select code, name_zh as name, name_zh, name_en from sections where code = @Code for update", values, cancellationToken);
+                "select code, name_zh as name, name_zh, name_en, sort_order from sections where code = @Code for update", values, cancellationToken);
             if (command.Create && before is not null)
                 throw new ProblemException(StatusCodes.Status409Conflict, Lang.Pick("科室代码已存在", "That section code is taken"));
             if (!command.Create && before is null)
                 throw new ProblemException(StatusCodes.Status404NotFound, Lang.Pick("没有这个科室", "No such section"));
 
             await database.ExecuteAsync(command.Create
-                ? "insert into sections (code, name_zh, name_en, sort_order) values (@Code, @nameZh, @nameEn, @SortOrder)"
-                : "update sections set name_zh = @nameZh, name_en = @nameEn, sort_order = @SortOrder where code = @Code",
+                ? """
+                  insert into sections (code, name_zh, name_en, sort_order)
+                  select @Code, @nameZh, @nameEn, coalesce(@SortOrder, (select coalesce(max(sort_order), 0) + 10 from sections))
+                  """
+                : "update sections set name_zh = @nameZh, name_en = @nameEn, sort_order = coalesce(@SortOrder, sort_order) where code = @Code",
                 values, cancellationToken);
-            var after = new ListSections.Section(command.Code, Lang.Pick(values.nameZh!, values.nameEn!), values.nameZh!, values.nameEn!);
+            var sortOrder = await database.QuerySingleAsync<int>("select sort_order from sections where code = @Code", values, cancellationToken);
+            var after = new ListSections.Section(command.Code, Lang.Pick(values.nameZh!, values.nameEn!), values.nameZh!, values.nameEn!, sortOrder);
             await audit.RecordAsync(AuditActor.Of(admin), new AuditEntry(command.Create ? "section.create" : "section.update", "section", command.Code,
                 Before: before, After: after), cancellationToken);
             return after;

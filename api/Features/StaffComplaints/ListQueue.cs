@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using Dapper;
@@ -11,6 +12,7 @@ using Feedback.Api.Infrastructure.Security;
 using Feedback.Api.Infrastructure.Time;
 using FluentValidation;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Feedback.Api.Features.StaffComplaints;
 
@@ -23,21 +25,19 @@ namespace Feedback.Api.Features.StaffComplaints;
 /// </summary>
 public static class ListQueue
 {
-    /// <param name="Status">Comma-separated statuses; default: the open ones (submitted, accepted, in_progress).</param>
-    /// <param name="Category">A category code (air.odor) or a group code (air).</param>
-    /// <param name="Assignee">"me", "none", or a staff member's id.</param>
-    /// <param name="Due">"soon" (deadline today or the next working day) or "overdue".</param>
-    /// <param name="From">Submitted on or after this date (the bureau's calendar).</param>
-    /// <param name="To">Submitted on or before this date.</param>
-    /// <param name="Q">Words to find in the description, address or township, or a tracking code.</param>
-    /// <param name="Section">Leaders and discipline inspection only: one section's cases.</param>
-    /// <param name="Sort">"due" (earliest deadline first, the default) or "newest".</param>
-    /// <param name="Cursor">nextCursor of the previous page.</param>
-    /// <param name="Limit">1–100, default 25.</param>
     public sealed record Query(
-        string? Status = null, string? Category = null, string? Township = null, string? Assignee = null, string? Due = null,
-        DateOnly? From = null, DateOnly? To = null, string? Q = null, string? Section = null, string? Sort = null,
-        string? Cursor = null, int? Limit = null) : IQuery<Result>;
+        [FromQuery(Name = "status")] [property: Description("Comma-separated statuses; default: the open ones (submitted, accepted, in_progress).")] string? Status = null,
+        [FromQuery(Name = "category")] [property: Description("A category code (air.odor) or a group code (air).")] string? Category = null,
+        [FromQuery(Name = "township")] [property: Description("Exactly this township or street.")] string? Township = null,
+        [FromQuery(Name = "assignee")] [property: Description("me, none, or a staff member's id.")] string? Assignee = null,
+        [FromQuery(Name = "due")] [property: Description("soon (deadline today or the next working day) or overdue.")] string? Due = null,
+        [FromQuery(Name = "from")] [property: Description("Submitted on or after this date (the bureau's calendar).")] DateOnly? From = null,
+        [FromQuery(Name = "to")] [property: Description("Submitted on or before this date.")] DateOnly? To = null,
+        [FromQuery(Name = "q")] [property: Description("Words to find in the description, address or township, or a tracking code.")] string? Q = null,
+        [FromQuery(Name = "section")] [property: Description("Leaders and discipline inspection only: one section's cases.")] string? Section = null,
+        [FromQuery(Name = "sort")] [property: Description("due (earliest deadline first, the default) or newest.")] string? Sort = null,
+        [FromQuery(Name = "cursor")] [property: Description("nextCursor of the previous page.")] string? Cursor = null,
+        [FromQuery(Name = "limit")] [property: Description("1–100, default 25.")] int? Limit = null) : IQuery<Result>;
 
     public sealed record Item(
         string TrackingCode, ComplaintStatus Status, string CategoryCode, string CategoryName, bool Confidential,

@@ -10,11 +10,14 @@ public static class ETags
 {
     public static string Of(int version) => $"\"{version}\"";
 
-    public static int RequireVersion(string? ifMatch)
+    public static int RequireVersion(string? ifMatch) =>
+        OptionalVersion(ifMatch) ?? throw new ProblemException(StatusCodes.Status428PreconditionRequired,
+            Lang.Pick("请在 If-Match 请求头中提供案件版本（ETag）", "Send the case's version (its ETag) in the If-Match header"));
+
+    /// <summary>For writes where If-Match is welcome but not required: null when absent.</summary>
+    public static int? OptionalVersion(string? ifMatch)
     {
-        if (string.IsNullOrWhiteSpace(ifMatch))
-            throw new ProblemException(StatusCodes.Status428PreconditionRequired,
-                Lang.Pick("请在 If-Match 请求头中提供案件版本（ETag）", "Send the case's version (its ETag) in the If-Match header"));
+        if (string.IsNullOrWhiteSpace(ifMatch)) return null;
         var tag = ifMatch.Trim();
         if (tag.StartsWith("W/", StringComparison.Ordinal)) tag = tag[2..];
         return tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && int.TryParse(tag[1..^1], System.Globalization.NumberStyles.None, null, out var version)

@@ -536,10 +536,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Change a routing rule or its position */
+        /**
+         * Change a routing rule or its position
+         * @description If-Match with the rule's version ("3") is optional; a stale one gets 412. Left out, position keeps the rule's place.
+         */
         put: operations["UpdateRoutingRule"];
         post?: never;
-        /** Remove a routing rule */
+        /**
+         * Remove a routing rule
+         * @description If-Match with the rule's version is optional; a stale one gets 412.
+         */
         delete: operations["DeleteRoutingRule"];
         options?: never;
         head?: never;
@@ -818,6 +824,11 @@ export interface components {
             name: string;
             nameZh: string;
             nameEn: string;
+            /**
+             * Format: int32
+             * @description Where it appears in lists (smaller first).
+             */
+            sortOrder: number;
         };
         ListUsersUser: {
             /** Format: int64 */
@@ -895,7 +906,7 @@ export interface components {
             keywords?: null | string[];
             /**
              * Format: int32
-             * @description 1 = tried first; omitted or beyond the end = tried last.
+             * @description 1 = tried first; beyond the end = tried last. Left out: a new rule goes last, an edited one keeps its place.
              */
             position?: null | number;
             /** @default true */
@@ -906,10 +917,9 @@ export interface components {
             nameEn: string;
             /**
              * Format: int32
-             * @description Where it appears in lists (smaller first).
-             * @default 100
+             * @description Where it appears in lists (smaller first); left out, a new section goes last and a renamed one stays where it is.
              */
-            sortOrder: number;
+            sortOrder?: null | number;
         };
         SetCalendarDayRequest: {
             /** @description holiday (only Monday–Friday) or workday (only Saturday/Sunday). */
@@ -1630,28 +1640,29 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Comma-separated statuses; default: the open ones (submitted, accepted, in_progress). */
-                Status?: string;
+                status?: string;
                 /** @description A category code (air.odor) or a group code (air). */
-                Category?: string;
-                Township?: string;
-                /** @description "me", "none", or a staff member's id. */
-                Assignee?: string;
-                /** @description "soon" (deadline today or the next working day) or "overdue". */
-                Due?: string;
+                category?: string;
+                /** @description Exactly this township or street. */
+                township?: string;
+                /** @description me, none, or a staff member's id. */
+                assignee?: string;
+                /** @description soon (deadline today or the next working day) or overdue. */
+                due?: string;
                 /** @description Submitted on or after this date (the bureau's calendar). */
-                From?: string;
+                from?: string;
                 /** @description Submitted on or before this date. */
-                To?: string;
+                to?: string;
                 /** @description Words to find in the description, address or township, or a tracking code. */
-                Q?: string;
+                q?: string;
                 /** @description Leaders and discipline inspection only: one section's cases. */
-                Section?: string;
-                /** @description "due" (earliest deadline first, the default) or "newest". */
-                Sort?: string;
+                section?: string;
+                /** @description due (earliest deadline first, the default) or newest. */
+                sort?: string;
                 /** @description nextCursor of the previous page. */
-                Cursor?: string;
+                cursor?: string;
                 /** @description 1–100, default 25. */
-                Limit?: number;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -2948,7 +2959,9 @@ export interface operations {
     UpdateRoutingRule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "If-Match"?: string;
+            };
             path: {
                 id: number;
             };
@@ -3005,12 +3018,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     DeleteRoutingRule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "If-Match"?: string;
+            };
             path: {
                 id: number;
             };
@@ -3045,6 +3069,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -113,8 +113,8 @@ export function refreshTokens(): Promise<boolean> {
 
 // ---- tabs sharing one session ----------------------------------------------------------------
 const LOCK = 'feedback.staff.refresh'
-/** How long a tab waits for another tab to say what a refresh token was already traded for. */
-const ASK_MS = 150
+/** How long a tab waits for another tab to say what a refresh token was already traded for (generous: a busy machine answers slowly, and guessing wrong ends the session). */
+const ASK_MS = 600
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('feedback.staff.session') : null
 /** New pairs, by the refresh token they replaced: what this or another tab already traded it for. */
 const rotations = new Map<string, Rotation>()

@@ -349,6 +349,50 @@ public sealed class AdminTests : IntegrationTest
         });
     }
 
+    [Test]
+    public async Task An_edited_rule_keeps_its_place_unless_moved_and_a_stale_If_Match_is_refused()
+    {
+        await CreateRuleAsync(new { name = "A", sectionCode = "monitoring", keywords = new[] { "甲" } });
+        var b = await CreateRuleAsync(new { name = "B", sectionCode = "monitoring", keywords = new[] { "乙" } });
+        await CreateRuleAsync(new { name = "C", sectionCode = "monitoring", keywords = new[] { "丙" } });
+        var path = $"/api/v1/admin/routing-rules/{(long)b["id"]!}";
+
+        using (var renamed = await _admin.PutAsJsonAsync(path, new { name = "B2", sectionCode = "office", keywords = new[] { "乙" } }))
+            Assert.That((int)(await OkJsonAsync(renamed, 200))["position"]!, Is.EqualTo(2), "no position: it stays where it was");
+        Assert.That(await RuleOrderAsync(), Is.EqualTo(new[] { "A", "B2", "C" }));
+
+        using var stale = new HttpRequestMessage(HttpMethod.Put, path)
+        {
+            Content = JsonContent.Create(new { name = "B3", sectionCode = "office", keywords = new[] { "乙" } }),
+        };
+        stale.Headers.TryAddWithoutValidation("If-Match", $"\"{(int)b["version"]!}\"");
+        using (var refused = await _admin.SendAsync(stale)) await AssertProblemAsync(refused, 412);
+        using var staleDelete = new HttpRequestMessage(HttpMethod.Delete, path);
+        staleDelete.Headers.TryAddWithoutValidation("If-Match", $"\"{(int)b["version"]!}\"");
+        using (var refused = await _admin.SendAsync(staleDelete)) await AssertProblemAsync(refused, 412);
+        Assert.That(await RuleOrderAsync(), Is.EqualTo(new[] { "A", "B2", "C" }), "a stale write changes nothing");
+    }
+
+    [Test]
+    public async Task A_renamed_section_keeps_its_place_and_a_new_one_goes_last()
+    {
+        var code = NewSectionCode();
+        try
+        {
+            using var created = await _admin.PostAsJsonAsync($"/api/v1/admin/sections/{code}", new { nameZh = "新科室", nameEn = "New" });
+            var section = await OkJsonAsync(created, 201);
+            var sections = (await _admin.GetFromJsonAsync<JsonArray>("/api/v1/sections"))!;
+            Assert.That((string)sections.Last()!["code"]!, Is.EqualTo(code));
+            var place = (int)section["sortOrder"]!;
+            using var renamed = await _admin.PutAsJsonAsync($"/api/v1/admin/sections/{code}", new { nameZh = "改名科室", nameEn = "Renamed" });
+            Assert.That((int)(await OkJsonAsync(renamed, 200))["sortOrder"]!, Is.EqualTo(place));
+        }
+        finally
+        {
+            await RemoveSectionAsync(code);
+        }
+    }
+
     private static IEnumerable<TestCaseData> InvalidRules()
     {
         TestCaseData Case(string name, string field, object rule) =>
