@@ -129,8 +129,16 @@ public static class ListQueue
                  order by {order}
                  limit @limit
                  """, parameters, cancellationToken: cancellationToken))).AsList();
+            // Filters on section and category only (the queue as it opens): sum the counters that
+            // migration 0006 keeps per section, category and status, instead of counting the rows
+            // (at 1,000,000 cases, 0.3 ms against 110-600 ms; README, Performance).
+            var where = filters.Count == 0 ? "true" : string.Join(" and ", filters);
+            var countable = ComplaintText.Clean(query.Township) is null && query is { Assignee: null, Due: null, From: null, To: null }
+                && ComplaintText.Clean(query.Q) is null;
             var counts = (await connection.QueryAsync<CountRow>(new CommandDefinition(
-                $"select c.status, count(*)::int as count from complaints c where {(filters.Count == 0 ? "true" : string.Join(" and ", filters))} group by c.status",
+                countable
+                    ? $"select c.status, sum(c.n)::int as count from complaint_counts c where {where} group by c.status having sum(c.n) > 0"
+                    : $"select c.status, count(*)::int as count from complaints c where {where} group by c.status",
                 parameters, cancellationToken: cancellationToken))).ToDictionary(r => r.Status, r => r.Count);
 
             var more = rows.Count > limit;
