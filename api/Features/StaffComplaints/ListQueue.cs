@@ -89,6 +89,8 @@ public static class ListQueue
 
     private sealed record CountRow(string Status, int Count);
 
+    private const string SearchFilter = "c.search_vector @@ @search::tsquery";
+
     public sealed class Handler(ReadDatabase database, CurrentStaff staff, CategoryCatalog catalog, BureauClock clock, WorkingDayCalendar calendar)
         : IQueryHandler<Query, Result>
     {
@@ -99,6 +101,11 @@ public static class ListQueue
             var filters = new List<string>();
             await AddVisibilityAsync(filters, parameters, query.Section);
             AddFilters(filters, parameters, query, today);
+            // A search runs alone, behind a fence (offset 0), and the other filters apply to its
+            // matches: side by side, the planner may AND the bigram index's bitmap with a section
+            // or status index's, which at 1,000,000 cases reads 180,000-735,000 entries and takes
+            // 65-160 ms instead of about 20 (README, Performance).
+            var source = filters.Remove(SearchFilter) ? $"(select * from complaints c where {SearchFilter} offset 0) c" : "complaints c";
 
             var statuses = query.Status is null ? ComplaintStatuses.Open.Select(s => s.ToCode()).ToArray() : ParseStatuses(query.Status)!;
             parameters.Add("statuses", statuses);
@@ -124,7 +131,7 @@ public static class ListQueue
                  select c.id, c.tracking_code, c.status, c.category_code, c.section_code, c.township,
                         left(c.description, 80) as excerpt, c.channel, c.submitted_at, c.due_on,
                         c.assignee_id, a.display_name as assignee_name, c.extension_status
-                 from complaints c left join staff_users a on a.id = c.assignee_id
+                 from {source} left join staff_users a on a.id = c.assignee_id
                  where {string.Join(" and ", page)}
                  order by {order}
                  limit @limit
@@ -138,7 +145,7 @@ public static class ListQueue
             var counts = (await connection.QueryAsync<CountRow>(new CommandDefinition(
                 countable
                     ? $"select c.status, sum(c.n)::int as count from complaint_counts c where {where} group by c.status having sum(c.n) > 0"
-                    : $"select c.status, count(*)::int as count from complaints c where {where} group by c.status",
+                    : $"select c.status, count(*)::int as count from {source} where {where} group by c.status",
                 parameters, cancellationToken: cancellationToken))).ToDictionary(r => r.Status, r => r.Count);
 
             var more = rows.Count > limit;
@@ -238,7 +245,7 @@ public static class ListQueue
                 else
                 {
                     // Nothing searchable (only punctuation): nothing matches, rather than everything.
-                    filters.Add(ComplaintSearch.Query(q) is null ? "false" : "c.search_vector @@ @search::tsquery");
+                    filters.Add(ComplaintSearch.Query(q) is null ? "false" : SearchFilter);
                     parameters.Add("search", ComplaintSearch.Query(q));
                 }
             }
