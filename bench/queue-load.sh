@@ -93,7 +93,7 @@ step "checked the foreign keys"
 if [ "$(psql_ -At -c "select to_regclass('complaint_counts') is not null")" = t ]; then
   psql_ -c "truncate complaint_counts" -c "
     insert into complaint_counts (section_code, category_code, status, slot, n)
-    select section_code, category_code, status, (id % 16)::smallint, count(*) from complaints group by 1, 2, 3, 4" \
+    select section_code, category_code, status, 0, count(*) from complaints group by 1, 2, 3" \
     -c "vacuum (analyze) complaint_counts"
   step "rebuilt complaint_counts"
 fi

@@ -5,10 +5,11 @@
 -- index-only scan on a (section_code, status, category_code) index; summing these counters takes
 -- well under a millisecond. See README, Performance.
 --
--- Each (section, category, status) is spread over 16 slots (id % 16), so concurrent submissions
--- in one category seldom wait for one another's counter row. Counters that reach zero stay.
--- Row triggers do not fire under session_replication_role = replica (bulk loads, restores): whoever
--- writes complaints that way rebuilds the counters with the statement at the end of this file.
+-- Each (section, category, status) is spread over 16 slots, one per database session (its process
+-- id modulo 16), so concurrent transactions seldom wait for one another's counter row; a slot may go
+-- below zero, only the sum counts. Counters that reach zero stay. Row triggers do not fire under
+-- session_replication_role = replica (bulk loads, restores): whoever writes complaints that way
+-- rebuilds the counters with the statement at the end of this file.
 create table complaint_counts (
     section_code   text     not null,
     category_code  text     not null,
@@ -20,16 +21,23 @@ create table complaint_counts (
 
 create function complaint_counts_track() returns trigger
 language plpgsql as $$
+declare
+    my_slot smallint := pg_backend_pid() % 16;
 begin
-    -- Both counters of an update in key order, so two transactions never wait on each other in a cycle.
-    insert into complaint_counts as t (section_code, category_code, status, slot, n)
-    select d.section_code, d.category_code, d.status, d.slot, d.n
-    from (select old.section_code, old.category_code, old.status, (old.id % 16)::smallint, -1 where tg_op <> 'INSERT'
-          union all
-          select new.section_code, new.category_code, new.status, (new.id % 16)::smallint, 1 where tg_op <> 'DELETE')
-         as d (section_code, category_code, status, slot, n)
-    order by d.section_code, d.category_code, d.status, d.slot
-    on conflict (section_code, category_code, status, slot) do update set n = t.n + excluded.n;
+    if tg_op = 'INSERT' then
+        insert into complaint_counts as t values (new.section_code, new.category_code, new.status, my_slot, 1)
+        on conflict (section_code, category_code, status, slot) do update set n = t.n + 1;
+    elsif tg_op = 'DELETE' then
+        insert into complaint_counts as t values (old.section_code, old.category_code, old.status, my_slot, -1)
+        on conflict (section_code, category_code, status, slot) do update set n = t.n - 1;
+    else
+        -- Both counters in key order, so two transactions never wait for each other in a cycle.
+        insert into complaint_counts as t
+        select d.* from (values (old.section_code, old.category_code, old.status, my_slot, -1::bigint),
+                                (new.section_code, new.category_code, new.status, my_slot, 1::bigint)) as d
+        order by 1, 2, 3
+        on conflict (section_code, category_code, status, slot) do update set n = t.n + excluded.n;
+    end if;
     return null;
 end;
 $$;
@@ -65,8 +73,9 @@ create trigger complaint_counts_on_truncate
     for each statement execute function complaint_counts_clear();
 alter table complaints enable always trigger complaint_counts_on_truncate;
 
--- The counters of the cases already there (also how to rebuild them after a bulk load).
+-- The counters of the cases already there, in slot 0 (also how to rebuild them after a bulk load,
+-- once the table is emptied).
 insert into complaint_counts (section_code, category_code, status, slot, n)
-select section_code, category_code, status, (id % 16)::smallint, count(*)
+select section_code, category_code, status, 0, count(*)
 from complaints
-group by 1, 2, 3, 4;
+group by 1, 2, 3;
