@@ -230,6 +230,8 @@ public sealed class QueueTests : IntegrationTest
             Assert.That(await Counts(leader, "?section=discipline"), Is.EquivalentTo(new Dictionary<string, int> { ["submitted"] = 1 }));
             Assert.That(await Counts(leader, "?q=" + Uri.EscapeDataString("异味")), Is.EquivalentTo(new Dictionary<string, int> { ["accepted"] = 1 }),
                 "a search counts its matches");
+            Assert.That(await Counts(clerk, "?q=" + Uri.EscapeDataString("排污")), Is.EquivalentTo(new Dictionary<string, int> { ["resolved"] = 1 }),
+                "…also when none of them is open, so the page is empty");
         });
     }
 
