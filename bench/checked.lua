@@ -1,4 +1,4 @@
--- Shared by submit.lua and track.lua (wrk runs from the repository root): every answer is
+-- Shared by submit.lua, track.lua and queue.lua (wrk runs from the repository root): every answer is
 -- counted per thread, and done() prints one "BENCH ok=… bad=…" line that scripts/bench.sh checks.
 local threads = {}
 
@@ -28,8 +28,8 @@ function done(summary, latency, requests)
     first = first or thread:get("first_bad")
   end
   local e = summary.errors
-  io.write(string.format("BENCH ok=%d bad=%d socket_errors=%d rps=%.1f p50_us=%.0f p99_us=%.0f\n",
+  io.write(string.format("BENCH ok=%d bad=%d socket_errors=%d rps=%.1f p50_us=%.0f p95_us=%.0f p99_us=%.0f\n",
     ok, bad, e.connect + e.read + e.write + e.timeout, summary.requests / summary.duration * 1e6,
-    latency:percentile(50), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
   if first then io.write("BENCH first_bad=", first, "\n") end
 end

@@ -5,20 +5,30 @@
 #      (bench/pgbench-*.sql on a table shaped like complaints, in its own database);
 #   2. the API in Release under wrk: POST /api/v1/complaints and GET /api/v1/complaints/{code}
 #      (bench/submit.lua, bench/track.lua), every answer checked (201 / 200);
-#   3. a markdown table (also written to bench/results/latest.md): throughput, p50/p99 latency,
+#   3. the staff queue at 1,000,000 complaints, in its own database: bulk-loaded with COPY
+#      (bench/queue-load.sh, rows from bench/queue-data.py), then for the enforcement clerk and the
+#      leader the queue's first page and a two-character search (q=偷排) under wrk (bench/queue.lua),
+#      against pgbench running the very statements the API sent (read back from the server log with
+#      their parameters and plans by bench/queue-capture.py; the plans go to bench/results/plans/);
+#   4. a markdown table (also written to bench/results/latest.md): throughput, p50/p95/p99 latency,
 #      API/pgbench ratio, the API's peak memory, the CPU split, and the targets.
 #
 # Exits non-zero when something failed (a non-2xx answer, a socket error, a tool error); a target
 # that is short is reported, not failed. Settings, for experiments: BENCH_DURATION (seconds per run,
 # default 15), BENCH_ROWS (rows prefilled for the SELECT baseline, default 100000), BENCH_CLIENTS
 # (default "8 32"; must include 32), BENCH_API_DB_OPTIONS (Npgsql settings appended to the API's
-# connection string, e.g. "Max Auto Prepare=20"; the report names them).
+# connection string, e.g. "Max Auto Prepare=20"; the report names them); for the queue:
+# BENCH_QUEUE_ROWS (default 1000000; 0 skips the queue), BENCH_QUEUE_CLIENTS (default "1 4"; the
+# goals are judged at the first), BENCH_QUEUE_DURATION (seconds per run, default 10).
 source "$(dirname "$0")/common.sh"
 
 DURATION=${BENCH_DURATION:-15}
 ROWS=${BENCH_ROWS:-100000}
 read -r -a CLIENTS <<< "${BENCH_CLIENTS:-8 32}"
 API_DB_OPTIONS=${BENCH_API_DB_OPTIONS:-}
+QUEUE_ROWS=${BENCH_QUEUE_ROWS:-1000000}
+read -r -a QUEUE_CLIENTS <<< "${BENCH_QUEUE_CLIENTS:-1 4}"
+QUEUE_DURATION=${BENCH_QUEUE_DURATION:-10}
 THREADS=2
 SEED_PAIRS=2000 # complaints created through the API before the tracking run
 
@@ -27,7 +37,7 @@ fail() { printf '\033[1;31mBENCH FAILED: %s\033[0m\n' "$*" >&2; exit 1; }
 [[ " ${CLIENTS[*]} " == *" 32 "* ]] || fail "BENCH_CLIENTS must include 32: the targets are measured at 32 clients"
 
 ensure_dotnet
-ensure_packages postgresql wrk curl
+ensure_packages postgresql wrk curl python3
 
 pg_bin() {
   local found
@@ -59,6 +69,10 @@ cleanup() {
     wait "$api_pid" 2>/dev/null || true
   fi
   bash scripts/pg-cluster.sh stop "$tmp/pg" >/dev/null 2>&1 || true
+  if [ "$status" != 0 ] && [ -d "${raw:-}" ]; then # keep the logs of a failed run
+    cp "$tmp"/api*.log "$raw/" 2>/dev/null || true
+    tail -n 200 "$tmp/pg/server.log" > "$raw/postgres-server-log-tail.txt" 2>/dev/null || true
+  fi
   rm -rf "$tmp"
   exit "$status"
 }
@@ -89,7 +103,9 @@ pg_port=$(free_port)
 log "Starting a throwaway PostgreSQL on 127.0.0.1:$pg_port"
 settings=$(bash scripts/pg-cluster.sh start "$tmp/pg" "$pg_port") || fail "the PostgreSQL cluster did not start"
 FEEDBACK_DB=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB=//p')
+FEEDBACK_DB_MIGRATE=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB_MIGRATE=//p')
 [ -n "$FEEDBACK_DB" ] || fail "pg-cluster.sh printed no FEEDBACK_DB"
+[ -n "$FEEDBACK_DB_MIGRATE" ] || FEEDBACK_DB_MIGRATE=$FEEDBACK_DB # a cluster with one role
 export PGHOST=127.0.0.1 PGPORT=$pg_port PGPASSWORD
 PGPASSWORD=$(cat "$tmp/pg.password")
 
@@ -123,10 +139,11 @@ client_backends() {
   echo "$count"
 }
 # Waits (at most 5 s) until the backends of finished clients are gone and reaped, so their CPU
-# time has moved into the postmaster's cutime/cstime instead of racing the snapshot.
-settle_postgres() {
+# time has moved into the postmaster's cutime/cstime instead of racing the snapshot. Connections
+# of a running API stay: pass their number.
+settle_postgres() { # [backends that stay]
   for _ in $(seq 1 50); do
-    [ "$(client_backends)" = 0 ] && return 0
+    [ "$(client_backends)" -le "${1:-0}" ] && return 0
     sleep 0.1
   done
 }
@@ -139,12 +156,19 @@ machine_busy() { awk -v hz="$ticks_per_second" 'NR == 1 {printf "%.2f", ($2 + $3
 # "| dotnet | postgres | generator | other |" (% of one CPU over the run's wall time) and keeps
 # the largest share of other processes in max_other.
 max_other=0
+api_alive() {
+  if [ -n "$api_pid" ] && ! kill -0 "$api_pid" 2>/dev/null; then
+    tail -n 50 "$tmp"/api*.log >&2; fail "the API (process $api_pid) has exited"
+  fi
+}
 cpu_start() {
+  api_alive
   cpu0_api=0; [ -n "$api_pid" ] && cpu0_api=$(process_cpu "$api_pid")
   cpu0_pg=$(postgres_cpu); cpu0_all=$(machine_busy); cpu0_wall=$(date +%s.%N)
 }
 cpu_stop() {
   local wall api=0 pg all other
+  api_alive
   wall=$(awk -v s="$cpu0_wall" -v e="$(date +%s.%N)" 'BEGIN {print e - s}')
   [ -n "$api_pid" ] && api=$(awk -v a="$cpu0_api" -v b="$(process_cpu "$api_pid")" 'BEGIN {print b - a}')
   pg=$(awk -v a="$cpu0_pg" -v b="$(postgres_cpu)" 'BEGIN {print b - a}')
@@ -154,7 +178,8 @@ cpu_stop() {
   cpu_cells="| $([ -n "$api_pid" ] && percent_of "$api" "$wall" || echo –) | $(percent_of "$pg" "$wall") | $(percent_of "$1" "$wall") | $(percent_of "$other" "$wall") |"
 }
 
-declare -A tps p50 p99 cpu
+declare -A tps p50 p95 p99 cpu
+api_backends=0 # connections a running API keeps open during a pgbench run
 # Each tool's own output, kept for a closer look (bench/results/ is not committed).
 raw=bench/results/raw
 rm -rf "$raw"; mkdir -p "$raw"
@@ -168,24 +193,29 @@ percentile_ms() {
   sed -n "${index}p" "$1" | awk '{printf "%.2f", $1 / 1000}'
 }
 
+thousands() { printf '%s' "$1" | sed ':a; s/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/; ta'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", 100 * a / b}'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN {print (r >= t ? "PASS" : "SHORT")}'; }
+
 # ---- pgbench baseline ---------------------------------------------------------------------------
 log "pgbench baseline: a complaint-shaped table in its own database, $ROWS rows prefilled"
 as_admin -c "create database pgbench_baseline owner feedback"
 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -U feedback -d pgbench_baseline \
   -v rows="$ROWS" -v description="$description" -f bench/baseline-schema.sql >/dev/null
 
-run_pgbench() { # name script clients
-  local name=$1 script=$2 clients=$3 key="$1-$3" out="$tmp/pgbench-$1-$3" status=0
+run_pgbench() { # name script clients [database [pgbench arguments...]]
+  local name=$1 script=$2 clients=$3 key="$1-$3" out="$tmp/pgbench-$1-$3" status=0 database=${4:-pgbench_baseline}
+  shift $(( $# < 4 ? $# : 4 ))
   mkdir -p "$out"
   as_admin -c checkpoint
-  settle_postgres
-  log "pgbench $name: $clients clients, ${DURATION}s"
+  settle_postgres "$api_backends"
+  log "pgbench $name: $clients clients, ${PGBENCH_SECONDS:-$DURATION}s"
   cpu_start
   TIMEFORMAT='%U %S'
-  { time "$PG_BIN/pgbench" -n -M prepared -c "$clients" -j "$THREADS" -T "$DURATION" -f "$script" \
-      -D rows="$ROWS" -D description="$description" -l --log-prefix="$out/tx" \
-      -U feedback pgbench_baseline > "$out/report.txt" 2>&1; } 2> "$out/time.txt" || status=$?
-  settle_postgres
+  { time "$PG_BIN/pgbench" -n -M prepared -c "$clients" -j "$THREADS" -T "${PGBENCH_SECONDS:-$DURATION}" -f "$script" \
+      -D rows="$ROWS" -D description="$description" "$@" -l --log-prefix="$out/tx" \
+      -U feedback "$database" > "$out/report.txt" 2>&1; } 2> "$out/time.txt" || status=$?
+  settle_postgres "$api_backends"
   cpu_stop "$(awk '{print $1 + $2}' "$out/time.txt")"
   cp "$out/report.txt" "$raw/pgbench-$name-$clients.txt"
   local failed_tx
@@ -199,6 +229,7 @@ run_pgbench() { # name script clients
   cat "$out"/tx.* | awk '{print $3}' | sort -n > "$out/latencies"
   [ -s "$out/latencies" ] || fail "pgbench $name wrote no transaction log"
   p50[$key]=$(percentile_ms "$out/latencies" 50)
+  p95[$key]=$(percentile_ms "$out/latencies" 95)
   p99[$key]=$(percentile_ms "$out/latencies" 99)
   cpu[$key]="| pgbench $name | $clients $cpu_cells"
   printf '    %s tps, p50 %s ms, p99 %s ms\n' "${tps[$key]}" "${p50[$key]}" "${p99[$key]}" >&2
@@ -212,24 +243,32 @@ as_admin -c "drop database pgbench_baseline"
 log "Building the API (Release)"
 dotnet build api -c Release -nologo -v quiet -clp:'ErrorsOnly;NoSummary' >&2 || fail "the API did not build"
 
-api_port=$(free_port)
-base="http://127.0.0.1:$api_port"
-log "Starting the API on $base (Release; Logging__LogLevel__Default=Warning: per-request info logging is off)"
-(
-  cd api/bin/Release/net10.0
-  exec env -u FEEDBACK_DB_READ -u FEEDBACK_WEB_ROOT FEEDBACK_DB="$FEEDBACK_DB${API_DB_OPTIONS:+;$API_DB_OPTIONS}" \
-    ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-    dotnet Feedback.Api.dll --urls "$base"
-) > "$tmp/api.log" 2>&1 &
-api_pid=$!
-
-for attempt in $(seq 1 120); do
-  kill -0 "$api_pid" 2>/dev/null || { cat "$tmp/api.log" >&2; fail "the API exited while starting"; }
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/health/ready" || true)" = 200 ] && break
-  [ "$attempt" -lt 120 ] || { cat "$tmp/api.log" >&2; fail "GET /health/ready never answered 200"; }
-  sleep 0.5
-done
-[ "$(cat "/proc/$api_pid/comm")" = dotnet ] || fail "process $api_pid is $(cat "/proc/$api_pid/comm"), not dotnet"
+# Starts the API on a free port against DATABASE and waits until it is ready; sets api_pid and base.
+# Usage: start_api DATABASE LOG [VARIABLE=VALUE...] (extra environment, e.g. FEEDBACK_DEMO=1)
+start_api() {
+  local database=$1 api_log=$2 port
+  shift 2
+  port=$(free_port)
+  base="http://127.0.0.1:$port"
+  log "Starting the API on $base against database $database (Release; Logging__LogLevel__Default=Warning: per-request info logging is off)"
+  (
+    cd api/bin/Release/net10.0
+    exec env -u FEEDBACK_DB_READ -u FEEDBACK_WEB_ROOT \
+      FEEDBACK_DB="${FEEDBACK_DB/Database=feedback;/Database=$database;}${API_DB_OPTIONS:+;$API_DB_OPTIONS}" \
+      FEEDBACK_DB_MIGRATE="${FEEDBACK_DB_MIGRATE/Database=feedback;/Database=$database;}" \
+      ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning "$@" \
+      dotnet Feedback.Api.dll --urls "$base"
+  ) > "$api_log" 2>&1 &
+  api_pid=$!
+  for attempt in $(seq 1 240); do
+    kill -0 "$api_pid" 2>/dev/null || { cat "$api_log" >&2; fail "the API exited while starting"; }
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/health/ready" || true)" = 200 ] && break
+    [ "$attempt" -lt 240 ] || { cat "$api_log" >&2; fail "GET /health/ready never answered 200"; }
+    sleep 0.5
+  done
+  [ "$(cat "/proc/$api_pid/comm")" = dotnet ] || fail "process $api_pid is $(cat "/proc/$api_pid/comm"), not dotnet"
+}
+start_api feedback "$tmp/api.log"
 
 printf '{"categoryCode":"air.odor","description":"%s","township":"剡湖街道","address":"城东路88号","contact":{"name":"王女士","phone":"13800138000"}}' \
   "$description" > "$tmp/submit.json"
@@ -242,15 +281,19 @@ code=$(sed -n 's/.*"trackingCode":"\([^"]*\)".*/\1/p' "$tmp/smoke.json")
 password=$(sed -n 's/.*"queryPassword":"\([^"]*\)".*/\1/p' "$tmp/smoke.json")
 status=$(curl -s -o "$tmp/smoke-track.json" -w '%{http_code}' -H "X-Query-Password: $password" "$base/api/v1/complaints/$code")
 [ "$status" = 200 ] || { cat "$tmp/smoke-track.json" >&2; echo >&2; fail "GET /api/v1/complaints/{code} answered $status, not 200"; }
+# The queue's loader computes search lexemes itself: they must be exactly those the API stores.
+as_admin -At -c "select unnest(tsvector_to_array(search_vector)) from complaints where tracking_code = '$code'" | LC_ALL=C sort > "$tmp/lexemes-api"
+python3 bench/queue-data.py lexemes "$description" "城东路88号" "剡湖街道" | LC_ALL=C sort > "$tmp/lexemes-loader"
+diff "$tmp/lexemes-api" "$tmp/lexemes-loader" >&2 || fail "bench/queue-data.py's search lexemes differ from the API's (< API, > loader)"
 
-# Runs wrk and checks every answer; sets the globals rps/lat50/lat99 (ms) and the CPU row.
+# Runs wrk and checks every answer; sets the globals rps/lat50/lat95/lat99 (ms) and the CPU row.
 run_wrk() { # name clients seconds script url [script args...]
   local name=$1 clients=$2 seconds=$3 script=$4 url=$5 out="$tmp/wrk-$1-$2-$RANDOM" status=0
   shift 5
   as_admin -c checkpoint
   cpu_start
   TIMEFORMAT='%U %S'
-  { time wrk -t "$THREADS" -c "$clients" -d "${seconds}s" --timeout 5s --latency -s "$script" "$url" -- "$@" \
+  { time wrk -t "$(( clients < THREADS ? clients : THREADS ))" -c "$clients" -d "${seconds}s" --timeout 5s --latency -s "$script" "$url" -- "$@" \
       > "$out" 2>&1; } 2> "$out.time" || status=$?
   cpu_stop "$(awk '{print $1 + $2}' "$out.time")"
   cp "$out" "$raw/wrk-$name-$clients.txt"
@@ -268,6 +311,7 @@ run_wrk() { # name clients seconds script url [script args...]
   fi
   rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$summary")
   lat50=$(sed -n 's/.* p50_us=\([0-9]*\).*/\1/p' <<<"$summary" | awk '{printf "%.2f", $1 / 1000}')
+  lat95=$(sed -n 's/.* p95_us=\([0-9]*\).*/\1/p' <<<"$summary" | awk '{printf "%.2f", $1 / 1000}')
   lat99=$(sed -n 's/.* p99_us=\([0-9]*\).*/\1/p' <<<"$summary" | awk '{printf "%.2f", $1 / 1000}')
 }
 
@@ -304,9 +348,156 @@ load_api select track "GET /api/v1/complaints/{code}" 200 bench/track.lua "$base
 peak_mib=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$api_pid/status")
 [ -n "$peak_mib" ] || fail "could not read the API's VmHWM"
 
+# ---- The staff queue at 1,000,000 complaints ----------------------------------------------------
+queue_report=""
+if [ "$QUEUE_ROWS" -gt 0 ]; then
+  cp "$tmp/api.log" "$raw/api.log"
+  kill "$api_pid"; wait "$api_pid" 2>/dev/null || true; api_pid=
+  queue_started=$SECONDS
+  queue_db=feedback_queue
+  queue_owner=$(as_admin -At -c "select pg_get_userbyid(datdba) from pg_database where datname = 'feedback'")
+  as_admin -c "create database $queue_db owner $queue_owner"
+  as_queue() { PGPASSWORD=$admin_password "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -U postgres -d "$queue_db" "$@"; }
+  log "Queue: migrating database $queue_db"
+  (
+    cd api/bin/Release/net10.0
+    env FEEDBACK_DB="${FEEDBACK_DB/Database=feedback;/Database=$queue_db;}" \
+      FEEDBACK_DB_MIGRATE="${FEEDBACK_DB_MIGRATE/Database=feedback;/Database=$queue_db;}" Logging__LogLevel__Default=Warning \
+      dotnet Feedback.Api.dll migrate
+  ) > "$tmp/queue-migrate.log" 2>&1 || { cat "$tmp/queue-migrate.log" >&2; fail "the migrations failed on $queue_db"; }
+
+  log "Queue: bulk-loading $QUEUE_ROWS complaints with COPY (bench/queue-load.sh)"
+  mkdir -p "$tmp/queue"
+  load_started=$SECONDS
+  PATH="$PG_BIN:$PATH" PGUSER=postgres PGPASSWORD=$admin_password PGDATABASE=$queue_db \
+    bash bench/queue-load.sh "$QUEUE_ROWS" "$(date -u +%Y-%m-%dT%H:%M:%S+00:00)" "$tmp/queue" 2>&1 | tee "$raw/queue-load.txt" >&2
+  load_seconds=$((SECONDS - load_started))
+  queue_facts=$(as_queue -At -F ' ' -c "
+    select count(*), round(100.0 * count(*) filter (where status in ('submitted', 'accepted', 'in_progress')) / count(*)),
+           count(*) filter (where section_code = 'enforcement' and category_code not like 'conduct.%'),
+           count(*) filter (where section_code = 'enforcement' and category_code not like 'conduct.%' and status in ('submitted', 'accepted', 'in_progress')),
+           count(*) filter (where description like '%偷排%'), round(avg(char_length(description))),
+           (select count(*) from complaint_events), pg_size_pretty(pg_total_relation_size('complaints'))
+    from complaints")
+  read -r q_rows q_open q_enf q_enf_open q_hits q_len q_events q_size <<< "$queue_facts"
+  printf '    %s complaints (%s%% open, %s events, %s with indexes), enforcement %s (%s open), 偷排 in %s, description %s characters on average\n' \
+    "$q_rows" "$q_open" "$q_events" "$q_size" "$q_enf" "$q_enf_open" "$q_hits" "$q_len" >&2
+
+  # auto_explain in every new session, silent until the plans are captured below.
+  as_queue -c "alter system set session_preload_libraries = 'auto_explain'" -c "alter system set log_line_prefix = '%m [%p] %a: '" \
+    -c "select pg_reload_conf()" >/dev/null
+  start_api "$queue_db" "$tmp/api-queue.log" FEEDBACK_DEMO=1 FEEDBACK_DEMO_PASSWORD=demo-2026
+  staff_token() { # USERNAME: a fresh access token (valid 10 minutes)
+    local token
+    token=$(curl -s -H 'Content-Type: application/json' --data "{\"username\":\"$1\",\"password\":\"demo-2026\"}" "$base/api/v1/auth/login" \
+      | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
+    [ -n "$token" ] || fail "POST /api/v1/auth/login gave no access token for $1"
+    echo "$token"
+  }
+  search=$(printf '偷排' | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g' | tr a-f A-F)
+  queue_scenarios=(queue-clerk queue-leader search-clerk search-leader)
+  declare -A q_user=([queue-clerk]=enforcement.staff [queue-leader]=leader [search-clerk]=enforcement.staff [search-leader]=leader)
+  declare -A q_path=([queue-clerk]=/api/v1/staff/complaints [queue-leader]=/api/v1/staff/complaints
+                     [search-clerk]="/api/v1/staff/complaints?q=$search" [search-leader]="/api/v1/staff/complaints?q=$search")
+
+  # The search must find what was loaded: the leader's counts add up to the cases whose text has the word.
+  curl -s -H "Authorization: Bearer $(staff_token leader)" "$base${q_path[search-leader]}" > "$tmp/queue/search.json"
+  found=$(python3 -c 'import json, sys; print(sum(json.load(open(sys.argv[1]))["counts"].values()))' "$tmp/queue/search.json") \
+    || { head -c 2000 "$tmp/queue/search.json" >&2; fail "the leader's search did not answer with counts"; }
+  expected=$(as_queue -At -c "select count(*) from complaints where description || address || township like '%偷排%'")
+  [ "$found" = "$expected" ] || fail "the API's search for 偷排 counted $found cases, the text has $expected"
+
+  log "Queue: warming up (${QUEUE_CLIENTS[-1]} connections, 5 s per request)"
+  measured_other=$max_other
+  for name in "${queue_scenarios[@]}"; do
+    run_wrk "warmup-$name" "${QUEUE_CLIENTS[-1]}" 5 bench/queue.lua "$base" "$(staff_token "${q_user[$name]}")" "${q_path[$name]}"
+  done
+  max_other=$measured_other
+
+  # One request of each kind with every statement, its parameters and its plan (EXPLAIN ANALYZE,
+  # BUFFERS, as the API's warm prepared statements run) in the server log; the statements become
+  # the pgbench scripts, so the baseline runs exactly the API's SQL.
+  log "Queue: capturing the API's statements and plans"
+  server_log="$tmp/pg/server.log"
+  mkdir -p bench/results/plans
+  rm -f bench/results/plans/*
+  plan_summary=""
+  for name in "${queue_scenarios[@]}"; do
+    token=$(staff_token "${q_user[$name]}")
+    as_queue -c "alter system set log_min_duration_statement = 0" -c "alter system set auto_explain.log_min_duration = 0" \
+      -c "alter system set auto_explain.log_analyze = on" -c "alter system set auto_explain.log_buffers = on" -c "select pg_reload_conf()" >/dev/null
+    sleep 0.5
+    start_offset=$(stat -c %s "$server_log")
+    status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base${q_path[$name]}")
+    sleep 0.5
+    end_offset=$(stat -c %s "$server_log")
+    as_queue -c "alter system reset log_min_duration_statement" -c "alter system reset auto_explain.log_min_duration" \
+      -c "alter system reset auto_explain.log_analyze" -c "alter system reset auto_explain.log_buffers" -c "select pg_reload_conf()" >/dev/null
+    [ "$status" = 200 ] || fail "GET ${q_path[$name]} as ${q_user[$name]} answered $status"
+    plan_summary+=$(python3 bench/queue-capture.py "$server_log" "$start_offset" "$end_offset" "$name" "$tmp/queue")$'\n'
+    cp "$tmp/queue/plans-$name.txt" bench/results/plans/
+  done
+  sleep 0.5
+  api_backends=$(client_backends)
+  printf '%s' "$plan_summary" | sed 's/^/    /' >&2
+
+  declare -A q_rps q_p50 q_p95 q_p99
+  for name in "${queue_scenarios[@]}"; do
+    mapfile -t vars < "$tmp/queue/pgbench-$name.vars"
+    define=()
+    for var in "${vars[@]}"; do define+=(-D "$var"); done
+    for clients in "${QUEUE_CLIENTS[@]}"; do
+      PGBENCH_SECONDS=$QUEUE_DURATION run_pgbench "$name" "$tmp/queue/pgbench-$name.sql" "$clients" "$queue_db" "${define[@]}"
+    done
+  done
+  for name in "${queue_scenarios[@]}"; do
+    for clients in "${QUEUE_CLIENTS[@]}"; do
+      log "wrk GET ${q_path[$name]} as ${q_user[$name]}: $clients connections, ${QUEUE_DURATION}s"
+      run_wrk "$name" "$clients" "$QUEUE_DURATION" bench/queue.lua "$base" "$(staff_token "${q_user[$name]}")" "${q_path[$name]}"
+      q_rps[$name-$clients]=$rps; q_p50[$name-$clients]=$lat50; q_p95[$name-$clients]=$lat95; q_p99[$name-$clients]=$lat99
+      cpu[api-$name-$clients]="| API $name | $clients $cpu_cells"
+      printf '    %s req/s, p50 %s ms, p95 %s ms, p99 %s ms, all 200 with cases\n' "$rps" "$lat50" "$lat95" "$lat99" >&2
+    done
+  done
+  queue_peak_mib=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$api_pid/status")
+  cp "$tmp/api-queue.log" "$raw/api-queue.log"
+  queue_seconds=$((SECONDS - queue_started))
+
+  goal_clients=${QUEUE_CLIENTS[0]}
+  declare -A q_label=([queue-clerk]="queue, first page · enforcement clerk" [queue-leader]="queue, first page · leader"
+                      [search-clerk]="search 偷排 · enforcement clerk" [search-leader]="search 偷排 · leader")
+  declare -A q_goal=([queue-clerk]=20 [queue-leader]=20 [search-clerk]=50 [search-leader]=50)
+  queue_rows="" goal_rows=""
+  for name in "${queue_scenarios[@]}"; do
+    for clients in "${QUEUE_CLIENTS[@]}"; do
+      key="$name-$clients"
+      queue_rows+="| ${q_label[$name]} | $clients | ${tps[$key]%.*} | ${p50[$key]} / ${p95[$key]} / ${p99[$key]} | ${q_rps[$key]%.*} | ${q_p50[$key]} / ${q_p95[$key]} / ${q_p99[$key]} | $(ratio "${q_rps[$key]}" "${tps[$key]}")% |"$'\n'
+    done
+    goal_rows+="| ${q_label[$name]}: p95 < ${q_goal[$name]} ms | ${q_p95[$name-$goal_clients]} ms | $(awk -v p="${q_p95[$name-$goal_clients]}" -v g="${q_goal[$name]}" 'BEGIN {print (p < g ? "PASS" : "SHORT")}') |"$'\n'
+  done
+  queue_report=$(cat <<QUEUE
+### The staff queue at $(thousands "$q_rows") complaints
+
+- Data (bench/queue-data.py, loaded with COPY by bench/queue-load.sh in ${load_seconds} s): $q_rows complaints over two years, $q_open% open, $q_events timeline events, $q_size with indexes; the enforcement brigade's queue holds $q_enf cases ($q_enf_open open); 偷排 appears in $q_hits descriptions; descriptions average $q_len characters.
+- Each API request: the session check, then the page (25 cases, earliest deadline first) and the counts per status (from the counters when unfiltered; a search reads its matches once for both). pgbench runs the very statements the API sent with the same parameters (read back from the server log), -M prepared, -j $THREADS, ${QUEUE_DURATION}s per run. API: wrk, ${QUEUE_DURATION}s per run after a 5 s warm-up, every answer checked (200 with cases on the page). Goals are judged at $goal_clients connection$([ "$goal_clients" = 1 ] || echo s): one staff member's request at a time, back to back.
+
+| Request | Clients | pgbench tps | pgbench p50 / p95 / p99 ms | API req/s | API p50 / p95 / p99 ms | API / pgbench |
+|---|---:|---:|---:|---:|---:|---:|
+${queue_rows}
+| Goal (API p95, at $goal_clients connection$([ "$goal_clients" = 1 ] || echo s)) | Measured | Result |
+|---|---:|---|
+${goal_rows}
+What each statement's plan scans (EXPLAIN ANALYZE of the request above; full plans in bench/results/plans/):
+
+\`\`\`
+${plan_summary}\`\`\`
+
+API peak memory in the queue phase: ${queue_peak_mib} MiB. The queue phase took ${queue_seconds} s, the load ${load_seconds} s of it.
+QUEUE
+)$'\n\n'
+fi
+
 # ---- Report -------------------------------------------------------------------------------------
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", 100 * a / b}'; }
-verdict() { awk -v r="$1" -v t="$2" 'BEGIN {print (r >= t ? "PASS" : "SHORT")}'; }
 
 rows=""
 for op in insert select; do
@@ -344,12 +535,13 @@ CPU used during each run, in % of one CPU (the machine has $(( $(nproc) * 100 ))
 | Run | Clients | dotnet (API) | postgres | load generator (pgbench / wrk) | other processes |
 |---|---:|---:|---:|---:|---:|
 $(for key in insert select api-insert api-select; do for clients in "${CLIENTS[@]}"; do printf '%s\n' "${cpu[$key-$clients]}"; done; done)
+$(if [ -n "$queue_report" ]; then for key in "${queue_scenarios[@]}" "${queue_scenarios[@]/#/api-}"; do for clients in "${QUEUE_CLIENTS[@]}"; do printf '%s\n' "${cpu[$key-$clients]}"; done; done; fi)
 
-${noisy}Run took $((SECONDS - started)) s.
+${queue_report}${noisy}Run took $((SECONDS - started)) s.
 REPORT
 )
 
-cp "$tmp/api.log" "$raw/api.log"
+[ -n "$queue_report" ] || cp "$tmp/api.log" "$raw/api.log"
 as_admin -c "select relname, n_live_tup, last_autovacuum, last_autoanalyze, autovacuum_count, autoanalyze_count from pg_stat_user_tables order by relname" \
   -c "select * from pg_stat_bgwriter" > "$raw/postgres-stats.txt" 2>&1 || true
 printf '%s\n' "$report" > bench/results/latest.md
