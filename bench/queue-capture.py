@@ -19,7 +19,8 @@ search reads its matches once for both).
 import re
 import sys
 
-ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] ([^:]*): (LOG|DETAIL):  ", re.M)
+# "%m [%p] %a: " (as scripts/bench.sh sets log_line_prefix) or the default "%m [%p] ".
+ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] (?:([^:\n]*): )?(LOG|DETAIL):  ", re.M)
 PARAM = re.compile(r"\$(\d+) = (NULL|'(?:[^']|'')*')")
 SCAN = re.compile(r"(Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)(?: Backward)? (?:using|on) (\S+)")
 IGNORED_APPS = {"psql", "pgbench"}
@@ -47,7 +48,7 @@ def main(log, start, end, name, out):
     statements = []  # [pid, sql, {n: literal}, plan]
     pending = {}  # pid -> the statement waiting for its parameters
     for pid, app, level, body in entries(text):
-        if app in IGNORED_APPS:
+        if (app or "") in IGNORED_APPS:
             continue
         if level == "LOG" and " plan:" in body.split("\n", 1)[0]:
             # auto_explain logs when the portal closes, after the statement's own log line.
@@ -59,14 +60,14 @@ def main(log, start, end, name, out):
             continue
         executed = re.match(r"duration: [\d.]+ ms  execute [^:]*: (.*)", body, re.S)
         # The request's own statements (not the catalog's periodic reloads nor the reminder job).
-        if level == "LOG" and executed and executed.group(1).lstrip().lower().startswith("select") \
+        if level == "LOG" and executed and executed.group(1).lstrip().lower().startswith(("select", "with")) \
                 and re.search(r"\b(complaints|complaint_counts|staff_sessions)\b", executed.group(1)):
             statements.append([pid, executed.group(1).strip(), {}, ""])
             pending[pid] = statements[-1]
         elif level == "DETAIL" and body.startswith("parameters:") and pid in pending:
             pending.pop(pid)[2].update((int(n), value) for n, value in PARAM.findall(body))
-    if not statements:
-        sys.exit(f"queue-capture.py: no statement of the API found in the log for {name}")
+    if not any(kind(sql) != "session" for _, sql, _, _ in statements):
+        sys.exit(f"queue-capture.py: no queue statement of the API found in the log for {name}")
 
     with open(f"{out}/plans-{name}.txt", "w", encoding="utf-8") as file:
         for _, sql, params, plan in statements:

@@ -478,7 +478,7 @@ if [ "$QUEUE_ROWS" -gt 0 ]; then
   queue_report=$(cat <<QUEUE
 ### The staff queue at $(thousands "$q_rows") complaints
 
-- Data (bench/queue-data.py, loaded with COPY by bench/queue-load.sh in ${load_seconds} s): $q_rows complaints over two years, $q_open% open, $q_events timeline events, $q_size with indexes; the enforcement brigade's queue holds $q_enf cases ($q_enf_open open); 偷排 appears in $q_hits descriptions; descriptions average $q_len characters.
+- Data (bench/queue-data.py, loaded with COPY by bench/queue-load.sh in ${load_seconds} s): $(thousands "$q_rows") complaints over two years, $q_open% open, $(thousands "$q_events") timeline events, $q_size with indexes; the enforcement brigade's queue holds $(thousands "$q_enf") cases ($(thousands "$q_enf_open") open); 偷排 appears in $(thousands "$q_hits") descriptions; descriptions average $q_len characters.
 - Each API request: the session check, then the page (25 cases, earliest deadline first) and the counts per status (from the counters when unfiltered; a search reads its matches once for both). pgbench runs the very statements the API sent with the same parameters (read back from the server log), -M prepared, -j $THREADS, ${QUEUE_DURATION}s per run. API: wrk, ${QUEUE_DURATION}s per run after a 5 s warm-up, every answer checked (200 with cases on the page). Goals are judged at $goal_clients connection$([ "$goal_clients" = 1 ] || echo s): one staff member's request at a time, back to back.
 
 | Request | Clients | pgbench tps | pgbench p50 / p95 / p99 ms | API req/s | API p50 / p95 / p99 ms | API / pgbench |
