@@ -386,7 +386,9 @@ if [ "$QUEUE_ROWS" -gt 0 ]; then
   # auto_explain in every new session, silent until the plans are captured below.
   as_queue -c "alter system set session_preload_libraries = 'auto_explain'" -c "alter system set log_line_prefix = '%m [%p] %a: '" \
     -c "select pg_reload_conf()" >/dev/null
-  start_api "$queue_db" "$tmp/api-queue.log" FEEDBACK_DEMO=1 FEEDBACK_DEMO_PASSWORD=demo-2026
+  # The 督办 job's round takes seconds at this size (README): once at start-up, then hourly, so that
+  # no round lands in a measurement.
+  start_api "$queue_db" "$tmp/api-queue.log" FEEDBACK_DEMO=1 FEEDBACK_DEMO_PASSWORD=demo-2026 FEEDBACK_REMINDER_INTERVAL_SECONDS=3600
   staff_token() { # USERNAME: a fresh access token (valid 10 minutes)
     local token
     token=$(curl -s -H 'Content-Type: application/json' --data "{\"username\":\"$1\",\"password\":\"demo-2026\"}" "$base/api/v1/auth/login" \
