@@ -8,8 +8,10 @@ namespace Feedback.Api.Features.Reminders;
 /// <summary>
 /// 督办: once a minute (FEEDBACK_REMINDER_INTERVAL_SECONDS), every open case past its deadline gets
 /// one internal "reminder" event, which the section head and leaders see on the case and in the
-/// overdue filter. Safe with any number of API instances: a unique index allows one reminder per
-/// case and missed deadline, so a second instance inserts nothing.
+/// overdue filter. Each case remembers the deadline it was reminded of (reminded_for), and a
+/// partial index holds only the cases still waiting, so a round with nothing to do costs almost
+/// nothing. Safe with any number of API instances: the mark is taken under the row's lock, and a
+/// unique index allows one reminder per case and missed deadline.
 /// </summary>
 public sealed class OverdueReminders(NpgsqlDataSource dataSource, BureauClock clock, FeedbackOptions options, ILogger<OverdueReminders> logger)
     : BackgroundService
@@ -19,17 +21,20 @@ public sealed class OverdueReminders(NpgsqlDataSource dataSource, BureauClock cl
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var now = clock.UtcNow;
+        // Marking the case and recording the event is one statement: of two instances, the second
+        // finds the case already marked (it waits for the first's row lock, then no longer matches).
         return await connection.ExecuteAsync(new CommandDefinition(
             """
+            with due as (
+                update complaints c set reminded_for = c.due_on
+                where c.status in ('submitted', 'accepted', 'in_progress') and c.due_on < @today
+                  and c.reminded_for is distinct from c.due_on
+                returning c.id, c.due_on, c.section_code, case when c.status = 'submitted' then 'accept' else 'resolve' end as deadline
+            )
             insert into complaint_events (complaint_id, type, visibility, actor_kind, data, occurred_at)
-            select c.id, 'reminder', 'internal', 'system',
-                   jsonb_build_object('deadline', d.deadline, 'due', c.due_on, 'sectionCode', c.section_code), @now
-            from complaints c
-            cross join lateral (select case when c.status = 'submitted' then 'accept' else 'resolve' end as deadline) d
-            where c.status in ('submitted', 'accepted', 'in_progress') and c.due_on < @today
-              and not exists (select 1 from complaint_events e
-                              where e.complaint_id = c.id and e.type = 'reminder'
-                                and e.data ->> 'deadline' = d.deadline and e.data ->> 'due' = c.due_on::text)
+            select id, 'reminder', 'internal', 'system',
+                   jsonb_build_object('deadline', deadline, 'due', due_on, 'sectionCode', section_code), @now
+            from due
             on conflict (complaint_id, (data ->> 'deadline'), (data ->> 'due')) where type = 'reminder' do nothing
             """,
             new { now, today = clock.DateOf(now) }, cancellationToken: cancellationToken));
