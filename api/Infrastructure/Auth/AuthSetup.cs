@@ -17,7 +17,6 @@ public static class AuthSetup
     /// <summary>Everyone who works on complaints: clerks, section heads, discipline inspection, leaders.</summary>
     public const string CaseWorkers = "case-workers";
     public const string Administrators = "administrators";
-    public const string Leaders = "leaders";
 
     public static void AddFeedbackAuth(this WebApplicationBuilder builder)
     {
@@ -55,7 +54,6 @@ public static class AuthSetup
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(CaseWorkers, policy => policy.RequireRole([.. StaffRoles.CaseWorkers.Select(role => role.ToCode())]))
-            .AddPolicy(Leaders, policy => policy.RequireRole(StaffRole.Leader.ToCode()))
             .AddPolicy(Administrators, policy => policy.RequireRole(StaffRole.Admin.ToCode()));
     }
 

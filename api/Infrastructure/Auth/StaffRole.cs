@@ -27,9 +27,15 @@ public static class StaffRoles
         _ => throw new ArgumentOutOfRangeException(nameof(role)),
     };
 
-    public static StaffRole Parse(string code) =>
-        Enum.GetValues<StaffRole>().FirstOrDefault(role => role.ToCode() == code, (StaffRole)(-1)) is var role && Enum.IsDefined(role)
-            ? role : throw new ArgumentOutOfRangeException(nameof(code), code, "Unknown role");
+    public static StaffRole Parse(string code) => code switch
+    {
+        "staff" => StaffRole.Staff,
+        "section_head" => StaffRole.SectionHead,
+        "discipline" => StaffRole.Discipline,
+        "leader" => StaffRole.Leader,
+        "admin" => StaffRole.Admin,
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Unknown role"),
+    };
 
     /// <summary>Roles that work on complaints (everyone but the administrator).</summary>
     public static readonly StaffRole[] CaseWorkers = [StaffRole.Staff, StaffRole.SectionHead, StaffRole.Discipline, StaffRole.Leader];
