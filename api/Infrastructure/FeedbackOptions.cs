@@ -39,6 +39,30 @@ public sealed record FeedbackOptions
     /// <summary>FEEDBACK_REMINDER_INTERVAL_SECONDS: how often overdue cases are looked for (default 60).</summary>
     public TimeSpan ReminderInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// FEEDBACK_RATE_LIMIT_PER_MINUTE: anonymous writes (submissions, uploads, support, supplements,
+    /// evaluations, reviews) and password attempts per client address per minute; 0 turns limiting off.
+    /// </summary>
+    public int RateLimitPerMinute { get; init; } = 20;
+
+    /// <summary>
+    /// FEEDBACK_TRUSTED_PROXIES: addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is
+    /// believed; from anyone else the header is ignored and the connection's address counts.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary>FEEDBACK_SERVICE_AREA: "south,west,north,east" in degrees (WGS-84); map pins outside are refused.</summary>
+    public ServiceArea ServiceArea { get; init; } = ServiceArea.Default;
+
+    /// <summary>FEEDBACK_EVALUATION_DAYS: calendar days after the result in which the citizen may evaluate; then the case closes by itself.</summary>
+    public int EvaluationDays { get; init; } = 15;
+
+    /// <summary>FEEDBACK_UPLOADS_DIR: where the file-system blob store keeps photos; never a folder the web server serves.</summary>
+    public required string UploadsDirectory { get; init; }
+
+    /// <summary>FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS: how often cases past the evaluation window close and stale uploads, idempotency keys and lookup failures are forgotten (default 300).</summary>
+    public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     public static FeedbackOptions FromConfiguration(IConfiguration configuration)
     {
         var connectionString = configuration["FEEDBACK_DB"];
@@ -60,6 +84,15 @@ public sealed record FeedbackOptions
             DemoPassword = NullIfBlank(configuration["FEEDBACK_DEMO_PASSWORD"]) ?? "demo-2026",
             ReminderInterval = TimeSpan.FromSeconds(
                 int.TryParse(configuration["FEEDBACK_REMINDER_INTERVAL_SECONDS"], out var seconds) && seconds > 0 ? seconds : 60),
+            RateLimitPerMinute = NonNegative(configuration, "FEEDBACK_RATE_LIMIT_PER_MINUTE") ?? 20,
+            TrustedProxies = (configuration["FEEDBACK_TRUSTED_PROXIES"] ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(ProxyNetwork).ToList(),
+            ServiceArea = NullIfBlank(configuration["FEEDBACK_SERVICE_AREA"]) is { } area ? ServiceArea.Parse(area) : ServiceArea.Default,
+            EvaluationDays = NonNegative(configuration, "FEEDBACK_EVALUATION_DAYS") is { } days and > 0 ? days : 15,
+            UploadsDirectory = Path.GetFullPath(NullIfBlank(configuration["FEEDBACK_UPLOADS_DIR"]) ?? Path.Combine(".data", "uploads")),
+            HousekeepingInterval = TimeSpan.FromSeconds(
+                NonNegative(configuration, "FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS") is { } interval and > 0 ? interval : 300),
         };
     }
 
@@ -71,5 +104,39 @@ public sealed record FeedbackOptions
             : throw new InvalidOperationException("FEEDBACK_JWT_KEY must be base64 of at least 32 random bytes, e.g. the output of 'openssl rand -base64 48'.");
     }
 
+    private static int? NonNegative(IConfiguration configuration, string name)
+    {
+        var text = NullIfBlank(configuration[name]);
+        if (text is null) return null;
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value : throw new InvalidOperationException($"{name} must be a whole number of 0 or more, not '{text}'.");
+    }
+
+    private static System.Net.IPNetwork ProxyNetwork(string text) =>
+        System.Net.IPNetwork.TryParse(text, out var network) ? network
+        : System.Net.IPAddress.TryParse(text, out var address) ? new System.Net.IPNetwork(address, address.GetAddressBytes().Length * 8)
+        : throw new InvalidOperationException($"FEEDBACK_TRUSTED_PROXIES: '{text}' is neither an address nor a CIDR range.");
+
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}
+
+/// <summary>The bureau's service area as a latitude/longitude box; the default covers Shengzhou.</summary>
+public sealed record ServiceArea(double South, double West, double North, double East)
+{
+    public static readonly ServiceArea Default = new(29.30, 120.50, 29.90, 121.20);
+
+    public bool Contains(double latitude, double longitude) =>
+        latitude >= South && latitude <= North && longitude >= West && longitude <= East;
+
+    public static ServiceArea Parse(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var numbers = parts.Select(part => double.TryParse(part, System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : double.NaN).ToArray();
+        if (numbers.Length != 4 || numbers.Any(n => !double.IsFinite(n))
+            || numbers[0] is < -90 or > 90 || numbers[2] is < -90 or > 90 || numbers[1] is < -180 or > 180 || numbers[3] is < -180 or > 180
+            || numbers[0] >= numbers[2] || numbers[1] >= numbers[3])
+            throw new InvalidOperationException($"FEEDBACK_SERVICE_AREA must be \"south,west,north,east\" in degrees, south < north and west < east, not '{text}'.");
+        return new ServiceArea(numbers[0], numbers[1], numbers[2], numbers[3]);
+    }
 }

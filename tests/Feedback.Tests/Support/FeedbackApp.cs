@@ -33,6 +33,9 @@ public sealed class FeedbackApp : WebApplicationFactory<Program>
         UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
     }
 
+    /// <summary>This instance's own blob store, removed with the test run's temporary folder.</summary>
+    public string UploadsDirectory { get; } = Path.Combine(Path.GetTempPath(), "feedback-tests", "uploads-" + Guid.NewGuid().ToString("N"));
+
     /// <summary>The server's address, e.g. http://127.0.0.1:41234.</summary>
     public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features
         .GetRequiredFeature<IServerAddressesFeature>().Addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
@@ -54,6 +57,10 @@ public sealed class FeedbackApp : WebApplicationFactory<Program>
         // reminders run only when a test asks, so no test sees one it did not cause.
         builder.UseSetting("FEEDBACK_DEMO", "1");
         builder.UseSetting("FEEDBACK_REMINDER_INTERVAL_SECONDS", "86400");
+        builder.UseSetting("FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS", "86400");
+        // Every test comes from 127.0.0.1: the rate limiter is tested where a test turns it on.
+        builder.UseSetting("FEEDBACK_RATE_LIMIT_PER_MINUTE", "0");
+        builder.UseSetting("FEEDBACK_UPLOADS_DIR", UploadsDirectory);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         if (Directory.Exists(RepositoryPaths.WebClientDist))
             builder.UseSetting("FEEDBACK_WEB_ROOT", RepositoryPaths.WebClientDist);
