@@ -40,6 +40,7 @@ builder.Services.AddScoped<WriteTransaction>();
 builder.Services.AddSingleton<DatabaseMigrator>();
 builder.Services.AddSingleton<CategoryCatalog>();
 builder.Services.AddScoped<ComplaintIntake>();
+builder.Services.AddSingleton<CitizenAccess>();
 builder.Services.AddScoped<StaffSessions>();
 builder.Services.AddScoped<LoginThrottle>();
 builder.Services.AddScoped<CaseHandling>();

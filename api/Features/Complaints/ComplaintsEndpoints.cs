@@ -25,8 +25,10 @@ public static class ComplaintsEndpoints
         group.MapGet("/{trackingCode}", TrackAsync)
             .WithName("TrackComplaint")
             .WithSummary("Follow a complaint")
-            .WithDescription($"Needs the query password in the {QueryPasswordHeader} header. An unknown code and a wrong or missing password give the same 404.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription($"Needs the query password in the {QueryPasswordHeader} header. An unknown code and a wrong or missing password give the same 404; "
+                + "five wrong passwords lock the code's lookups for 15 minutes (429).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     private static async Task<Created<SubmitComplaint.Result>> SubmitAsync(
@@ -36,16 +38,10 @@ public static class ComplaintsEndpoints
         return TypedResults.Created($"/api/v1/complaints/{result.TrackingCode}", result);
     }
 
-    private static async Task<Results<Ok<TrackComplaint.Result>, ProblemHttpResult>> TrackAsync(
+    private static async Task<Ok<TrackComplaint.Result>> TrackAsync(
         string trackingCode,
         [FromHeader(Name = QueryPasswordHeader)] string? queryPassword,
         IMediator mediator,
-        CancellationToken cancellationToken)
-    {
-        var result = await mediator.Send(new TrackComplaint.Query(trackingCode, queryPassword), cancellationToken);
-        return result is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-                title: Lang.Pick("查询编号或查询密码不正确", "Tracking code or query password is incorrect"))
-            : TypedResults.Ok(result);
-    }
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new TrackComplaint.Query(trackingCode, queryPassword), cancellationToken));
 }

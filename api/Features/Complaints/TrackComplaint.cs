@@ -9,13 +9,12 @@ using Mediator;
 namespace Feedback.Api.Features.Complaints;
 
 /// <summary>
-/// A citizen looks up their case with its tracking code and query password. An unknown code, a
-/// wrong password and a missing one are indistinguishable (null → the same 404), so the endpoint
-/// tells a guesser nothing. Only public events are shown.
+/// A citizen looks up their case with its tracking code and query password (checked, and wrong
+/// guesses counted, by <see cref="CitizenAccess"/>). Only public events are shown.
 /// </summary>
 public static class TrackComplaint
 {
-    public sealed record Query(string TrackingCode, string? QueryPassword) : IQuery<Result?>;
+    public sealed record Query(string TrackingCode, string? QueryPassword) : IQuery<Result>;
 
     /// <param name="AcceptBy">The bureau's date by which the section decides to accept or reject.</param>
     public sealed record Result(
@@ -32,41 +31,33 @@ public static class TrackComplaint
     /// <param name="Message">The event described in the caller's language.</param>
     public sealed record TimelineEntry(string Type, DateTimeOffset At, string Message);
 
-    public sealed class Handler(ReadDatabase database, CategoryCatalog catalog) : IQueryHandler<Query, Result?>
+    public sealed class Handler(ReadDatabase database, CategoryCatalog catalog, CitizenAccess access) : IQueryHandler<Query, Result>
     {
         private sealed record CaseRow(
-            string TrackingCode, string QueryPasswordHash, string Status, string CategoryCode,
+            string TrackingCode, string Status, string CategoryCode,
             string SectionCode, DateTime SubmittedAt, DateOnly AcceptBy, string Timeline);
 
         private sealed record EventRow(string Type, DateTimeOffset At, string? Message, System.Text.Json.Nodes.JsonObject Data);
 
         private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
-        /// <summary>Verified when the code is unknown, so both outcomes cost the same time.</summary>
-        private static readonly string DecoyHash = QueryPasswordHash.Create(SecretCode.New());
-
-        public async ValueTask<Result?> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<Result> Handle(Query query, CancellationToken cancellationToken)
         {
-            var trackingCode = SecretCode.Normalize(query.TrackingCode);
-            var password = SecretCode.Normalize(query.QueryPassword);
-            if (trackingCode is null || password is null) return null;
-
+            var id = await access.VerifyAsync(query.TrackingCode, query.QueryPassword, cancellationToken);
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             // One statement, one round trip: the case with its public timeline as JSON; names come from the catalog.
-            var row = await connection.QuerySingleOrDefaultAsync<CaseRow>(new CommandDefinition(
+            var row = await connection.QuerySingleAsync<CaseRow>(new CommandDefinition(
                 """
-                select c.tracking_code, c.query_password_hash, c.status, c.category_code, c.section_code,
+                select c.tracking_code, c.status, c.category_code, c.section_code,
                        c.submitted_at, c.accept_by,
                        (select coalesce(json_agg(json_build_object('type', e.type, 'at', e.occurred_at, 'message', e.message, 'data', e.data)
                                                  order by e.id), '[]')
                         from complaint_events e
                         where e.complaint_id = c.id and e.visibility = 'public')::text as timeline
                 from complaints c
-                where c.tracking_code = @trackingCode
+                where c.id = @id
                 """,
-                new { trackingCode }, cancellationToken: cancellationToken));
-
-            if (!QueryPasswordHash.Verify(password, row?.QueryPasswordHash ?? DecoyHash) || row is null) return null;
+                new { id }, cancellationToken: cancellationToken));
 
             var events = JsonSerializer.Deserialize<List<EventRow>>(row.Timeline, EventJson)!;
             var category = await catalog.GetCategoryAsync(row.CategoryCode);

@@ -5,10 +5,13 @@ namespace Feedback.Api.Infrastructure.Http;
 /// <summary>
 /// A refusal the caller can act on: 403, 404, 409, 412, 428… with a title that says why (in the
 /// caller's language). When it is an authorization failure, <see cref="Denial"/> is written to the
-/// audit log even though the request's transaction rolls back.
+/// audit log even though the request's transaction rolls back. A 429 or 503 says when to try
+/// again in <see cref="RetryAfter"/> (the Retry-After header).
 /// </summary>
-public sealed class ProblemException(int status, string title, string? detail = null, AuditEntry? denial = null) : Exception(title)
+public sealed class ProblemException(int status, string title, string? detail = null, AuditEntry? denial = null, TimeSpan? retryAfter = null)
+    : Exception(title)
 {
+    public TimeSpan? RetryAfter { get; } = retryAfter;
     public int Status { get; } = status;
     public string Title { get; } = title;
     public string? Detail { get; } = detail;

@@ -34,6 +34,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             _ => Unexpected(exception),
         };
         if (problem is null) return true; // the client went away; nobody is left to answer
+        if (exception is ProblemException { RetryAfter: { } retryAfter })
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (exception is ProblemException { Denial: { } denial })
             await context.RequestServices.GetRequiredService<AuditLog>().RecordOutsideTransactionAsync(
                 AuditActor.Of(context.RequestServices.GetRequiredService<CurrentStaff>()), denial, "denied", CancellationToken.None);

@@ -75,6 +75,15 @@ public abstract class IntegrationTest
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Runs a statement as the API's database role, e.g. to age a row instead of waiting.</summary>
+    protected static async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(TestEnvironment.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>An HTTP client signed in as a demo account (password demo-2026).</summary>

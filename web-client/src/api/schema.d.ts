@@ -104,7 +104,7 @@ export interface paths {
         };
         /**
          * Follow a complaint
-         * @description Needs the query password in the X-Query-Password header. An unknown code and a wrong or missing password give the same 404.
+         * @description Needs the query password in the X-Query-Password header. An unknown code and a wrong or missing password give the same 404; five wrong passwords lock the code's lookups for 15 minutes (429).
          */
         get: operations["TrackComplaint"];
         put?: never;
@@ -1196,6 +1196,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

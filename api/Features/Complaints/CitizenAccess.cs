@@ -1,0 +1,87 @@
+using Dapper;
+using Feedback.Api.Infrastructure.Http;
+using Feedback.Api.Infrastructure.Localization;
+using Feedback.Api.Infrastructure.Security;
+using Feedback.Api.Infrastructure.Time;
+using Npgsql;
+
+namespace Feedback.Api.Features.Complaints;
+
+/// <summary>
+/// The citizen's key to a case: tracking code + query password. Every citizen request about an
+/// existing case (follow it, add to it, see its photos, evaluate it, ask for a review) passes here.
+/// An unknown code, a wrong password and a missing one give the same 404. Five wrong passwords for a
+/// code — known or not, so a lock reveals nothing — lock its lookups for 15 minutes (429), even with
+/// the right password. Failures are counted in their own short transaction: the request's own
+/// transaction rolls back with its 404, and the count must survive it.
+/// </summary>
+public sealed class CitizenAccess(NpgsqlDataSource database, BureauClock clock, ILogger<CitizenAccess> logger)
+{
+    public const int MaxFailures = 5;
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
+    /// <summary>Verified when the code is unknown, so both outcomes cost the same time.</summary>
+    private static readonly string DecoyHash = QueryPasswordHash.Create(SecretCode.New());
+
+    private sealed record Lookup(long? ComplaintId, string? QueryPasswordHash, bool Throttled, DateTime? LockedUntil);
+
+    /// <summary>The case's id, or a 404 / 429 problem.</summary>
+    public async Task<long> VerifyAsync(string trackingCode, string? queryPassword, CancellationToken cancellationToken)
+    {
+        var code = SecretCode.Normalize(trackingCode);
+        // A string that cannot be a code is no guess at any case: nothing to count.
+        if (code is null) throw NotFound();
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var lookup = await connection.QuerySingleAsync<Lookup>(new CommandDefinition(
+            """
+            select (select id from complaints where tracking_code = @code) as complaint_id,
+                   (select query_password_hash from complaints where tracking_code = @code) as query_password_hash,
+                   exists (select from tracking_lookup_throttle where tracking_code = @code) as throttled,
+                   (select locked_until from tracking_lookup_throttle where tracking_code = @code) as locked_until
+            """, new { code }, cancellationToken: cancellationToken));
+
+        var now = clock.UtcNow;
+        if (lookup.LockedUntil is { } until && new DateTimeOffset(until, TimeSpan.Zero) - now is { Ticks: > 0 } remaining)
+            throw Locked(remaining);
+
+        var password = SecretCode.Normalize(queryPassword);
+        if (QueryPasswordHash.Verify(password, lookup.QueryPasswordHash ?? DecoyHash) && lookup.ComplaintId is { } id)
+        {
+            // A success forgets the earlier failures.
+            if (lookup.Throttled)
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "delete from tracking_lookup_throttle where tracking_code = @code", new { code }, cancellationToken: cancellationToken));
+            return id;
+        }
+
+        // One statement counts the failure and, at the fifth, locks the code: concurrent guesses queue
+        // on the row, so a burst cannot slip past the count.
+        var lockedNow = await connection.QuerySingleAsync<bool>(new CommandDefinition(
+            """
+            insert into tracking_lookup_throttle as t (tracking_code, failures, updated_at) values (@code, 1, @now)
+            on conflict (tracking_code) do update
+                set failures = case when t.failures + 1 >= @max then 0 else t.failures + 1 end,
+                    locked_until = case when t.failures + 1 >= @max then @lockedUntil else t.locked_until end,
+                    updated_at = @now
+            returning locked_until is not null and locked_until > @now
+            """,
+            new { code, now, max = MaxFailures, lockedUntil = now + LockoutDuration }, cancellationToken: cancellationToken));
+        if (lockedNow)
+        {
+            logger.LogWarning("Tracking code lookups locked for {Minutes} minutes after {Failures} wrong query passwords",
+                LockoutDuration.TotalMinutes, MaxFailures);
+            throw Locked(LockoutDuration);
+        }
+        throw NotFound();
+    }
+
+    public static ProblemException NotFound() => new(StatusCodes.Status404NotFound,
+        Lang.Pick("查询编号或查询密码不正确", "Tracking code or query password is incorrect"));
+
+    private static ProblemException Locked(TimeSpan remaining) => new(StatusCodes.Status429TooManyRequests,
+        Lang.Pick($"查询密码错误次数过多，请 {Minutes(remaining)} 分钟后再试", $"Too many wrong query passwords; try again in {Minutes(remaining)} minutes"),
+        retryAfter: remaining);
+
+    private static int Minutes(TimeSpan remaining) => Math.Max(1, (int)Math.Ceiling(remaining.TotalMinutes));
+}
