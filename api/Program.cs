@@ -4,6 +4,7 @@ using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.Calendar;
 using Feedback.Api.Features.Health;
+using Feedback.Api.Features.Housekeeping;
 using Feedback.Api.Features.Reminders;
 using Feedback.Api.Features.Routing;
 using Feedback.Api.Features.Sections;
@@ -41,11 +42,14 @@ builder.Services.AddSingleton<DatabaseMigrator>();
 builder.Services.AddSingleton<CategoryCatalog>();
 builder.Services.AddScoped<ComplaintIntake>();
 builder.Services.AddSingleton<CitizenAccess>();
+builder.Services.AddScoped<SubmissionIdempotency>();
 builder.Services.AddScoped<StaffSessions>();
 builder.Services.AddScoped<LoginThrottle>();
 builder.Services.AddScoped<CaseHandling>();
 builder.Services.AddSingleton<OverdueReminders>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminders>());
+builder.Services.AddSingleton<Housekeeping>();
+if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<Housekeeping>());
 builder.Services.AddSingleton<StaffAccounts>();
 
 builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
@@ -56,12 +60,14 @@ builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
 
 builder.AddFeedbackHttp(options);
+builder.AddFeedbackRateLimiting(options);
 builder.AddFeedbackAuth();
 builder.Services.AddFeedbackOpenApi();
 
 var app = builder.Build();
 
 app.UseFeedbackHttp(options);
+app.UseFeedbackRateLimiting(options);
 app.UseFeedbackAuth();
 if (options.WebRoot is { } webRoot)
 {

@@ -256,7 +256,8 @@ start_api() {
     exec env -u FEEDBACK_DB_READ -u FEEDBACK_WEB_ROOT \
       FEEDBACK_DB="${FEEDBACK_DB/Database=feedback;/Database=$database;}${API_DB_OPTIONS:+;$API_DB_OPTIONS}" \
       FEEDBACK_DB_MIGRATE="${FEEDBACK_DB_MIGRATE/Database=feedback;/Database=$database;}" \
-      ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning "$@" \
+      ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+      FEEDBACK_RATE_LIMIT_PER_MINUTE=0 FEEDBACK_UPLOADS_DIR="$tmp/uploads" "$@" \
       dotnet Feedback.Api.dll --urls "$base"
   ) > "$api_log" 2>&1 &
   api_pid=$!

@@ -71,12 +71,14 @@ create table photos (
 create index photos_of_complaint on photos (complaint_id, attached_at) where complaint_id is not null;
 create index photos_unattached on photos (uploaded_at) where complaint_id is null;
 
--- Idempotency-Key of POST /complaints: the key and the request are kept as SHA-256 hashes only.
+-- Idempotency-Key of POST /complaints: the key and the request are kept as SHA-256 hashes, and
+-- the 201 body without its query password (derived from the key; see SubmissionIdempotency).
 -- Rows older than a day are forgotten.
 create table idempotency_keys (
     key_hash      bytea  primary key check (length(key_hash) = 32),
     request_hash  bytea  not null check (length(request_hash) = 32),
     complaint_id  bigint not null references complaints (id),
+    response      jsonb  not null,
     created_at    timestamptz not null
 );
 

@@ -1,3 +1,4 @@
+using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Localization;
 using Mediator;
@@ -13,8 +14,10 @@ public static class AuthEndpoints
 
         group.MapPost("/login", LoginAsync)
             .WithName("Login")
+            .RequireRateLimiting(RateLimiting.PasswordAttempts)
             .WithSummary("Sign in as a staff member")
-            .WithDescription("Five failed sign-ins in a row lock the username for 15 minutes, whether or not it exists (429 with Retry-After).")
+            .WithDescription("Five failed sign-ins in a row lock the username for 15 minutes, whether or not it exists (429 with Retry-After). "
+                + "Attempts are also limited per client address (FEEDBACK_RATE_LIMIT_PER_MINUTE), against guessing across many usernames.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);

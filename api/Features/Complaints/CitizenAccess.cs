@@ -76,6 +76,12 @@ public sealed class CitizenAccess(NpgsqlDataSource database, BureauClock clock, 
         throw NotFound();
     }
 
+    /// <summary>Housekeeping: failures with no new attempt for a day, and no lock running, are forgotten.</summary>
+    public static async Task<int> ForgetStaleAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "delete from tracking_lookup_throttle where updated_at <= @since and (locked_until is null or locked_until <= @now)",
+            new { since = now - TimeSpan.FromDays(1), now }, cancellationToken: cancellationToken));
+
     public static ProblemException NotFound() => new(StatusCodes.Status404NotFound,
         Lang.Pick("查询编号或查询密码不正确", "Tracking code or query password is incorrect"));
 

@@ -17,12 +17,14 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
 {
     /// <param name="Description">Already cleaned (<see cref="ComplaintText.Clean"/>).</param>
     /// <param name="TakenBy">The staff member who registered it; null when the citizen filed it.</param>
+    /// <param name="QueryPassword">Given when it must be reproducible (an idempotent submission); otherwise drawn at random.</param>
     public sealed record NewComplaint(
         CategoryCatalog.Category Category, string Description, string? Township, string? Address,
-        string? ContactName, string? ContactPhone, string? ContactEmail, ComplaintChannel Channel, long? TakenBy);
+        string? ContactName, string? ContactPhone, string? ContactEmail, ComplaintChannel Channel, long? TakenBy,
+        string? QueryPassword = null);
 
     public sealed record Filed(
-        string TrackingCode, string QueryPassword, CategoryCatalog.Section Section, DateTimeOffset SubmittedAt, DateOnly AcceptBy,
+        long Id, string TrackingCode, string QueryPassword, CategoryCatalog.Section Section, DateTimeOffset SubmittedAt, DateOnly AcceptBy,
         RoutingDecision Routing);
 
     private static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web);
@@ -36,7 +38,7 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
 
         var submittedAt = clock.UtcNow;
         var acceptBy = calendar.AddWorkingDays(clock.DateOf(submittedAt), complaint.Category.AcceptWithinDays);
-        var queryPassword = SecretCode.New();
+        var queryPassword = complaint.QueryPassword ?? SecretCode.New();
         var channel = complaint.Channel.ToString().ToLowerInvariant();
         var parameters = new DynamicParameters(new
         {
@@ -99,7 +101,7 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
                 parameters, cancellationToken);
         } while (id is null);
 
-        return new Filed(trackingCode, queryPassword, section, submittedAt, acceptBy, routing);
+        return new Filed(id.Value, trackingCode, queryPassword, section, submittedAt, acceptBy, routing);
     }
 }
 

@@ -1,7 +1,7 @@
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Feedback.Api.Infrastructure.Localization;
+using Feedback.Api.Infrastructure.Http;
 
 namespace Feedback.Api.Features.Complaints;
 
@@ -15,15 +15,21 @@ public static class ComplaintsEndpoints
 
         group.MapPost("/", SubmitAsync)
             .WithName("SubmitComplaint")
+            .RequireRateLimiting(RateLimiting.AnonymousWrites)
             .WithSummary("Submit a complaint")
-            .WithDescription("Returns the tracking code and the query password. The password is shown only this once.")
+            .WithDescription("Returns the tracking code and the query password. The password is shown only this once — except to a retry: "
+                + $"with an {SubmissionIdempotency.Header} header (a random UUID), the same key and the same body return the original 201 "
+                + "and create nothing (header Idempotent-Replayed: true), and the same key with another body gets 422. Keys are kept for 24 hours.")
             .Accepts<SubmitComplaint.Command>("application/json")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapGet("/{trackingCode}", TrackAsync)
             .WithName("TrackComplaint")
+            .RequireRateLimiting(RateLimiting.PasswordAttempts)
             .WithSummary("Follow a complaint")
             .WithDescription($"Needs the query password in the {QueryPasswordHeader} header. An unknown code and a wrong or missing password give the same 404; "
                 + "five wrong passwords lock the code's lookups for 15 minutes (429).")
@@ -32,8 +38,24 @@ public static class ComplaintsEndpoints
     }
 
     private static async Task<Created<SubmitComplaint.Result>> SubmitAsync(
-        SubmitComplaint.Command command, IMediator mediator, CancellationToken cancellationToken)
+        SubmitComplaint.Command command,
+        [FromHeader(Name = SubmissionIdempotency.Header)] string? idempotencyKey,
+        SubmissionIdempotency idempotency,
+        HttpContext http,
+        IMediator mediator,
+        CancellationToken cancellationToken)
     {
+        if (idempotencyKey is not null)
+        {
+            if (!SubmissionIdempotency.IsWellFormed(idempotencyKey)) throw SubmissionIdempotency.Malformed();
+            command = command with { IdempotencyKey = idempotencyKey };
+            // Looked up before validation: by now the original's photos are attached, and a replay must not be refused for that.
+            if (await idempotency.FindAsync(idempotencyKey, SubmissionIdempotency.RequestHash(command), cancellationToken) is { } earlier)
+            {
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Created($"/api/v1/complaints/{earlier.TrackingCode}", earlier);
+            }
+        }
         var result = await mediator.Send(command, cancellationToken);
         return TypedResults.Created($"/api/v1/complaints/{result.TrackingCode}", result);
     }

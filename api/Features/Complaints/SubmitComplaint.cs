@@ -26,7 +26,12 @@ public static class SubmitComplaint
         string Description,
         string? Township = null,
         string? Address = null,
-        Contact? Contact = null) : ICommand<Result>, IComplaintFields;
+        Contact? Contact = null) : ICommand<Result>, IComplaintFields
+    {
+        /// <summary>The Idempotency-Key header, if sent; not part of the body.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public string? IdempotencyKey { get; init; }
+    }
 
     /// <param name="Phone">Mainland mobile number, e.g. 13800138000 (+86, spaces and hyphens allowed).</param>
     public sealed record Contact(string? Name = null, string? Phone = null, string? Email = null);
@@ -105,10 +110,14 @@ public static class SubmitComplaint
 
     public static string UnknownCategory => Lang.Pick("未知的投诉类别", "Unknown category");
 
-    public sealed class Handler(CategoryCatalog catalog, ComplaintIntake intake) : ICommandHandler<Command, Result>
+    public sealed class Handler(CategoryCatalog catalog, ComplaintIntake intake, SubmissionIdempotency idempotency) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
+            var key = command.IdempotencyKey;
+            var requestHash = key is null ? null : SubmissionIdempotency.RequestHash(command);
+            if (key is not null && await idempotency.ClaimAsync(key, requestHash!, cancellationToken) is { } earlier) return earlier;
+
             // Validated by CategoryIsKnown; only a category retired a moment ago can be missing here.
             var category = await catalog.FindActiveCategoryAsync(command.CategoryCode)
                 ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(Command.CategoryCode), UnknownCategory)]);
@@ -121,9 +130,12 @@ public static class SubmitComplaint
                 PhoneNumber.Normalize(command.Contact?.Phone),
                 ComplaintText.Clean(command.Contact?.Email),
                 ComplaintChannel.Web,
-                TakenBy: null), cancellationToken);
-            return new Result(filed.TrackingCode, filed.QueryPassword, ComplaintStatus.Submitted, category.Code,
+                TakenBy: null,
+                QueryPassword: key is null ? null : SubmissionIdempotency.QueryPasswordFor(key)), cancellationToken);
+            var result = new Result(filed.TrackingCode, filed.QueryPassword, ComplaintStatus.Submitted, category.Code,
                 filed.Section.Code, Lang.Pick(filed.Section.NameZh, filed.Section.NameEn), filed.SubmittedAt, filed.AcceptBy);
+            if (key is not null) await idempotency.RememberAsync(key, requestHash!, filed.Id, result, cancellationToken);
+            return result;
         }
     }
 }

@@ -58,8 +58,8 @@ public static class HttpSetup
             builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
                 .WithOrigins([.. options.CorsOrigins])
                 .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
-                .WithHeaders("Content-Type", "Accept-Language", "X-Query-Password", "Idempotency-Key", "If-Match", "Authorization")
-                .WithExposedHeaders("Location", "ETag", "Retry-After")));
+                .WithHeaders("Content-Type", "Accept-Language", "X-Query-Password", "X-Device-Token", "Idempotency-Key", "If-Match", "Authorization")
+                .WithExposedHeaders("Location", "ETag", "Retry-After", "Idempotent-Replayed")));
     }
 
     public static void UseFeedbackHttp(this WebApplication app, FeedbackOptions options)

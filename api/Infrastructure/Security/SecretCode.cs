@@ -14,6 +14,25 @@ public static class SecretCode
 
     public static string New() => RandomNumberGenerator.GetString(Alphabet, Length);
 
+    /// <summary>
+    /// A code drawn from a secret instead of at random: the same secret always gives the same code.
+    /// Bytes of HMAC-SHA256(secret, label‖counter) below 248 (8 × 31) are taken modulo 31, so every
+    /// symbol is equally likely; the rest are skipped.
+    /// </summary>
+    public static string Derive(ReadOnlySpan<byte> secret, string label)
+    {
+        Span<char> code = stackalloc char[Length];
+        var count = 0;
+        for (var counter = 0; count < Length; counter++)
+            foreach (var b in HMACSHA256.HashData(secret, System.Text.Encoding.UTF8.GetBytes($"{label}:{counter}")))
+            {
+                if (b >= 248) continue;
+                code[count++] = Alphabet[b % Alphabet.Length];
+                if (count == Length) break;
+            }
+        return new string(code);
+    }
+
     /// <summary>The canonical form of what a person typed, or null when it cannot be a code.</summary>
     public static string? Normalize(string? typed)
     {

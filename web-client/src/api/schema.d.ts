@@ -86,7 +86,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a complaint
-         * @description Returns the tracking code and the query password. The password is shown only this once.
+         * @description Returns the tracking code and the query password. The password is shown only this once — except to a retry: with an Idempotency-Key header (a random UUID), the same key and the same body return the original 201 and create nothing (header Idempotent-Replayed: true), and the same key with another body gets 422. Keys are kept for 24 hours.
          */
         post: operations["SubmitComplaint"];
         delete?: never;
@@ -126,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in as a staff member
-         * @description Five failed sign-ins in a row lock the username for 15 minutes, whether or not it exists (429 with Retry-After).
+         * @description Five failed sign-ins in a row lock the username for 15 minutes, whether or not it exists (429 with Retry-After). Attempts are also limited per client address (FEEDBACK_RATE_LIMIT_PER_MINUTE), against guessing across many usernames.
          */
         post: operations["Login"];
         delete?: never;
@@ -1124,7 +1124,9 @@ export interface operations {
     SubmitComplaint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1163,6 +1165,24 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -50,7 +50,8 @@ export function clearDraft(): void {
 /**
  * The Idempotency-Key for a request body: the same body retried (after a lost connection, even
  * after a reload) carries the same key, so the server can store it once; a changed body gets a new
- * key. (The API does not honour the key yet: that comes with the citizen issue.)
+ * key. The API answers a repeated key with the original 201 (tracking code and password included)
+ * and files nothing new.
  */
 export function idempotencyKeyFor(body: string): string {
   const stored = readJson<{ key?: unknown; body?: unknown }>('local', IDEMPOTENCY_KEY)
