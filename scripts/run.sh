@@ -21,6 +21,8 @@ log "Building the API"
 dotnet build api -c Release -nologo -v quiet -clp:ErrorsOnly
 
 export FEEDBACK_WEB_ROOT=${FEEDBACK_WEB_ROOT:-$ROOT/web-client/dist}
+# Photos live beside the local database, outside anything the web server serves.
+export FEEDBACK_UPLOADS_DIR=${FEEDBACK_UPLOADS_DIR:-$ROOT/.data/uploads}
 # Demo accounts for trying the console; FEEDBACK_DEMO=0 turns them off.
 export FEEDBACK_DEMO=${FEEDBACK_DEMO:-1}
 export FEEDBACK_DEMO_PASSWORD=${FEEDBACK_DEMO_PASSWORD:-demo-2026}
