@@ -5,6 +5,8 @@
 #      (bench/pgbench-*.sql on a table shaped like complaints, in its own database);
 #   2. the API in Release under wrk: POST /api/v1/complaints and GET /api/v1/complaints/{code}
 #      (bench/submit.lua, bench/track.lua), every answer checked (201 / 200);
+#   2b. a submission with one photo and an Idempotency-Key: upload, then the keyed submission
+#      (bench/submit-photo.lua, bench/photo.jpg), throughput and the API's memory;
 #   3. the staff queue at 1,000,000 complaints, in its own database: bulk-loaded with COPY
 #      (bench/queue-load.sh, rows from bench/queue-data.py), then for the enforcement clerk and the
 #      leader the queue's first page and a two-character search (q=偷排) under wrk (bench/queue.lua),
@@ -18,7 +20,7 @@
 # default 15), BENCH_ROWS (rows prefilled for the SELECT baseline, default 100000), BENCH_CLIENTS
 # (default "8 32"; must include 32), BENCH_API_DB_OPTIONS (Npgsql settings appended to the API's
 # connection string, e.g. "Max Auto Prepare=20"; the report names them); for the queue:
-# BENCH_QUEUE_ROWS (default 1000000; 0 skips the queue), BENCH_QUEUE_CLIENTS (default "1 4"; the
+# BENCH_PHOTO_CLIENTS (default "1 4"); BENCH_QUEUE_ROWS (default 1000000; 0 skips the queue), BENCH_QUEUE_CLIENTS (default "1 4"; the
 # goals are judged at the first), BENCH_QUEUE_DURATION (seconds per run, default 10).
 source "$(dirname "$0")/common.sh"
 
@@ -30,6 +32,7 @@ QUEUE_ROWS=${BENCH_QUEUE_ROWS:-1000000}
 read -r -a QUEUE_CLIENTS <<< "${BENCH_QUEUE_CLIENTS:-1 4}"
 QUEUE_DURATION=${BENCH_QUEUE_DURATION:-10}
 THREADS=2
+read -r -a PHOTO_CLIENTS <<< "${BENCH_PHOTO_CLIENTS:-1 4}"
 SEED_PAIRS=2000 # complaints created through the API before the tracking run
 
 started=$SECONDS
@@ -294,7 +297,7 @@ run_wrk() { # name clients seconds script url [script args...]
   as_admin -c checkpoint
   cpu_start
   TIMEFORMAT='%U %S'
-  { time wrk -t "$(( clients < THREADS ? clients : THREADS ))" -c "$clients" -d "${seconds}s" --timeout 5s --latency -s "$script" "$url" -- "$@" \
+  { time wrk -t "${WRK_THREADS:-$(( clients < THREADS ? clients : THREADS ))}" -c "$clients" -d "${seconds}s" --timeout 5s --latency -s "$script" "$url" -- "$@" \
       > "$out" 2>&1; } 2> "$out.time" || status=$?
   cpu_stop "$(awk '{print $1 + $2}' "$out.time")"
   cp "$out" "$raw/wrk-$name-$clients.txt"
@@ -348,6 +351,38 @@ load_api select track "GET /api/v1/complaints/{code}" 200 bench/track.lua "$base
 
 peak_mib=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$api_pid/status")
 [ -n "$peak_mib" ] || fail "could not read the API's VmHWM"
+
+# ---- A submission with one photo and an Idempotency-Key -----------------------------------------
+# As the web client sends it: the photo (bench/photo.jpg, the size the client shrinks to) is
+# uploaded — magic bytes checked, decoded, re-encoded without metadata, stored — then the complaint
+# names it, with a key. Each connection alternates the two requests (bench/submit-photo.lua).
+photo_kib=$(( $(stat -c %s bench/photo.jpg) / 1024 ))
+status=$(curl -s -o "$tmp/smoke-upload.json" -w '%{http_code}' -H "X-Device-Token: bench-smoke-device-token-0001" \
+  -F "file=@bench/photo.jpg;type=image/jpeg" "$base/api/v1/uploads")
+[ "$status" = 201 ] || { cat "$tmp/smoke-upload.json" >&2; echo >&2; fail "POST /api/v1/uploads answered $status, not 201"; }
+upload_id=$(sed -n 's/.*"uploadId":"\([^"]*\)".*/\1/p' "$tmp/smoke-upload.json")
+sed "s/}\$/,\"photoIds\":[\"$upload_id\"]}/" "$tmp/submit.json" > "$tmp/submit-photo.json"
+smoke_key="bench-smoke-$RANDOM-$RANDOM-$RANDOM"
+for attempt in first replay; do
+  status=$(curl -s -D "$tmp/smoke-keyed-$attempt.headers" -o "$tmp/smoke-keyed-$attempt.json" -w '%{http_code}' \
+    -H 'Content-Type: application/json' -H "X-Device-Token: bench-smoke-device-token-0001" -H "Idempotency-Key: $smoke_key" \
+    --data-binary "@$tmp/submit-photo.json" "$base/api/v1/complaints")
+  [ "$status" = 201 ] || { cat "$tmp/smoke-keyed-$attempt.json" >&2; echo >&2; fail "keyed POST /api/v1/complaints ($attempt) answered $status, not 201"; }
+done
+grep -qi '^Idempotent-Replayed: true' "$tmp/smoke-keyed-replay.headers" && cmp -s "$tmp/smoke-keyed-first.json" "$tmp/smoke-keyed-replay.json" \
+  || fail "a keyed submission sent twice was not replayed with the original answer"
+declare -A photo_rps photo_p50 photo_p99 photo_rss
+for clients in "${PHOTO_CLIENTS[@]}"; do
+  log "wrk upload + keyed submission: $clients connections, ${DURATION}s"
+  WRK_THREADS=$clients run_wrk submit-photo "$clients" "$DURATION" bench/submit-photo.lua "$base" bench/photo.jpg "$tmp/submit.json"
+  photo_rps[$clients]=$rps; photo_p50[$clients]=$lat50; photo_p99[$clients]=$lat99
+  photo_rss[$clients]=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$api_pid/status")
+  cpu[api-photo-$clients]="| API upload + submission | $clients $cpu_cells"
+  printf '    %s req/s (%s submissions with a photo/s), p50 %s ms, p99 %s ms\n' "$rps" "$(awk -v r="$rps" 'BEGIN {printf "%.1f", r / 2}')" "$lat50" "$lat99" >&2
+done
+photo_peak_mib=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$api_pid/status")
+photo_files=$(find "$tmp/uploads" -type f | wc -l)
+photo_stored_kib=$(du -sk "$tmp/uploads" | cut -f1)
 
 # ---- The staff queue at 1,000,000 complaints ----------------------------------------------------
 queue_report=""
@@ -528,6 +563,14 @@ $facts
 ${rows}
 API peak memory (VmHWM of the dotnet process, warm-up included): **${peak_mib} MiB**
 
+A submission with one photo and an \`Idempotency-Key\`, as the web client sends it: \`POST /api/v1/uploads\` (bench/photo.jpg, ${photo_kib} KiB, 2560×1920 JPEG — the size the client shrinks larger photos to; checked by magic bytes, decoded, re-encoded without metadata, stored), then \`POST /api/v1/complaints\` naming it. wrk, one connection per thread, ${DURATION}s per run, every answer 201:
+
+| Connections | requests/s | submissions with a photo /s | p50 / p99 ms (either request) | API RSS after the run |
+|---:|---:|---:|---:|---:|
+$(for clients in "${PHOTO_CLIENTS[@]}"; do printf '| %s | %s | %s | %s / %s | %s MiB |\n' "$clients" "${photo_rps[$clients]%.*}" "$(awk -v r="${photo_rps[$clients]}" 'BEGIN {printf "%.1f", r / 2}')" "${photo_p50[$clients]}" "${photo_p99[$clients]}" "${photo_rss[$clients]}"; done)
+
+API peak memory after the photo runs: **${photo_peak_mib} MiB** (before them: ${peak_mib} MiB). ${photo_files} photos stored, ${photo_stored_kib} KiB in all.
+
 | Target (at 32 clients) | Measured | Result |
 |---|---:|---|
 | Submission ≥ 30% of pgbench INSERT throughput | ${submit_ratio}% | $(verdict "$submit_ratio" 30) |
@@ -538,6 +581,7 @@ CPU used during each run, in % of one CPU (the machine has $(( $(nproc) * 100 ))
 | Run | Clients | dotnet (API) | postgres | load generator (pgbench / wrk) | other processes |
 |---|---:|---:|---:|---:|---:|
 $(for key in insert select api-insert api-select; do for clients in "${CLIENTS[@]}"; do printf '%s\n' "${cpu[$key-$clients]}"; done; done)
+$(for clients in "${PHOTO_CLIENTS[@]}"; do printf '%s\n' "${cpu[api-photo-$clients]}"; done)
 $(if [ -n "$queue_report" ]; then for key in "${queue_scenarios[@]}" "${queue_scenarios[@]/#/api-}"; do for clients in "${QUEUE_CLIENTS[@]}"; do printf '%s\n' "${cpu[$key-$clients]}"; done; done; fi)
 
 ${queue_report}${noisy}Run took $((SECONDS - started)) s.
