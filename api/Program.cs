@@ -3,6 +3,7 @@ using Feedback.Api.Features.Auth;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.Calendar;
+using Feedback.Api.Features.FollowUp;
 using Feedback.Api.Features.Health;
 using Feedback.Api.Features.Reminders;
 using Feedback.Api.Features.Routing;
@@ -46,6 +47,9 @@ builder.Services.AddScoped<LoginThrottle>();
 builder.Services.AddScoped<CaseHandling>();
 builder.Services.AddSingleton<OverdueReminders>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminders>());
+builder.Services.AddScoped<FollowUpCases>();
+builder.Services.AddSingleton<AutoClose>();
+if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<AutoClose>());
 builder.Services.AddSingleton<StaffAccounts>();
 
 builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
@@ -73,6 +77,7 @@ app.MapFeedbackOpenApi();
 app.MapHealthEndpoints();
 app.MapCategoriesEndpoints();
 app.MapComplaintsEndpoints();
+app.MapFollowUpEndpoints();
 app.MapAuthEndpoints();
 app.MapUsersEndpoints();
 app.MapStaffComplaintsEndpoints();
