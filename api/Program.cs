@@ -3,6 +3,7 @@ using Feedback.Api.Features.Auth;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.Calendar;
+using Feedback.Api.Features.FollowUp;
 using Feedback.Api.Features.Health;
 using Feedback.Api.Features.Housekeeping;
 using Feedback.Api.Features.Reminders;
@@ -50,6 +51,9 @@ builder.Services.AddSingleton<OverdueReminders>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminders>());
 builder.Services.AddSingleton<Housekeeping>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<Housekeeping>());
+builder.Services.AddScoped<FollowUpCases>();
+builder.Services.AddSingleton<AutoClose>();
+if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<AutoClose>());
 builder.Services.AddSingleton<StaffAccounts>();
 
 builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
@@ -79,6 +83,7 @@ app.MapFeedbackOpenApi();
 app.MapHealthEndpoints();
 app.MapCategoriesEndpoints();
 app.MapComplaintsEndpoints();
+app.MapFollowUpEndpoints();
 app.MapAuthEndpoints();
 app.MapUsersEndpoints();
 app.MapStaffComplaintsEndpoints();

@@ -1,9 +1,12 @@
 using System.Text.Json;
 using Dapper;
 using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.FollowUp;
+using Feedback.Api.Infrastructure;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
+using Feedback.Api.Infrastructure.Time;
 using Mediator;
 
 namespace Feedback.Api.Features.Complaints;
@@ -17,6 +20,8 @@ public static class TrackComplaint
     public sealed record Query(string TrackingCode, string? QueryPassword) : IQuery<Result>;
 
     /// <param name="AcceptBy">The bureau's date by which the section decides to accept or reject.</param>
+    /// <param name="ResolveBy">The bureau's date by which the section resolves the case (set on acceptance, moved by an extension or a review).</param>
+    /// <param name="FollowUp">Evaluation and review: their windows, whether each is possible now, and what the citizen did.</param>
     public sealed record Result(
         string TrackingCode,
         ComplaintStatus Status,
@@ -25,17 +30,21 @@ public static class TrackComplaint
         string SectionName,
         DateTimeOffset SubmittedAt,
         DateOnly AcceptBy,
+        DateOnly? ResolveBy,
+        CitizenFollowUp FollowUp,
         IReadOnlyList<TimelineEntry> Timeline);
 
-    /// <param name="Type">What happened: submitted, accepted, rejected, transferred, reply, extension_approved, resolved or merged.</param>
+    /// <param name="Type">What happened: submitted, accepted, rejected, transferred, reply, extension_approved, resolved, merged, evaluated, review_requested or closed.</param>
     /// <param name="Message">The event described in the caller's language.</param>
     public sealed record TimelineEntry(string Type, DateTimeOffset At, string Message);
 
-    public sealed class Handler(ReadDatabase database, CategoryCatalog catalog, CitizenAccess access) : IQueryHandler<Query, Result>
+    public sealed class Handler(ReadDatabase database, CategoryCatalog catalog, CitizenAccess access, BureauClock clock, FeedbackOptions options) : IQueryHandler<Query, Result>
     {
         private sealed record CaseRow(
             string TrackingCode, string Status, string CategoryCode,
-            string SectionCode, DateTime SubmittedAt, DateOnly AcceptBy, string Timeline);
+            string SectionCode, DateTime SubmittedAt, DateOnly AcceptBy, string Timeline,
+            DateOnly? ResolveBy, DateTime? ResolvedAt, DateTime? ClosedAt, DateTime? ReviewRequestedAt,
+            string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt);
 
         private sealed record EventRow(string Type, DateTimeOffset At, string? Message, System.Text.Json.Nodes.JsonObject Data);
 
@@ -53,7 +62,9 @@ public static class TrackComplaint
                        (select coalesce(json_agg(json_build_object('type', e.type, 'at', e.occurred_at, 'message', e.message, 'data', e.data)
                                                  order by e.id), '[]')
                         from complaint_events e
-                        where e.complaint_id = c.id and e.visibility = 'public')::text as timeline
+                        where e.complaint_id = c.id and e.visibility = 'public')::text as timeline,
+                       c.resolve_by, c.resolved_at, c.closed_at, c.review_requested_at,
+                       c.evaluation_solved, c.evaluation_satisfaction, c.evaluated_at
                 from complaints c
                 where c.id = @id
                 """,
@@ -70,7 +81,19 @@ public static class TrackComplaint
                 Lang.Pick(section.NameZh, section.NameEn),
                 new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero),
                 row.AcceptBy,
+                row.ResolveBy,
+                FollowUpOf(row, events),
                 await DescribeAllAsync(events));
+        }
+
+        private CitizenFollowUp FollowUpOf(CaseRow row, List<EventRow> events)
+        {
+            DateTimeOffset? Utc(DateTime? at) => at is { } value ? new DateTimeOffset(value, TimeSpan.Zero) : null;
+            var resolvedAt = Utc(row.ResolvedAt);
+            var evaluation = Evaluation.Of(row.EvaluationSolved, row.EvaluationSatisfaction, row.EvaluatedAt,
+                events.LastOrDefault(e => e.Type == "evaluated")?.Message);
+            return CitizenFollowUp.Of(ComplaintStatuses.Parse(row.Status), resolvedAt, resolvedAt is { } at ? clock.DateOf(at) : null,
+                evaluation, Utc(row.ReviewRequestedAt), Utc(row.ClosedAt), clock.Today, options.EvaluationDays);
         }
 
         private async Task<List<TimelineEntry>> DescribeAllAsync(List<EventRow> events)
@@ -99,6 +122,14 @@ public static class TrackComplaint
                 "resolved" => Lang.Pick($"已办结。处理结果：{e.Message}", $"Resolved. Result: {e.Message}"),
                 "merged" => Lang.Pick($"与案件 {Text("originalTrackingCode")} 合并办理，请以该案件的进展为准",
                     $"Merged with case {Text("originalTrackingCode")}, which now handles your complaint"),
+                "evaluated" => Lang.Pick(
+                    $"您已评价：{Evaluation.SolvedName(Text("solved"))}，{Evaluation.SatisfactionName(Text("satisfaction"))}" + (e.Message is null ? "" : $"。留言：{e.Message}"),
+                    $"You evaluated the result: {Evaluation.SolvedName(Text("solved"))}, {Evaluation.SatisfactionName(Text("satisfaction"))}" + (e.Message is null ? "" : $". Comment: {e.Message}")),
+                "review_requested" => Lang.Pick($"您申请了复查，案件重新办理，将于 {Text("resolveBy")} 前办结。理由：{e.Message}",
+                    $"You asked for a review; the case is being handled again, to be resolved by {Text("resolveBy")}. Reason: {e.Message}"),
+                "closed" => Text("reason") == "evaluated"
+                    ? Lang.Pick("案件已关闭", "The case is closed")
+                    : Lang.Pick("评价期已过，案件自动关闭", "The time to evaluate passed; the case closed by itself"),
                 _ => e.Message ?? e.Type,
             };
         }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.FollowUp;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
@@ -35,6 +36,11 @@ public static class GetCase
     /// <param name="Data">Details that depend on the type (sections of a transfer, new deadline, referral…).</param>
     public sealed record Event(long Id, string Type, string Visibility, string ActorKind, StaffMember? Actor, DateTimeOffset At, string? Message, JsonObject Data);
 
+    /// <param name="Reason">The citizen's reason, as in the "review_requested" event.</param>
+    public sealed record Review(DateTimeOffset RequestedAt, string? Reason);
+
+    /// <param name="Evaluation">The citizen's evaluation (回访评价), once given.</param>
+    /// <param name="Review">Set when the citizen asked for a review (复查): the case is a review from then on.</param>
     public sealed record Result(
         string TrackingCode,
         ComplaintStatus Status,
@@ -60,13 +66,17 @@ public static class GetCase
         string? MergedInto,
         IReadOnlyList<string> MergedCases,
         IReadOnlyList<CaseAction> AvailableActions,
-        IReadOnlyList<Event> Timeline);
+        IReadOnlyList<Event> Timeline,
+        Evaluation? Evaluation,
+        Review? Review,
+        DateTimeOffset? ClosedAt);
 
     private sealed record Row(
         long Id, string TrackingCode, string Status, int Version, string CategoryCode, string SectionCode, string Channel,
         string Description, string? Township, string? Address, string? ContactName, string? ContactPhone, string? ContactEmail,
         DateTime SubmittedAt, DateOnly AcceptBy, DateOnly? ResolveBy, DateOnly DueOn, long? AssigneeId, string? AssigneeName,
-        string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, string Timeline);
+        string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, string Timeline,
+        string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, DateTime? ReviewRequestedAt, DateTime? ClosedAt);
 
     private sealed record EventRow(long Id, string Type, string Visibility, string ActorKind, long? ActorId, string? ActorName,
         DateTimeOffset At, string? Message, JsonObject Data);
@@ -94,7 +104,8 @@ public static class GetCase
                                order by e.id), '[]')
                         from complaint_events e
                         left join staff_users u on e.actor_kind = 'staff' and u.id = e.actor_id::bigint
-                        where e.complaint_id = c.id)::text as timeline
+                        where e.complaint_id = c.id)::text as timeline,
+                       c.evaluation_solved, c.evaluation_satisfaction, c.evaluated_at, c.review_requested_at, c.closed_at
                 from complaints c
                 left join staff_users a on a.id = c.assignee_id
                 left join complaints m on m.id = c.merged_into_id
@@ -115,6 +126,10 @@ public static class GetCase
             var section = await catalog.GetSectionAsync(row.SectionCode);
             var status = ComplaintStatuses.Parse(row.Status);
             var contact = row.ContactName ?? row.ContactPhone ?? row.ContactEmail;
+            var timeline = JsonSerializer.Deserialize<List<EventRow>>(row.Timeline, EventJson)!
+                .Select(e => new Event(e.Id, e.Type, e.Visibility, e.ActorKind,
+                    e.ActorId is { } id ? new StaffMember(id, e.ActorName!) : null, e.At.ToUniversalTime(), e.Message, e.Data))
+                .ToList();
             return new Result(
                 row.TrackingCode, status, row.Version, row.CategoryCode,
                 Lang.Pick(category.NameZh, category.NameEn), Lang.Pick(category.GroupNameZh, category.GroupNameEn), category.Confidential,
@@ -128,10 +143,12 @@ public static class GetCase
                 row.ExtensionStatus is null ? null : new Extension(row.ExtensionStatus, row.ExtensionDays!.Value, row.ExtensionReason!),
                 row.MergedInto, row.MergedCases.Split(',', StringSplitOptions.RemoveEmptyEntries),
                 CaseRules.Available(viewer, row.SectionCode, status, row.ExtensionStatus),
-                JsonSerializer.Deserialize<List<EventRow>>(row.Timeline, EventJson)!
-                    .Select(e => new Event(e.Id, e.Type, e.Visibility, e.ActorKind,
-                        e.ActorId is { } id ? new StaffMember(id, e.ActorName!) : null, e.At.ToUniversalTime(), e.Message, e.Data))
-                    .ToList());
+                timeline,
+                Evaluation.Of(row.EvaluationSolved, row.EvaluationSatisfaction, row.EvaluatedAt, timeline.LastOrDefault(e => e.Type == "evaluated")?.Message),
+                row.ReviewRequestedAt is { } reviewAt
+                    ? new Review(new DateTimeOffset(reviewAt, TimeSpan.Zero), timeline.LastOrDefault(e => e.Type == "review_requested")?.Message)
+                    : null,
+                row.ClosedAt is { } closedAt ? new DateTimeOffset(closedAt, TimeSpan.Zero) : null);
         }
     }
 }

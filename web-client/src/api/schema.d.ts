@@ -115,6 +115,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/complaints/{trackingCode}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 回访评价: evaluate the result, once; the case then closes
+         * @description Needs the query password in the X-Query-Password header (404 as for tracking). Allowed while the case is resolved, up to FEEDBACK_EVALUATION_DAYS calendar days after the result; otherwise 409.
+         */
+        post: operations["EvaluateComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{trackingCode}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 复查: ask for the case to be looked at again, once, within 30 days of the result
+         * @description Needs the query password in the X-Query-Password header (404 as for tracking). The case reopens in progress, flagged as a review, with a fresh resolution deadline; otherwise 409.
+         */
+        post: operations["RequestReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -618,6 +658,34 @@ export interface components {
             newPassword: string;
         };
         /**
+         * @description What comes after the result, as the tracking page shows it: the windows' last days (the bureau's
+         *     dates), whether evaluating or asking for a review is possible today, and what was done.
+         */
+        CitizenFollowUp: {
+            /** Format: date-time */
+            resolvedAt: null | string;
+            /**
+             * Format: date
+             * @description Last day to evaluate; the case closes by itself the day after. Null until there is a result.
+             */
+            evaluateBy: null | string;
+            /**
+             * Format: date
+             * @description Last day to ask for a review (30 days after the result). Null until there is a result.
+             */
+            reviewBy: null | string;
+            canEvaluate: boolean;
+            canReview: boolean;
+            evaluation: null | components["schemas"]["Evaluation"];
+            /**
+             * Format: date-time
+             * @description Set once the citizen asked for a review: the case is flagged as a review from then on.
+             */
+            reviewRequestedAt: null | string;
+            /** Format: date-time */
+            closedAt: null | string;
+        };
+        /**
          * @description How a complaint reached the bureau: online, or taken by staff (一个窗口受理).
          * @enum {unknown}
          */
@@ -651,6 +719,38 @@ export interface components {
             /** @description Why; required when refusing. */
             reason?: null | string;
         };
+        EvaluateComplaintRequest: {
+            /** @description yes, partly or no. */
+            solved: components["schemas"]["EvaluationSolved"];
+            /** @description satisfied (满意), basically_satisfied (基本满意) or dissatisfied (不满意). */
+            satisfaction: components["schemas"]["EvaluationSatisfaction"];
+            /** @description Optional words for the section, at most 500 characters. */
+            comment?: null | string;
+        };
+        EvaluateComplaintResult: {
+            trackingCode: string;
+            status: components["schemas"]["ComplaintStatus"];
+            /** Format: date-time */
+            evaluatedAt: string;
+        };
+        /** @description The citizen's evaluation as stored; the comment is the "evaluated" event's message. */
+        Evaluation: {
+            solved: components["schemas"]["EvaluationSolved"];
+            satisfaction: components["schemas"]["EvaluationSatisfaction"];
+            comment: null | string;
+            /** Format: date-time */
+            at: string;
+        };
+        /**
+         * @description 满意 / 基本满意 / 不满意.
+         * @enum {unknown}
+         */
+        EvaluationSatisfaction: "satisfied" | "basically_satisfied" | "dissatisfied";
+        /**
+         * @description How the citizen judged the result: was the problem solved?
+         * @enum {unknown}
+         */
+        EvaluationSolved: "yes" | "partly" | "no";
         GetCaseContact: {
             name: null | string;
             phone: null | string;
@@ -708,6 +808,16 @@ export interface components {
             mergedCases: string[];
             availableActions: components["schemas"]["CaseAction"][];
             timeline: components["schemas"]["GetCaseEvent"][];
+            evaluation: null | components["schemas"]["Evaluation"];
+            review: null | components["schemas"]["GetCaseReview"];
+            /** Format: date-time */
+            closedAt: null | string;
+        };
+        GetCaseReview: {
+            /** Format: date-time */
+            requestedAt: string;
+            /** @description The citizen's reason, as in the "review_requested" event. */
+            reason: null | string;
         };
         GetCaseStaffMember: {
             /** Format: int64 */
@@ -791,6 +901,8 @@ export interface components {
             deadline: components["schemas"]["DeadlineFlags"];
             assignee: null | components["schemas"]["GetCaseStaffMember"];
             extensionStatus: null | string;
+            /** @description The citizen asked for a review (复查) of this case. */
+            review: boolean;
         };
         ListQueueResult: {
             items: components["schemas"]["ListQueueItem"][];
@@ -890,6 +1002,21 @@ export interface components {
              */
             days: number;
             reason: string;
+        };
+        RequestReviewRequest: {
+            /** @description Why the result is not acceptable: 1–1000 characters. */
+            reason: null | string;
+        };
+        RequestReviewResult: {
+            trackingCode: string;
+            status: components["schemas"]["ComplaintStatus"];
+            /** Format: date-time */
+            reviewRequestedAt: string;
+            /**
+             * Format: date
+             * @description The bureau's date by which the review is to be resolved.
+             */
+            resolveBy: string;
         };
         ResolveComplaintRequest: {
             /** @description What was found and done; shown to the citizen. */
@@ -993,10 +1120,17 @@ export interface components {
              * @description The bureau's date by which the section decides to accept or reject.
              */
             acceptBy: string;
+            /**
+             * Format: date
+             * @description The bureau's date by which the section resolves the case (set on acceptance, moved by an extension or a review).
+             */
+            resolveBy: null | string;
+            /** @description Evaluation and review: their windows, whether each is possible now, and what the citizen did. */
+            followUp: components["schemas"]["CitizenFollowUp"];
             timeline: components["schemas"]["TrackComplaintTimelineEntry"][];
         };
         TrackComplaintTimelineEntry: {
-            /** @description What happened: submitted, accepted, rejected, transferred, reply, extension_approved, resolved or merged. */
+            /** @description What happened: submitted, accepted, rejected, transferred, reply, extension_approved, resolved, merged, evaluated, review_requested or closed. */
             type: string;
             /** Format: date-time */
             at: string;
@@ -1216,6 +1350,134 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EvaluateComplaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Query-Password"?: string;
+            };
+            path: {
+                trackingCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluateComplaintRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluateComplaintResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RequestReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Query-Password"?: string;
+            };
+            path: {
+                trackingCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestReviewResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -139,6 +139,65 @@ const en: Messages = {
     reminded: 'Reminder',
     status_changed: 'Status changed',
   },
+  followUp: {
+    resolveBy: 'To be resolved by',
+    reviewFlag: 'Under review: being handled again at your request',
+    sending: 'Sending…',
+    next: {
+      title: 'What happens next',
+      submitted: ({ named }: Ctx) => `The section decides by ${named('date')} whether to take the case on.`,
+      working: 'The section is handling the case.',
+      inProgress: ({ named }: Ctx) => `The section is handling the case and will resolve it by ${named('date')}.`,
+      reviewing: ({ named }: Ctx) => `The section is reviewing the case and will resolve it by ${named('date')}.`,
+      evaluate: ({ named }: Ctx) =>
+        `The case is resolved. Please evaluate the result by ${named('date')}; without an evaluation the case then closes by itself.`,
+      closesAfter: ({ named }: Ctx) =>
+        `The case is resolved. You have already evaluated it; it closes by itself after ${named('date')}.`,
+      review: ({ named }: Ctx) => `Not satisfied with the result? You can ask for a review by ${named('date')} (once per case).`,
+      closedReview: ({ named }: Ctx) =>
+        `The case is closed. If you are not satisfied with the result, you can still ask for a review by ${named('date')} (once per case).`,
+      closed: 'The case is closed. Thank you for holding us to account.',
+      rejected: 'The case was not accepted; the reason and where to go instead are in the record below.',
+      merged: 'The case was merged with another one; follow that case instead.',
+    },
+    solved: {
+      yes: 'Solved',
+      partly: 'Partly solved',
+      no: 'Not solved',
+    },
+    satisfaction: {
+      satisfied: 'Satisfied',
+      basically_satisfied: 'Basically satisfied',
+      dissatisfied: 'Dissatisfied',
+    },
+    evaluation: {
+      title: 'Evaluate the result',
+      intro: ({ named }: Ctx) => `Please evaluate by ${named('date')}. A case is evaluated once, and then it closes.`,
+      solvedLegend: 'Was the problem you reported solved?',
+      satisfactionLegend: 'Are you satisfied with the result?',
+      comment: 'Comment (optional)',
+      button: 'Send evaluation',
+      solvedRequired: 'Choose whether the problem was solved.',
+      satisfactionRequired: 'Choose how satisfied you are.',
+      thanks: 'Thank you for your evaluation. The case is now closed.',
+      yours: 'Your evaluation',
+    },
+    review: {
+      title: 'Ask for a review',
+      intro: ({ named }: Ctx) =>
+        `If you are not satisfied with the result, you can ask for a review by ${named('date')}, once per case. The section handles the case again, with a new deadline.`,
+      reason: 'Why should the case be reviewed?',
+      reasonRequired: 'Write why you ask for a review.',
+      button: 'Ask for a review',
+      thanks: ({ named }: Ctx) => `Your request for a review was received. The case is being handled again and will be resolved by ${named('date')}.`,
+    },
+    events: {
+      extension_approved: 'Extended',
+      evaluated: 'Evaluated',
+      review_requested: 'Review requested',
+      closed: 'Closed',
+    },
+  },
 }
 
 export default en

@@ -105,6 +105,18 @@ export function describeEvent(
     case 'merged':
       detail = t('staff.events.mergedDetail', { code: text(data, 'originalTrackingCode') })
       break
+    case 'evaluated':
+      detail = t('staff.followUp.evaluatedDetail', {
+        solved: t(`staff.followUp.solvedValue.${text(data, 'solved')}`),
+        satisfaction: t(`staff.followUp.satisfactionValue.${text(data, 'satisfaction')}`),
+      })
+      break
+    case 'review_requested':
+      detail = data.resolveBy ? t('staff.events.acceptedDetail', { date: shortDate(text(data, 'resolveBy'), locale) }) : ''
+      break
+    case 'closed':
+      detail = t(data.reason === 'evaluated' ? 'staff.followUp.closedEvaluated' : 'staff.followUp.closedWindow')
+      break
     case 'reminder':
       detail = t('staff.events.reminderDetail', {
         kind: t(data.deadline === 'accept' ? 'staff.deadline.accept' : 'staff.deadline.resolve'),

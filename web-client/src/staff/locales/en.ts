@@ -415,6 +415,21 @@ const en: StaffMessages = {
     created: ({ named }: Ctx) => `Section “${named('name')}” added.`,
     saved: ({ named }: Ctx) => `Section “${named('name')}” saved.`,
   },
+  followUp: {
+    reviewTag: 'Review',
+    reviewBanner: ({ named }: Ctx) => `Review: the citizen asked on ${named('date')} for this case to be looked at again. Handle it again and resolve it by the new deadline.`,
+    title: 'Evaluation',
+    solved: 'Problem solved',
+    satisfaction: 'Satisfaction',
+    comment: "Citizen's comment",
+    evaluatedAt: 'Evaluated',
+    closedAt: 'Closed',
+    solvedValue: { yes: 'Solved', partly: 'Partly solved', no: 'Not solved' },
+    satisfactionValue: { satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied', dissatisfied: 'Dissatisfied' },
+    evaluatedDetail: ({ named }: Ctx) => `${named('solved')}, ${named('satisfaction')}.`,
+    closedEvaluated: 'Closed after the citizen evaluated it.',
+    closedWindow: 'The time to evaluate passed; closed automatically.',
+  },
 }
 
 export default en

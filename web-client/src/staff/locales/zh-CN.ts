@@ -415,6 +415,21 @@ const zhCN = {
     created: ({ named }: Ctx) => `已添加科室“${named('name')}”。`,
     saved: ({ named }: Ctx) => `已保存科室“${named('name')}”。`,
   },
+  followUp: {
+    reviewTag: '复查',
+    reviewBanner: ({ named }: Ctx) => `复查案件：群众于 ${named('date')} 申请复查，请重新办理并在新的办结期限前办结。`,
+    title: '回访评价',
+    solved: '问题是否解决',
+    satisfaction: '满意程度',
+    comment: '群众留言',
+    evaluatedAt: '评价时间',
+    closedAt: '关闭时间',
+    solvedValue: { yes: '已解决', partly: '部分解决', no: '未解决' },
+    satisfactionValue: { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' },
+    evaluatedDetail: ({ named }: Ctx) => `${named('solved')}，${named('satisfaction')}。`,
+    closedEvaluated: '群众评价后关闭。',
+    closedWindow: '评价期已过，自动关闭。',
+  },
 }
 
 export default zhCN
