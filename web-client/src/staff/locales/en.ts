@@ -415,6 +415,10 @@ const en: StaffMessages = {
     created: ({ named }: Ctx) => `Section “${named('name')}” added.`,
     saved: ({ named }: Ctx) => `Section “${named('name')}” saved.`,
   },
+  similar: {
+    supportLabel: 'Citizens with the same problem',
+    supports: ({ named }: Ctx) => `“Me too” × ${named('n')}`,
+  },
 }
 
 export default en

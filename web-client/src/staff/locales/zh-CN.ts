@@ -415,6 +415,10 @@ const zhCN = {
     created: ({ named }: Ctx) => `已添加科室“${named('name')}”。`,
     saved: ({ named }: Ctx) => `已保存科室“${named('name')}”。`,
   },
+  similar: {
+    supportLabel: '附议（我也遇到了）',
+    supports: ({ named }: Ctx) => `${named('n')} 人附议`,
+  },
 }
 
 export default zhCN
