@@ -50,6 +50,7 @@ public sealed class SimilarCasesJourneyTests : StaffConsoleTest
         await similar.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^我也遇到了（\\+1）\\s?：异味臭气 · 剡湖街道 · " + existing[..4]) }).ClickAsync();
         await Expect(similar.GetByRole(AriaRole.Status)).ToContainTextAsync("已记录您的支持");
         await Expect(similar.GetByRole(AriaRole.Status)).ToContainTextAsync("无需重复投诉");
+        await Expect(similar.GetByRole(AriaRole.Status)).ToBeFocusedAsync();
         await Expect(similar).ToContainTextAsync("1 人也遇到了");
         Assert.Multiple(async () =>
         {
