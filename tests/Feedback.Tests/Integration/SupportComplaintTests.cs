@@ -170,4 +170,21 @@ public sealed class SupportComplaintTests : IntegrationTest
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.That((int)body["items"]![0]!["supportCount"]!, Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task A_client_on_another_configured_origin_may_send_the_device_token()
+    {
+        await using var app = new FeedbackApp(TestEnvironment.Database.ConnectionString,
+            settings: new Dictionary<string, string> { ["FEEDBACK_CORS_ORIGINS"] = "https://good.example" });
+        app.StartServer();
+        using var client = app.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Options, "/api/v1/complaints/23456789ABCD/support");
+        request.Headers.Add("Origin", "https://good.example");
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        request.Headers.Add("Access-Control-Request-Headers", "x-device-token");
+        using var response = await client.SendAsync(request);
+        Assert.That(response.Headers.TryGetValues("Access-Control-Allow-Headers", out var allowed) ? string.Join(",", allowed) : "",
+            Does.Contain("X-Device-Token").IgnoreCase);
+    }
+
 }
