@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Feedback.Api.Infrastructure.Http;
+using Feedback.Api.Infrastructure.Security;
 
 namespace Feedback.Api.Features.Complaints;
 
@@ -35,7 +36,31 @@ public static class ComplaintsEndpoints
                 + "five wrong passwords lock the code's lookups for 15 minutes (429).")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        group.MapGet("/similar", ListSimilarAsync)
+            .WithName("ListSimilarComplaints")
+            .WithSummary("Open cases like this one nearby")
+            .WithDescription($"Open cases of the same category group submitted in the last {ListSimilarComplaints.WindowDays} days, in the same township or within {ListSimilarComplaints.RadiusMetres} m of the pin; public summaries only. Empty for a confidential (conduct) category.")
+            .ProducesValidationProblem();
+
+        group.MapPost("/{trackingCode}/support", SupportAsync)
+            .WithName("SupportComplaint")
+            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .WithSummary("Me too: support an open case")
+            .WithDescription($"Needs the {DeviceToken.Header} header. One support per device: a repeat changes nothing and answers alreadySupported. An unknown or confidential case is 404; a case no longer open is 409.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
+
+    private static async Task<Ok<ListSimilarComplaints.Result>> ListSimilarAsync(
+        [AsParameters] ListSimilarComplaints.Query query, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(query, cancellationToken));
+
+    private static async Task<Ok<SupportComplaint.Result>> SupportAsync(
+        string trackingCode, [FromHeader(Name = DeviceToken.Header)] string? deviceToken, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new SupportComplaint.Command(trackingCode, deviceToken), cancellationToken));
 
     private static async Task<Created<SubmitComplaint.Result>> SubmitAsync(
         SubmitComplaint.Command command,

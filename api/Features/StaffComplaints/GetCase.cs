@@ -65,6 +65,7 @@ public static class GetCase
         Extension? Extension,
         string? MergedInto,
         IReadOnlyList<string> MergedCases,
+        int SupportCount,
         IReadOnlyList<CaseAction> AvailableActions,
         IReadOnlyList<Event> Timeline,
         Evaluation? Evaluation,
@@ -75,7 +76,7 @@ public static class GetCase
         long Id, string TrackingCode, string Status, int Version, string CategoryCode, string SectionCode, string Channel,
         string Description, string? Township, string? Address, string? ContactName, string? ContactPhone, string? ContactEmail,
         DateTime SubmittedAt, DateOnly AcceptBy, DateOnly? ResolveBy, DateOnly DueOn, long? AssigneeId, string? AssigneeName,
-        string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, string Timeline,
+        string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, int SupportCount, string Timeline,
         string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, DateTime? ReviewRequestedAt, DateTime? ClosedAt);
 
     private sealed record EventRow(long Id, string Type, string Visibility, string ActorKind, long? ActorId, string? ActorName,
@@ -98,6 +99,7 @@ public static class GetCase
                        c.extension_status, c.extension_days, c.extension_reason,
                        m.tracking_code as merged_into,
                        array_to_string(array(select d.tracking_code from complaints d where d.merged_into_id = c.id order by d.id), ',') as merged_cases,
+                       c.support_count,
                        (select coalesce(json_agg(json_build_object(
                                    'id', e.id, 'type', e.type, 'visibility', e.visibility, 'actorKind', e.actor_kind,
                                    'actorId', u.id, 'actorName', u.display_name, 'at', e.occurred_at, 'message', e.message, 'data', e.data)
@@ -141,7 +143,7 @@ public static class GetCase
                 Deadlines.Flags(status, row.DueOn, clock.DateOf(clock.UtcNow), calendar),
                 row.AssigneeId is { } assigneeId ? new StaffMember(assigneeId, row.AssigneeName!) : null,
                 row.ExtensionStatus is null ? null : new Extension(row.ExtensionStatus, row.ExtensionDays!.Value, row.ExtensionReason!),
-                row.MergedInto, row.MergedCases.Split(',', StringSplitOptions.RemoveEmptyEntries),
+                row.MergedInto, row.MergedCases.Split(',', StringSplitOptions.RemoveEmptyEntries), row.SupportCount,
                 CaseRules.Available(viewer, row.SectionCode, status, row.ExtensionStatus),
                 timeline,
                 Evaluation.Of(row.EvaluationSolved, row.EvaluationSatisfaction, row.EvaluatedAt, timeline.LastOrDefault(e => e.Type == "evaluated")?.Message),

@@ -115,6 +115,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/complaints/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open cases like this one nearby
+         * @description Open cases of the same category group submitted in the last 30 days, in the same township or within 1000 m of the pin; public summaries only. Empty for a confidential (conduct) category.
+         */
+        get: operations["ListSimilarComplaints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{trackingCode}/support": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Me too: support an open case
+         * @description Needs the X-Device-Token header. One support per device: a repeat changes nothing and answers alreadySupported. An unknown or confidential case is 404; a case no longer open is 409.
+         */
+        post: operations["SupportComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/complaints/{trackingCode}/evaluation": {
         parameters: {
             query?: never;
@@ -806,6 +846,8 @@ export interface components {
             extension: null | components["schemas"]["GetCaseExtension"];
             mergedInto: null | string;
             mergedCases: string[];
+            /** Format: int32 */
+            supportCount: number;
             availableActions: components["schemas"]["CaseAction"][];
             timeline: components["schemas"]["GetCaseEvent"][];
             evaluation: null | components["schemas"]["Evaluation"];
@@ -903,6 +945,11 @@ export interface components {
             extensionStatus: null | string;
             /** @description The citizen asked for a review (复查) of this case. */
             review: boolean;
+            /**
+             * Format: int32
+             * @description Citizens who said "me too" (POST /api/v1/complaints/{trackingCode}/support).
+             */
+            supportCount: number;
         };
         ListQueueResult: {
             items: components["schemas"]["ListQueueItem"][];
@@ -941,6 +988,38 @@ export interface components {
              * @description Where it appears in lists (smaller first).
              */
             sortOrder: number;
+        };
+        ListSimilarComplaintsItem: {
+            /** @description To say "me too" (POST /api/v1/complaints/{trackingCode}/support); it does not open the case. */
+            trackingCode: string;
+            categoryCode: string;
+            categoryName: string;
+            township: null | string;
+            /**
+             * Format: date
+             * @description The bureau's date of submission.
+             */
+            submittedOn: string;
+            status: components["schemas"]["ComplaintStatus"];
+            /** @description The status in plain words, in the caller's language. */
+            statusText: string;
+            /** Format: int32 */
+            supportCount: number;
+            /**
+             * Format: int32
+             * @description From the given pin, rounded up to 100 m; null when either side has no pin.
+             */
+            distanceMetres: null | number;
+            /** @description The start of the description, phone numbers, ID numbers and e-mail addresses masked. */
+            excerpt: string;
+        };
+        ListSimilarComplaintsResult: {
+            /** @description Nearest first, then newest; at most 10. */
+            items: components["schemas"]["ListSimilarComplaintsItem"][];
+            /** Format: int32 */
+            radiusMetres: number;
+            /** Format: int32 */
+            windowDays: number;
         };
         ListUsersUser: {
             /** Format: int64 */
@@ -1095,6 +1174,18 @@ export interface components {
              * @description The bureau's date by which the section decides to accept or reject.
              */
             acceptBy: string;
+        };
+        SupportComplaintResult: {
+            trackingCode: string;
+            /**
+             * Format: int32
+             * @description Supports of the case now, this one included.
+             */
+            supportCount: number;
+            /** @description True when this device had supported the case before: nothing changed. */
+            alreadySupported: boolean;
+            /** @description What happened, in the caller's language. */
+            message: string;
         };
         TokenPair: {
             accessToken: string;
@@ -1350,6 +1441,104 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListSimilarComplaints: {
+        parameters: {
+            query?: {
+                /** @description The category the citizen chose (required). */
+                categoryCode?: string;
+                /** @description The township or street (乡镇/街道), if known. */
+                township?: string;
+                /** @description Latitude of the map pin in decimal degrees (WGS-84); with lng or not at all. */
+                lat?: string;
+                /** @description Longitude of the map pin in decimal degrees (WGS-84); with lat or not at all. */
+                lng?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSimilarComplaintsResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    SupportComplaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Device-Token"?: string;
+            };
+            path: {
+                trackingCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportComplaintResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -198,6 +198,19 @@ const en: Messages = {
       closed: 'Closed',
     },
   },
+  similar: {
+    title: 'Similar open cases nearby',
+    intro: 'Open cases like yours reported nearby in the last 30 days. If one of them is your problem, press “Me too”: you need not file it again.',
+    submittedOn: ({ named }: Ctx) => `Submitted ${named('date')}`,
+    distance: ({ named }: Ctx) => `About ${named('m')} m away`,
+    supports: ({ named }: Ctx) => (named('n') === 1 ? '1 person has this problem too' : `${named('n')} people have this problem too`),
+    code: ({ named }: Ctx) => `Case ${named('code')}`,
+    meToo: 'Me too (+1)',
+    meTooWhich: ({ named }: Ctx) => `: ${named('name')}`,
+    continue: 'If you have something different to report, you can still fill in and submit the form below.',
+    failed: 'That did not go through; please try again later. You can still submit the form.',
+    different: 'If your problem is different, go on and submit the form.',
+  },
 }
 
 export default en

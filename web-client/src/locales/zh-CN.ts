@@ -198,6 +198,19 @@ const zhCN = {
       closed: '关闭',
     },
   },
+  similar: {
+    title: '附近已有类似问题',
+    intro: '以下是最近 30 天内附近正在办理的同类问题。如果其中有您要反映的问题，点“我也遇到了”即可，无需重复投诉。',
+    submittedOn: ({ named }: Ctx) => `${named('date')}提交`,
+    distance: ({ named }: Ctx) => `约 ${named('m')} 米`,
+    supports: ({ named }: Ctx) => `${named('n')} 人也遇到了`,
+    code: ({ named }: Ctx) => `编号 ${named('code')}`,
+    meToo: '我也遇到了（+1）',
+    meTooWhich: ({ named }: Ctx) => `：${named('name')}`,
+    continue: '如果您还有不同的情况要反映，仍可继续填写并提交下面的表单。',
+    failed: '没有记录成功，请稍后再试。您仍可以继续填写并提交表单。',
+    different: '如果您的问题与上面的不同，请继续填写并提交。',
+  },
 }
 
 export default zhCN

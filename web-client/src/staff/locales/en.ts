@@ -430,6 +430,10 @@ const en: StaffMessages = {
     closedEvaluated: 'Closed after the citizen evaluated it.',
     closedWindow: 'The time to evaluate passed; closed automatically.',
   },
+  similar: {
+    supportLabel: 'Citizens with the same problem',
+    supports: ({ named }: Ctx) => `“Me too” × ${named('n')}`,
+  },
 }
 
 export default en

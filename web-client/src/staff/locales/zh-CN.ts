@@ -430,6 +430,10 @@ const zhCN = {
     closedEvaluated: '群众评价后关闭。',
     closedWindow: '评价期已过，自动关闭。',
   },
+  similar: {
+    supportLabel: '附议（我也遇到了）',
+    supports: ({ named }: Ctx) => `${named('n')} 人附议`,
+  },
 }
 
 export default zhCN
