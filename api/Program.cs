@@ -7,6 +7,7 @@ using Feedback.Api.Features.Health;
 using Feedback.Api.Features.Reminders;
 using Feedback.Api.Features.Routing;
 using Feedback.Api.Features.Sections;
+using Feedback.Api.Features.Townships;
 using Feedback.Api.Features.StaffComplaints;
 using Feedback.Api.Features.Users;
 using Feedback.Api.Infrastructure;
@@ -78,6 +79,7 @@ app.MapStaffComplaintsEndpoints();
 app.MapSectionsEndpoints();
 app.MapRoutingRulesEndpoints();
 app.MapCalendarEndpoints();
+app.MapTownshipsEndpoints();
 
 switch (verb)
 {

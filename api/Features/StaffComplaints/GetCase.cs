@@ -60,13 +60,17 @@ public static class GetCase
         string? MergedInto,
         IReadOnlyList<string> MergedCases,
         IReadOnlyList<CaseAction> AvailableActions,
-        IReadOnlyList<Event> Timeline);
+        IReadOnlyList<Event> Timeline,
+        bool Urgent,
+        IReadOnlyList<CaseAnswer> Answers,
+        CasePin? Pin);
 
     private sealed record Row(
         long Id, string TrackingCode, string Status, int Version, string CategoryCode, string SectionCode, string Channel,
         string Description, string? Township, string? Address, string? ContactName, string? ContactPhone, string? ContactEmail,
         DateTime SubmittedAt, DateOnly AcceptBy, DateOnly? ResolveBy, DateOnly DueOn, long? AssigneeId, string? AssigneeName,
-        string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, string Timeline);
+        string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, string Timeline,
+        bool Urgent, string Answers, double? Latitude, double? Longitude);
 
     private sealed record EventRow(long Id, string Type, string Visibility, string ActorKind, long? ActorId, string? ActorName,
         DateTimeOffset At, string? Message, JsonObject Data);
@@ -94,7 +98,8 @@ public static class GetCase
                                order by e.id), '[]')
                         from complaint_events e
                         left join staff_users u on e.actor_kind = 'staff' and u.id = e.actor_id::bigint
-                        where e.complaint_id = c.id)::text as timeline
+                        where e.complaint_id = c.id)::text as timeline,
+                       c.urgent, c.answers::text as answers, c.latitude, c.longitude
                 from complaints c
                 left join staff_users a on a.id = c.assignee_id
                 left join complaints m on m.id = c.merged_into_id
@@ -131,7 +136,9 @@ public static class GetCase
                 JsonSerializer.Deserialize<List<EventRow>>(row.Timeline, EventJson)!
                     .Select(e => new Event(e.Id, e.Type, e.Visibility, e.ActorKind,
                         e.ActorId is { } id ? new StaffMember(id, e.ActorName!) : null, e.At.ToUniversalTime(), e.Message, e.Data))
-                    .ToList());
+                    .ToList(),
+                row.Urgent, CaseAnswers.Label(category, row.Answers),
+                row is { Latitude: { } latitude, Longitude: { } longitude } ? new CasePin(latitude, longitude) : null);
         }
     }
 }

@@ -40,6 +40,7 @@ public sealed class AccessibilityTests : StaffConsoleTest
     {
         await Page.GotoAsync("/");
         await Page.GetByLabel("投诉类别").SelectOptionAsync("noise.construction");
+        await Page.GetByLabel("夜间（22 点至次日 6 点）").CheckAsync();
         await Page.GetByLabel("问题描述").FillAsync("工地凌晨两点还在打桩，吵得睡不着。");
         await Page.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
         await Expect(Page.GetByTestId("tracking-code")).ToBeVisibleAsync();
