@@ -21,13 +21,19 @@ type Translate = (key: string, params?: Record<string, unknown>) => string
 const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
 /** Errors keyed as the server names them: "answers.when". */
-export function validateAnswers(questions: Question[], answers: Record<string, string>, t: Translate): Record<string, string> {
+/** enforceRequired false: staff registering a call or letter, where the caller may not have said. */
+export function validateAnswers(
+  questions: Question[],
+  answers: Record<string, string>,
+  t: Translate,
+  enforceRequired = true,
+): Record<string, string> {
   const e: Record<string, string> = {}
   for (const q of questions) {
     const value = (answers[q.key] ?? '').trim()
     const key = `answers.${q.key}`
     if (!value) {
-      if (q.required) e[key] = t('guided.answerRequired')
+      if (q.required && enforceRequired) e[key] = t('guided.answerRequired')
     } else if (HIDDEN.test(value)) e[key] = t('guided.hidden')
     else if (q.kind === 'choice' && !(q.options ?? []).some((o) => o.value === value)) e[key] = t('guided.chooseOption')
     else if (q.kind === 'text' && q.maxLength && codePointLength(value) > q.maxLength)
