@@ -73,4 +73,46 @@ public sealed class GuidedReportingJourneyTests : StaffConsoleTest
         var overflow = await Page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
         Assert.That(overflow, Is.LessThanOrEqualTo(0));
     }
+
+    /// <summary>A 1×1 PNG served as every map tile: the test needs no tile server.</summary>
+    private static readonly byte[] Tile = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk2P+/HgAFBAJ/RZPn7QAAAABJRU5ErkJggg==");
+
+    [Test]
+    public async Task With_a_tile_server_configured_the_map_loads_on_demand_and_the_pin_is_kept_and_stored()
+    {
+        await Page.RouteAsync("**/config.json", route => route.FulfillAsync(new()
+        {
+            ContentType = "application/json",
+            Body = """{"apiBaseUrl": "", "mapTileUrl": "tiles/{z}/{x}/{y}.png", "mapAttribution": "测试底图"}""",
+        }));
+        await Page.RouteAsync("**/tiles/**", route => route.FulfillAsync(new() { ContentType = "image/png", BodyBytes = Tile }));
+        var requested = new List<string>();
+        Page.Request += (_, request) => requested.Add(request.Url);
+
+        await Page.GotoAsync("/");
+        await Page.GetByLabel("投诉类别").SelectOptionAsync("air.dust");
+        await Page.GetByLabel("问题描述").FillAsync("渣土车进出工地不冲洗，路面全是泥灰。");
+        Assert.That(requested.Where(url => url.Contains("leaflet-src", StringComparison.Ordinal)), Is.Empty, "not before the map is opened");
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "在地图上标出位置" }).ClickAsync();
+        var map = Page.GetByRole(AriaRole.Application, new() { Name = "地图：点击以标出位置" });
+        await Expect(map.Locator(".leaflet-tile-loaded").First).ToBeVisibleAsync();
+        await map.ClickAsync(); // the middle of the service area
+        await Expect(Page.GetByTestId("pin")).ToContainTextAsync("北纬 29.");
+
+        await Page.ReloadAsync();
+        await Expect(Page.GetByTestId("pin")).ToContainTextAsync("北纬 29.");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
+        var code = (await Page.GetByTestId("tracking-code").InnerTextAsync()).Replace(" ", "").Trim();
+
+        await using var connection = new NpgsqlConnection(TestEnvironment.Database.ConnectionString);
+        var (latitude, longitude) = await connection.QuerySingleAsync<(double, double)>(
+            "select latitude, longitude from complaints where tracking_code = @code", new { code });
+        Assert.Multiple(() =>
+        {
+            Assert.That(latitude, Is.InRange(29.30, 29.90));
+            Assert.That(longitude, Is.InRange(120.50, 121.20));
+        });
+    }
 }
