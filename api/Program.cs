@@ -9,6 +9,7 @@ using Feedback.Api.Features.Housekeeping;
 using Feedback.Api.Features.Reminders;
 using Feedback.Api.Features.Routing;
 using Feedback.Api.Features.Sections;
+using Feedback.Api.Features.Townships;
 using Feedback.Api.Features.StaffComplaints;
 using Feedback.Api.Features.Users;
 using Feedback.Api.Infrastructure;
@@ -90,6 +91,7 @@ app.MapStaffComplaintsEndpoints();
 app.MapSectionsEndpoints();
 app.MapRoutingRulesEndpoints();
 app.MapCalendarEndpoints();
+app.MapTownshipsEndpoints();
 
 switch (verb)
 {

@@ -1,6 +1,9 @@
+using Feedback.Api.Infrastructure.Auth;
+using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Feedback.Api.Features.Categories;
 
@@ -13,7 +16,31 @@ public static class CategoriesEndpoints
         group.MapGet("/", ListAsync)
             .WithName("ListCategories")
             .WithSummary("List the complaint categories")
-            .WithDescription("Names and descriptions follow Accept-Language: zh-CN (default) or en.");
+            .WithDescription("Names, descriptions, guidance and question labels follow Accept-Language: zh-CN (default) or en.");
+
+        var admin = routes.MapGroup("/api/v1/admin/categories").WithTags("Administration")
+            .RequireAuthorization(AuthSetup.Administrators)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        admin.MapGet("/", ListGuidanceAsync).WithName("ListCategoryGuidance")
+            .WithSummary("Every category's guidance, urgent flag and questions, in both languages");
+        admin.MapPut("/{code}/guidance", SaveGuidanceAsync).WithName("SaveCategoryGuidance")
+            .WithSummary("Change a category's guidance, urgent flag and questions")
+            .WithDescription("If-Match with the category's version (\"3\") is optional; a stale one gets 412. Submissions use the new questions at once.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    }
+
+    private static async Task<Ok<IReadOnlyList<ListCategoryGuidance.Item>>> ListGuidanceAsync(IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new ListCategoryGuidance.Query(), cancellationToken));
+
+    // The catalog reloads after the command's transaction has committed.
+    private static async Task<Ok<ListCategoryGuidance.Item>> SaveGuidanceAsync(
+        string code, SaveCategoryGuidance.Request guidance, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator,
+        CategoryCatalog catalog, CancellationToken cancellationToken)
+    {
+        var saved = await mediator.Send(new SaveCategoryGuidance.Command(code, guidance, ETags.OptionalVersion(ifMatch)), cancellationToken);
+        await catalog.ReloadAfterEditAsync();
+        return TypedResults.Ok(saved);
     }
 
     private static async Task<Ok<IReadOnlyList<ListCategories.CategoryItem>>> ListAsync(

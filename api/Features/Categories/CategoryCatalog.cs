@@ -5,7 +5,7 @@ using Feedback.Api.Infrastructure.Database;
 namespace Feedback.Api.Features.Categories;
 
 /// <summary>
-/// Categories, sections and routing rules, kept in memory: every page, submission and lookup needs them, and
+/// Categories (with their guidance and questions), sections, routing rules and townships, kept in memory: every page, submission and lookup needs them, and
 /// they change only when an administrator edits them. Loaded at start-up; when older than 30
 /// seconds the copy is reloaded in the background while requests keep using the one they have,
 /// so an edit reaches every API instance within about that time and no request waits for a
@@ -21,7 +21,18 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
     public sealed record Category(
         string Code, string GroupCode, string GroupNameZh, string GroupNameEn, bool Confidential,
         string NameZh, string NameEn, string DescriptionZh, string DescriptionEn,
-        string DefaultSectionCode, int AcceptWithinDays, int ResolveWithinDays, bool Active);
+        string DefaultSectionCode, int AcceptWithinDays, int ResolveWithinDays, bool Active)
+    {
+        public string? GuidanceZh { get; init; }
+        public string? GuidanceEn { get; init; }
+        /// <summary>Flagged to staff from the first minute (drinking-water sources); copied onto each case.</summary>
+        public bool Urgent { get; init; }
+        public IReadOnlyList<CategoryQuestion> Questions { get; init; } = [];
+        public int Version { get; init; } = 1;
+    }
+
+    /// <summary>A township (乡镇/街道) a citizen picks from; the Chinese name is what complaints store.</summary>
+    public sealed record Township(string NameZh, string NameEn, int SortOrder, bool Active, int Version);
 
     public sealed record Section(string Code, string NameZh, string NameEn, int SortOrder);
 
@@ -31,6 +42,7 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
         IReadOnlyList<Section> Sections,
         IReadOnlyDictionary<string, Section> SectionsByCode,
         IReadOnlyList<RoutingRule> RoutingRules,
+        IReadOnlyList<Township> Townships,
         DateTimeOffset LoadedAt);
 
     private readonly Lock _gate = new();
@@ -74,6 +86,13 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
     /// <summary>The active routing rules, in the order they are tried.</summary>
     public async ValueTask<IReadOnlyList<RoutingRule>> ListRoutingRulesAsync() => (await CurrentAsync()).RoutingRules;
 
+    /// <summary>Every township, inactive ones included, in display order.</summary>
+    public async ValueTask<IReadOnlyList<Township>> ListTownshipsAsync() => (await CurrentAsync()).Townships;
+
+    /// <summary>An active township by its Chinese name (as complaints store it), or null.</summary>
+    public async ValueTask<Township?> FindActiveTownshipAsync(string nameZh) =>
+        (await CurrentAsync()).Townships.FirstOrDefault(t => t.Active && t.NameZh == nameZh);
+
     private async ValueTask<T?> FindAsync<T>(string code, Func<Snapshot, IReadOnlyDictionary<string, T>> table) where T : class
     {
         var snapshot = await CurrentAsync();
@@ -105,23 +124,26 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
         try
         {
             await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
-            var categories = (await connection.QueryAsync<Category>(
+            var categories = (await connection.QueryAsync<CategoryRow>(
                 """
                 select c.code, g.code as group_code, g.name_zh as group_name_zh, g.name_en as group_name_en, g.confidential,
                        c.name_zh, c.name_en, c.description_zh, c.description_en,
-                       c.default_section_code, c.accept_within_days, c.resolve_within_days, c.active
+                       c.default_section_code, c.accept_within_days, c.resolve_within_days, c.active,
+                       c.guidance_zh, c.guidance_en, c.urgent, c.questions::text as questions, c.version
                 from categories c
                 join category_groups g on g.code = c.group_code
                 order by g.sort_order, c.sort_order, c.code
-                """)).AsList();
+                """)).Select(r => r.ToCategory()).ToList();
             var sections = (await connection.QueryAsync<Section>("select code, name_zh, name_en, sort_order from sections order by sort_order, code")).AsList();
             var rules = (await connection.QueryAsync<RuleRow>(
                 """
                 select id, position, name, category_code, group_code, township, keywords, section_code
                 from routing_rules where active order by position, id
                 """)).Select(r => r.ToRule()).ToList();
+            var townships = (await connection.QueryAsync<Township>(
+                "select name_zh, name_en, sort_order, active, version from townships order by sort_order, name_zh")).AsList();
             var snapshot = new Snapshot(categories, categories.ToDictionary(c => c.Code), sections, sections.ToDictionary(s => s.Code),
-                rules, time.GetUtcNow());
+                rules, townships, time.GetUtcNow());
             Volatile.Write(ref _snapshot, snapshot);
             return snapshot;
         }
@@ -129,6 +151,19 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
         {
             lock (_gate) _reload = null;
         }
+    }
+
+    private sealed record CategoryRow(
+        string Code, string GroupCode, string GroupNameZh, string GroupNameEn, bool Confidential,
+        string NameZh, string NameEn, string DescriptionZh, string DescriptionEn,
+        string DefaultSectionCode, int AcceptWithinDays, int ResolveWithinDays, bool Active,
+        string? GuidanceZh, string? GuidanceEn, bool Urgent, string Questions, int Version)
+    {
+        public Category ToCategory() => new(Code, GroupCode, GroupNameZh, GroupNameEn, Confidential, NameZh, NameEn, DescriptionZh, DescriptionEn,
+            DefaultSectionCode, AcceptWithinDays, ResolveWithinDays, Active)
+        {
+            GuidanceZh = GuidanceZh, GuidanceEn = GuidanceEn, Urgent = Urgent, Questions = CategoryQuestions.Parse(Questions), Version = Version,
+        };
     }
 
     /// <summary>Dapper fills text[] columns through properties, not constructor parameters.</summary>

@@ -12,6 +12,9 @@ public static class ListCategories
     /// <param name="Confidential">True for staff-conduct categories: handled by discipline inspection only.</param>
     /// <param name="AcceptWithinDays">Working days within which the bureau decides to accept or reject.</param>
     /// <param name="ResolveWithinDays">Working days within which an accepted case is resolved.</param>
+    /// <param name="Guidance">What helps the bureau act on this kind of complaint; null when there is none.</param>
+    /// <param name="Urgent">Handled first (drinking-water sources): the client says so.</param>
+    /// <param name="Questions">Extra questions; their answers go in the submission's answers, by key.</param>
     public sealed record CategoryItem(
         string Code,
         string Group,
@@ -20,7 +23,21 @@ public static class ListCategories
         string Description,
         bool Confidential,
         int AcceptWithinDays,
-        int ResolveWithinDays);
+        int ResolveWithinDays,
+        string? Guidance,
+        bool Urgent,
+        IReadOnlyList<Question> Questions);
+
+    /// <param name="Label">In the caller's language.</param>
+    /// <param name="MaxLength">Text questions: the longest answer in characters.</param>
+    /// <param name="Options">Choice questions: send the option's value as the answer.</param>
+    public sealed record Question(string Key, QuestionKind Kind, bool Required, string Label, int? MaxLength, IReadOnlyList<Option>? Options);
+
+    public sealed record Option(string Value, string Label);
+
+    public static Question Localize(CategoryQuestion q, bool english) =>
+        new(q.Key, q.Kind, q.Required, english ? q.LabelEn : q.LabelZh, q.Kind == QuestionKind.Text ? q.TextLimit : null,
+            q.Options?.Select(o => new Option(o.Value, english ? o.En : o.Zh)).ToList());
 
     public sealed class Handler(CategoryCatalog catalog) : IQueryHandler<Query, IReadOnlyList<CategoryItem>>
     {
@@ -36,7 +53,10 @@ public static class ListCategories
                     english ? c.DescriptionEn : c.DescriptionZh,
                     c.Confidential,
                     c.AcceptWithinDays,
-                    c.ResolveWithinDays))
+                    c.ResolveWithinDays,
+                    english ? c.GuidanceEn : c.GuidanceZh,
+                    c.Urgent,
+                    c.Questions.Select(q => Localize(q, english)).ToList()))
                 .ToList();
         }
     }

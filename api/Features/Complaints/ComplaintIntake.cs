@@ -17,10 +17,12 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
 {
     /// <param name="Description">Already cleaned (<see cref="ComplaintText.Clean"/>).</param>
     /// <param name="TakenBy">The staff member who registered it; null when the citizen filed it.</param>
+    /// <param name="Answers">Validated and cleaned answers to the category's questions.</param>
     /// <param name="QueryPassword">Given when it must be reproducible (an idempotent submission); otherwise drawn at random.</param>
     public sealed record NewComplaint(
         CategoryCatalog.Category Category, string Description, string? Township, string? Address,
         string? ContactName, string? ContactPhone, string? ContactEmail, ComplaintChannel Channel, long? TakenBy,
+        IReadOnlyDictionary<string, string>? Answers = null, double? Latitude = null, double? Longitude = null,
         string? QueryPassword = null);
 
     public sealed record Filed(
@@ -50,6 +52,10 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
             contactPhone = complaint.ContactPhone,
             contactEmail = complaint.ContactEmail,
             channel,
+            answers = JsonSerializer.Serialize(complaint.Answers ?? new Dictionary<string, string>()),
+            urgent = complaint.Category.Urgent,
+            latitude = complaint.Latitude,
+            longitude = complaint.Longitude,
             sectionCode = section.Code,
             submittedAt,
             acceptBy,
@@ -80,10 +86,12 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
                 with complaint as (
                     insert into complaints (tracking_code, query_password_hash, category_code, description, township, address,
                                             contact_name, contact_phone, contact_email, channel, status, section_code,
-                                            submitted_at, accept_by, due_on, updated_at, search_vector)
+                                            submitted_at, accept_by, due_on, updated_at, search_vector,
+                                            answers, urgent, latitude, longitude)
                     values (@trackingCode, @passwordHash, @categoryCode, @description, @township, @address,
                             @contactName, @contactPhone, @contactEmail, @channel, 'submitted', @sectionCode,
-                            @submittedAt, @acceptBy, @acceptBy, @submittedAt, array_to_tsvector(@lexemes::text[]))
+                            @submittedAt, @acceptBy, @acceptBy, @submittedAt, array_to_tsvector(@lexemes::text[]),
+                            @answers::jsonb, @urgent, @latitude, @longitude)
                     on conflict (tracking_code) do nothing
                     returning id
                 ), events as (

@@ -18,20 +18,26 @@ public static class SubmitComplaint
 {
     /// <param name="CategoryCode">A code from GET /api/v1/categories.</param>
     /// <param name="Description">What happened, where and when: 1–4000 characters.</param>
-    /// <param name="Township">Township or street (乡镇/街道), at most 50 characters.</param>
     /// <param name="Address">Address or landmark, at most 200 characters.</param>
+    /// <param name="Township">Township or street (乡镇/街道): a value from GET /api/v1/townships.</param>
     /// <param name="Contact">Optional: a complaint may be anonymous.</param>
+    /// <param name="Answers">Answers to the category's questions, by question key (choice: the option's value).</param>
+    /// <param name="Latitude">Map pin (WGS-84 degrees), with Longitude or not at all; inside GET /api/v1/service-area.</param>
     public sealed record Command(
         string CategoryCode,
         string Description,
         string? Township = null,
         string? Address = null,
-        Contact? Contact = null) : ICommand<Result>, IComplaintFields
+        Contact? Contact = null,
+        IReadOnlyDictionary<string, string?>? Answers = null,
+        double? Latitude = null,
+        double? Longitude = null) : ICommand<Result>, IComplaintFields
     {
         /// <summary>The Idempotency-Key header, if sent; not part of the body.</summary>
         [System.Text.Json.Serialization.JsonIgnore]
         public string? IdempotencyKey { get; init; }
     }
+
 
     /// <param name="Phone">Mainland mobile number, e.g. 13800138000 (+86, spaces and hyphens allowed).</param>
     public sealed record Contact(string? Name = null, string? Phone = null, string? Email = null);
@@ -54,6 +60,8 @@ public static class SubmitComplaint
 
     public sealed class CategoryIsKnown(CategoryCatalog catalog) : CategoryIsKnown<Command>(catalog);
 
+    public sealed class Guided(CategoryCatalog catalog, Infrastructure.FeedbackOptions options) : GuidedFields<Command>(catalog, options, enforceRequired: true);
+
     /// <summary>The fields a complaint has however it arrives (online, or registered by staff).</summary>
     public interface IComplaintFields
     {
@@ -62,6 +70,9 @@ public static class SubmitComplaint
         string? Township { get; }
         string? Address { get; }
         Contact? Contact { get; }
+        IReadOnlyDictionary<string, string?>? Answers { get; }
+        double? Latitude { get; }
+        double? Longitude { get; }
     }
 
     public abstract class ComplaintFieldsValidator<T> : AbstractValidator<T> where T : IComplaintFields
@@ -131,6 +142,7 @@ public static class SubmitComplaint
                 ComplaintText.Clean(command.Contact?.Email),
                 ComplaintChannel.Web,
                 TakenBy: null,
+                Answers: CategoryQuestions.CleanAnswers(command.Answers), Latitude: command.Latitude, Longitude: command.Longitude,
                 QueryPassword: key is null ? null : SubmissionIdempotency.QueryPasswordFor(key)), cancellationToken);
             var result = new Result(filed.TrackingCode, filed.QueryPassword, ComplaintStatus.Submitted, category.Code,
                 filed.Section.Code, Lang.Pick(filed.Section.NameZh, filed.Section.NameEn), filed.SubmittedAt, filed.AcceptBy);

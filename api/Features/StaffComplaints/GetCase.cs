@@ -70,14 +70,18 @@ public static class GetCase
         IReadOnlyList<Event> Timeline,
         Evaluation? Evaluation,
         Review? Review,
-        DateTimeOffset? ClosedAt);
+        DateTimeOffset? ClosedAt,
+        bool Urgent,
+        IReadOnlyList<CaseAnswer> Answers,
+        CasePin? Pin);
 
     private sealed record Row(
         long Id, string TrackingCode, string Status, int Version, string CategoryCode, string SectionCode, string Channel,
         string Description, string? Township, string? Address, string? ContactName, string? ContactPhone, string? ContactEmail,
         DateTime SubmittedAt, DateOnly AcceptBy, DateOnly? ResolveBy, DateOnly DueOn, long? AssigneeId, string? AssigneeName,
         string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, int SupportCount, string Timeline,
-        string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, DateTime? ReviewRequestedAt, DateTime? ClosedAt);
+        string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, DateTime? ReviewRequestedAt, DateTime? ClosedAt,
+        bool Urgent, string Answers, double? Latitude, double? Longitude);
 
     private sealed record EventRow(long Id, string Type, string Visibility, string ActorKind, long? ActorId, string? ActorName,
         DateTimeOffset At, string? Message, JsonObject Data);
@@ -107,7 +111,8 @@ public static class GetCase
                         from complaint_events e
                         left join staff_users u on e.actor_kind = 'staff' and u.id = e.actor_id::bigint
                         where e.complaint_id = c.id)::text as timeline,
-                       c.evaluation_solved, c.evaluation_satisfaction, c.evaluated_at, c.review_requested_at, c.closed_at
+                       c.evaluation_solved, c.evaluation_satisfaction, c.evaluated_at, c.review_requested_at, c.closed_at,
+                       c.urgent, c.answers::text as answers, c.latitude, c.longitude
                 from complaints c
                 left join staff_users a on a.id = c.assignee_id
                 left join complaints m on m.id = c.merged_into_id
@@ -150,7 +155,9 @@ public static class GetCase
                 row.ReviewRequestedAt is { } reviewAt
                     ? new Review(new DateTimeOffset(reviewAt, TimeSpan.Zero), timeline.LastOrDefault(e => e.Type == "review_requested")?.Message)
                     : null,
-                row.ClosedAt is { } closedAt ? new DateTimeOffset(closedAt, TimeSpan.Zero) : null);
+                row.ClosedAt is { } closedAt ? new DateTimeOffset(closedAt, TimeSpan.Zero) : null,
+                row.Urgent, CaseAnswers.Label(category, row.Answers),
+                row is { Latitude: { } latitude, Longitude: { } longitude } ? new CasePin(latitude, longitude) : null);
         }
     }
 }

@@ -16,13 +16,18 @@ namespace Feedback.Api.Features.StaffComplaints;
 public static class RegisterComplaint
 {
     /// <param name="Channel">phone, letter or visit (web is for the citizens' own submissions).</param>
+    /// <param name="Answers">Answers to the category's questions as the citizen gave them; required ones may be left out (the caller may not have said).</param>
+    /// <param name="Latitude">Map pin, as for an online complaint.</param>
     public sealed record Command(
         ComplaintChannel Channel,
         string CategoryCode,
         string Description,
         string? Township = null,
         string? Address = null,
-        SubmitComplaint.Contact? Contact = null) : ICommand<SubmitComplaint.Result>, SubmitComplaint.IComplaintFields;
+        SubmitComplaint.Contact? Contact = null,
+        IReadOnlyDictionary<string, string?>? Answers = null,
+        double? Latitude = null,
+        double? Longitude = null) : ICommand<SubmitComplaint.Result>, SubmitComplaint.IComplaintFields;
 
     public sealed class Validator : SubmitComplaint.ComplaintFieldsValidator<Command>
     {
@@ -32,6 +37,8 @@ public static class RegisterComplaint
     }
 
     public sealed class CategoryIsKnown(CategoryCatalog catalog) : SubmitComplaint.CategoryIsKnown<Command>(catalog);
+
+    public sealed class Guided(CategoryCatalog catalog, Infrastructure.FeedbackOptions options) : GuidedFields<Command>(catalog, options, enforceRequired: false);
 
     public sealed class Handler(CategoryCatalog catalog, ComplaintIntake intake, AuditLog audit, CurrentStaff staff)
         : ICommandHandler<Command, SubmitComplaint.Result>
@@ -49,7 +56,8 @@ public static class RegisterComplaint
                 PhoneNumber.Normalize(command.Contact?.Phone),
                 ComplaintText.Clean(command.Contact?.Email),
                 command.Channel,
-                TakenBy: staff.Id), cancellationToken);
+                TakenBy: staff.Id,
+                CategoryQuestions.CleanAnswers(command.Answers), command.Latitude, command.Longitude), cancellationToken);
             await audit.RecordAsync(AuditActor.Of(staff), new AuditEntry("complaint.register", "complaint", filed.TrackingCode,
                 After: new { Status = "submitted", SectionCode = filed.Section.Code, Channel = command.Channel.ToString().ToLowerInvariant() }),
                 cancellationToken);

@@ -40,6 +40,7 @@ public sealed class AccessibilityTests : StaffConsoleTest
     {
         await Page.GotoAsync("/");
         await Page.GetByLabel("投诉类别").SelectOptionAsync("noise.construction");
+        await Page.GetByLabel("夜间（22 点至次日 6 点）").CheckAsync();
         await Page.GetByLabel("问题描述").FillAsync("工地凌晨两点还在打桩，吵得睡不着。");
         await Page.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
         await Expect(Page.GetByTestId("tracking-code")).ToBeVisibleAsync();
@@ -110,5 +111,24 @@ public sealed class AccessibilityTests : StaffConsoleTest
         await Page.GetByRole(AriaRole.Link, new() { Name = "科室" }).ClickAsync();
         await Expect(Page.GetByTestId("sections")).ToBeVisibleAsync();
         Assert.That(await SeriousViolationsAsync(), Is.Empty, "sections");
+    }
+
+    [Test]
+    public async Task The_guided_questions_and_their_administration_have_no_serious_accessibility_problems()
+    {
+        await Page.GotoAsync("/");
+        await Page.GetByLabel("投诉类别").SelectOptionAsync("noise.industrial");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync(); // the unanswered question flagged
+        await Expect(Page.GetByText("请回答这个问题").First).ToBeVisibleAsync();
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "questions with errors");
+
+        await SignInAsync(Page, "admin");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "类别指引" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "编辑：工业噪声" }).ClickAsync();
+        await Expect(Page.GetByLabel("填报指引（中文）")).ToBeFocusedAsync();
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "category guidance");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "乡镇（街道）" }).ClickAsync();
+        await Expect(Page.GetByTestId("townships")).ToBeVisibleAsync();
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "townships");
     }
 }

@@ -14,7 +14,7 @@ public sealed class CitizenJourneyTests : BrowserTest
         await Page.GotoAsync("/");
         await Page.GetByLabel("投诉类别").SelectOptionAsync("air.odor");
         await Page.GetByLabel("问题描述").FillAsync(Description);
-        await Page.GetByLabel("乡镇（街道）").FillAsync("剡湖街道");
+        await Page.GetByLabel("乡镇（街道）").SelectOptionAsync("剡湖街道");
         await Page.GetByLabel("详细地址").FillAsync("城东路 88 号");
     }
 

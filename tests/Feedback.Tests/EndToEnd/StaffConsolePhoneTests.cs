@@ -133,7 +133,7 @@ public sealed class StaffConsolePhoneTests : StaffConsoleTest
         await Page.GetByLabel("来电").CheckAsync();
         await Page.GetByLabel("投诉类别").SelectOptionAsync("noise.construction");
         await Page.GetByLabel("问题描述").FillAsync("来电反映：工地每天晚上十点后还在浇筑混凝土，噪声很大。");
-        await Page.GetByLabel("乡镇（街道）").FillAsync("鹿山街道");
+        await Page.GetByLabel("乡镇（街道）").SelectOptionAsync("鹿山街道");
         await Page.GetByLabel("手机号码").FillAsync("139 0013 9000");
         await Page.GetByRole(AriaRole.Button, new() { Name = "登记", Exact = true }).ClickAsync();
 

@@ -23,7 +23,7 @@ public sealed class StaffConsoleTests : StaffConsoleTest
         await Page.GotoAsync("/");
         await Page.GetByLabel("投诉类别").SelectOptionAsync("air.odor");
         await Page.GetByLabel("问题描述").FillAsync(description);
-        await Page.GetByLabel("乡镇（街道）").FillAsync("剡湖街道");
+        await Page.GetByLabel("乡镇（街道）").SelectOptionAsync("剡湖街道");
         await Page.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
         var code = (await Page.GetByTestId("tracking-code").InnerTextAsync()).Replace(" ", "").Trim();
         var password = (await Page.GetByTestId("query-password").InnerTextAsync()).Replace(" ", "").Trim();

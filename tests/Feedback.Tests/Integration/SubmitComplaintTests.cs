@@ -50,6 +50,7 @@ public sealed class SubmitComplaintTests : IntegrationTest
             categoryCode = "noise.construction",
             description = "  工地凌晨两点还在打桩  \n",
             township = " 三江街道 ",
+            answers = new { when = "night" },
             contact = new { phone = "+86 139-0000-1111", email = "  " },
         });
         var password = (string)body["queryPassword"]!;

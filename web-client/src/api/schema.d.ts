@@ -21,6 +21,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/townships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The townships (乡镇/街道) a complaint may name
+         * @description Active ones in display order; send value as the complaint's township. Names follow Accept-Language.
+         */
+        get: operations["ListTownships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-area": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bureau's service area
+         * @description A latitude/longitude box in degrees (WGS-84): a complaint's map pin must lie inside it.
+         */
+        get: operations["GetServiceArea"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -64,10 +104,47 @@ export interface paths {
         };
         /**
          * List the complaint categories
-         * @description Names and descriptions follow Accept-Language: zh-CN (default) or en.
+         * @description Names, descriptions, guidance and question labels follow Accept-Language: zh-CN (default) or en.
          */
         get: operations["ListCategories"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every category's guidance, urgent flag and questions, in both languages */
+        get: operations["ListCategoryGuidance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/categories/{code}/guidance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a category's guidance, urgent flag and questions
+         * @description If-Match with the category's version ("3") is optional; a stale one gets 412. Submissions use the new questions at once.
+         */
+        put: operations["SaveCategoryGuidance"];
         post?: never;
         delete?: never;
         options?: never;
@@ -667,6 +744,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/townships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every township, inactive ones too */
+        get: operations["ListAllTownships"];
+        put?: never;
+        /** Add a township */
+        post: operations["CreateTownship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/townships/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Rename, move or (de)activate a township
+         * @description name is the township's current Chinese name. If-Match with its version ("3") is optional; a stale one gets 412.
+         */
+        put: operations["UpdateTownship"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -692,6 +807,38 @@ export interface components {
             status: components["schemas"]["ComplaintStatus"];
             /** Format: int32 */
             version: number;
+        };
+        CaseAnswer: {
+            key: string;
+            /** @description The question's label in the reader's language (the key when the category no longer asks it). */
+            question: string;
+            /** @description As stored: the text typed, or the chosen option's value. */
+            value: string;
+            /** @description What to show: the option's label for a choice, else the value. */
+            text: string;
+        };
+        /** @description A map pin, WGS-84 degrees. */
+        CasePin: {
+            /** Format: double */
+            latitude: number;
+            /** Format: double */
+            longitude: number;
+        };
+        /** @description One extra question of a category, as stored in categories.questions (migration 0009). */
+        CategoryQuestion: {
+            /** @description Lower-case letters, digits and underscores, starting with a letter (at most 32): the answer's key. */
+            key: string;
+            kind: components["schemas"]["QuestionKind"];
+            required: boolean;
+            labelZh: string;
+            labelEn: string;
+            /**
+             * Format: int32
+             * @description Text questions: the longest answer in characters (1–500, default 200).
+             */
+            maxLength?: null | number;
+            /** @description Choice questions: 2–20 options. */
+            options?: null | components["schemas"]["QuestionOption"][];
         };
         ChangePasswordCommand: {
             currentPassword: string;
@@ -854,6 +1001,9 @@ export interface components {
             review: null | components["schemas"]["GetCaseReview"];
             /** Format: date-time */
             closedAt: null | string;
+            urgent: boolean;
+            answers: components["schemas"]["CaseAnswer"][];
+            pin: null | components["schemas"]["CasePin"];
         };
         GetCaseReview: {
             /** Format: date-time */
@@ -917,6 +1067,46 @@ export interface components {
              * @description Working days within which an accepted case is resolved.
              */
             resolveWithinDays: number;
+            /** @description What helps the bureau act on this kind of complaint; null when there is none. */
+            guidance: null | string;
+            /** @description Handled first (drinking-water sources): the client says so. */
+            urgent: boolean;
+            /** @description Extra questions; their answers go in the submission's answers, by key. */
+            questions: components["schemas"]["ListCategoriesQuestion"][];
+        };
+        ListCategoriesOption: {
+            value: string;
+            label: string;
+        };
+        ListCategoriesQuestion: {
+            key: string;
+            kind: components["schemas"]["QuestionKind"];
+            required: boolean;
+            /** @description In the caller's language. */
+            label: string;
+            /**
+             * Format: int32
+             * @description Text questions: the longest answer in characters.
+             */
+            maxLength: null | number;
+            /** @description Choice questions: send the option's value as the answer. */
+            options: null | components["schemas"]["ListCategoriesOption"][];
+        };
+        ListCategoryGuidanceItem: {
+            code: string;
+            /** @description In the caller's language. */
+            name: string;
+            groupName: string;
+            active: boolean;
+            guidanceZh: null | string;
+            guidanceEn: null | string;
+            urgent: boolean;
+            questions: components["schemas"]["CategoryQuestion"][];
+            /**
+             * Format: int32
+             * @description Send it back in If-Match when saving.
+             */
+            version: number;
         };
         ListColleaguesColleague: {
             /** Format: int64 */
@@ -950,6 +1140,8 @@ export interface components {
              * @description Citizens who said "me too" (POST /api/v1/complaints/{trackingCode}/support).
              */
             supportCount: number;
+            /** @description From an urgent category (drinking-water sources): handle first. */
+            urgent: boolean;
         };
         ListQueueResult: {
             items: components["schemas"]["ListQueueItem"][];
@@ -1021,6 +1213,27 @@ export interface components {
             /** Format: int32 */
             windowDays: number;
         };
+        ListTownshipsItem: {
+            /** @description What a complaint sends as its township: the official Chinese name. */
+            value: string;
+            /** @description In the caller's language. */
+            name: string;
+        };
+        ListTownshipsTownship: {
+            nameZh: string;
+            nameEn: string;
+            /**
+             * Format: int32
+             * @description Where it appears in the list (smaller first).
+             */
+            sortOrder: number;
+            active: boolean;
+            /**
+             * Format: int32
+             * @description Send it back in If-Match when changing the township.
+             */
+            version: number;
+        };
         ListUsersUser: {
             /** Format: int64 */
             id: number;
@@ -1056,6 +1269,14 @@ export interface components {
             detail?: null | string;
             instance?: null | string;
         };
+        /** @enum {unknown} */
+        QuestionKind: "choice" | "text";
+        QuestionOption: {
+            /** @description What the client sends as the answer (same rule as a question key). */
+            value: string;
+            zh: string;
+            en: string;
+        };
         RefreshCommand: {
             refreshToken: string;
         };
@@ -1067,6 +1288,17 @@ export interface components {
             township?: null | string;
             address?: null | string;
             contact?: null | components["schemas"]["SubmitComplaintContact"];
+            /** @description Answers to the category's questions as the citizen gave them; required ones may be left out (the caller may not have said). */
+            answers?: null | {
+                [key: string]: string;
+            };
+            /**
+             * Format: double
+             * @description Map pin, as for an online complaint.
+             */
+            latitude?: null | number;
+            /** Format: double */
+            longitude?: null | number;
         };
         RejectComplaintRequest: {
             /** @description Why the bureau will not handle it; shown to the citizen. */
@@ -1118,6 +1350,15 @@ export interface components {
             /** @default true */
             active: boolean;
         };
+        SaveCategoryGuidanceRequest: {
+            /** @description Up to 500 characters; blank for none. */
+            guidanceZh: null | string;
+            /** @description Up to 800 characters; blank for none. */
+            guidanceEn: null | string;
+            urgent: boolean;
+            /** @description At most 10; see the CategoryQuestion schema. */
+            questions: null | components["schemas"]["CategoryQuestion"][];
+        };
         SaveSectionRequest: {
             nameZh: string;
             nameEn: string;
@@ -1126,6 +1367,32 @@ export interface components {
              * @description Where it appears in lists (smaller first); left out, a new section goes last and a renamed one stays where it is.
              */
             sortOrder?: null | number;
+        };
+        SaveTownshipRequest: {
+            /** @description The official Chinese name, which complaints store; a change renames the township. */
+            nameZh: string;
+            nameEn: string;
+            /**
+             * Format: int32
+             * @description Smaller first; left out, a new township goes last and an edited one stays where it is.
+             */
+            sortOrder?: null | number;
+            /**
+             * @description Inactive townships are no longer offered or accepted.
+             * @default true
+             */
+            active: boolean;
+        };
+        /** @description The bureau's service area as a latitude/longitude box; the default covers Shengzhou. */
+        ServiceArea: {
+            /** Format: double */
+            south: number;
+            /** Format: double */
+            west: number;
+            /** Format: double */
+            north: number;
+            /** Format: double */
+            east: number;
         };
         SetCalendarDayRequest: {
             /** @description holiday (only Monday–Friday) or workday (only Saturday/Sunday). */
@@ -1147,11 +1414,22 @@ export interface components {
             categoryCode: string;
             /** @description What happened, where and when: 1–4000 characters. */
             description: string;
-            /** @description Township or street (乡镇/街道), at most 50 characters. */
+            /** @description Township or street (乡镇/街道): a value from GET /api/v1/townships. */
             township?: null | string;
             /** @description Address or landmark, at most 200 characters. */
             address?: null | string;
             contact?: null | components["schemas"]["SubmitComplaintContact"];
+            /** @description Answers to the category's questions, by question key (choice: the option's value). */
+            answers?: null | {
+                [key: string]: string;
+            };
+            /**
+             * Format: double
+             * @description Map pin (WGS-84 degrees), with Longitude or not at all; inside GET /api/v1/service-area.
+             */
+            latitude?: null | number;
+            /** Format: double */
+            longitude?: null | number;
         };
         SubmitComplaintContact: {
             name?: null | string;
@@ -1277,6 +1555,46 @@ export interface operations {
             };
         };
     };
+    ListTownships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTownshipsItem"][];
+                };
+            };
+        };
+    };
+    GetServiceArea: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceArea"];
+                };
+            };
+        };
+    };
     Live: {
         parameters: {
             query?: never;
@@ -1342,6 +1660,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListCategoriesCategoryItem"][];
+                };
+            };
+        };
+    };
+    ListCategoryGuidance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCategoryGuidanceItem"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SaveCategoryGuidance: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveCategoryGuidanceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCategoryGuidanceItem"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3714,6 +4143,186 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAllTownships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTownshipsTownship"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateTownship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveTownshipRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTownshipsTownship"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateTownship: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveTownshipRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTownshipsTownship"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

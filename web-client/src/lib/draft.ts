@@ -11,13 +11,31 @@ export interface Draft {
   name: string
   phone: string
   email: string
+  /** Answers to the category's questions, by key (kept when the category changes back and forth). */
+  answers: Record<string, string>
+  /** The map pin, or null. */
+  latitude: number | null
+  longitude: number | null
 }
+
+type TextKey = Exclude<keyof Draft, 'answers' | 'latitude' | 'longitude'>
 
 const DRAFT_KEY = 'feedback.draft.v1'
 const IDEMPOTENCY_KEY = 'feedback.submit.idempotency.v1'
 
 export function emptyDraft(): Draft {
-  return { categoryCode: '', description: '', township: '', address: '', name: '', phone: '', email: '' }
+  return {
+    categoryCode: '',
+    description: '',
+    township: '',
+    address: '',
+    name: '',
+    phone: '',
+    email: '',
+    answers: {},
+    latitude: null,
+    longitude: null,
+  }
 }
 
 export function loadDraft(): { draft: Draft; restored: boolean } {
@@ -25,19 +43,37 @@ export function loadDraft(): { draft: Draft; restored: boolean } {
   const draft = emptyDraft()
   let restored = false
   if (stored && typeof stored === 'object') {
-    for (const key of Object.keys(draft) as (keyof Draft)[]) {
+    for (const key of Object.keys(draft).filter((k) => typeof draft[k as keyof Draft] === 'string') as TextKey[]) {
       const v = stored[key]
       if (typeof v === 'string') {
         draft[key] = v
         if (v.trim() && key !== 'categoryCode') restored = true
       }
     }
+    const answers = stored.answers
+    if (answers && typeof answers === 'object' && !Array.isArray(answers)) {
+      for (const [k, v] of Object.entries(answers as Record<string, unknown>)) {
+        if (typeof v === 'string') {
+          draft.answers[k] = v
+          if (v.trim()) restored = true
+        }
+      }
+    }
+    const { latitude, longitude } = stored
+    if (typeof latitude === 'number' && typeof longitude === 'number' && Number.isFinite(latitude) && Number.isFinite(longitude)) {
+      draft.latitude = latitude
+      draft.longitude = longitude
+      restored = true
+    }
   }
   return { draft, restored }
 }
 
 export function saveDraft(d: Draft): void {
-  const isEmpty = (Object.values(d) as string[]).every((v) => !v)
+  const isEmpty =
+    Object.values(d).every((v) => !v || typeof v === 'object') &&
+    Object.values(d.answers).every((v) => !v) &&
+    d.latitude === null
   if (isEmpty) remove('local', DRAFT_KEY)
   else writeJson('local', DRAFT_KEY, d)
 }

@@ -18,6 +18,8 @@ export const FIELD_ORDER = [
   'contact.name',
   'contact.phone',
   'contact.email',
+  'latitude',
+  'longitude',
 ] as const
 export type FieldKey = (typeof FIELD_ORDER)[number]
 export type FieldErrors = Partial<Record<string, string>>
@@ -70,5 +72,7 @@ export function toCommand(d: Draft): SubmitComplaintCommand {
     township: opt(d.township),
     address: opt(d.address),
     contact: hasContact ? contact : undefined,
+    latitude: d.latitude ?? undefined,
+    longitude: d.longitude ?? undefined,
   }
 }

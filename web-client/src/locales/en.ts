@@ -211,6 +211,24 @@ const en: Messages = {
     failed: 'That did not go through; please try again later. You can still submit the form.',
     different: 'If your problem is different, go on and submit the form.',
   },
+  guided: {
+    required: '(required)',
+    optional: '(optional)',
+    answerRequired: 'Answer this question.',
+    chooseOption: 'Choose one of the options.',
+    hidden: 'Contains control characters.',
+    urgentNotice: 'Problems of this kind are handled first. If the pollution is happening now, also call the 12369 environmental hotline.',
+    townshipUnsure: 'Not sure / none',
+    pin: 'Place on the map (optional)',
+    pinHint: 'Tap the map where the problem is: it helps the inspectors find the spot quickly.',
+    pinOpen: 'Mark the place on a map',
+    pinChange: 'Change the place on the map',
+    pinClear: 'Remove the pin',
+    pinAt: ({ named }: Ctx) => `Pin placed at latitude ${named('lat')}, longitude ${named('lng')}`,
+    pinOutside: 'That place is outside the bureau\'s service area; choose a place in Shengzhou.',
+    mapLabel: 'Map: tap to place the pin',
+    mapFailed: 'The map could not be loaded. You can submit without a pin; describe the place in the address.',
+  },
 }
 
 export default en

@@ -211,6 +211,24 @@ const zhCN = {
     failed: '没有记录成功，请稍后再试。您仍可以继续填写并提交表单。',
     different: '如果您的问题与上面的不同，请继续填写并提交。',
   },
+  guided: {
+    required: '（必填）',
+    optional: '（选填）',
+    answerRequired: '请回答这个问题。',
+    chooseOption: '请从选项中选择。',
+    hidden: '包含不允许的控制字符。',
+    urgentNotice: '此类问题将优先处理。如污染正在发生，请同时拨打 12369 环保举报热线。',
+    townshipUnsure: '不确定 / 不选择',
+    pin: '地图位置（选填）',
+    pinHint: '在地图上点一下问题发生的位置，可帮助执法人员尽快找到现场。',
+    pinOpen: '在地图上标出位置',
+    pinChange: '修改地图位置',
+    pinClear: '清除位置',
+    pinAt: ({ named }: Ctx) => `已标出位置：北纬 ${named('lat')}，东经 ${named('lng')}`,
+    pinOutside: '该位置不在本局的服务范围内，请在嵊州市范围内选择。',
+    mapLabel: '地图：点击以标出位置',
+    mapFailed: '地图无法加载。不标位置也可以提交，请在详细地址中写明位置。',
+  },
 }
 
 export default zhCN

@@ -63,6 +63,18 @@ export const staffRoutes: RouteRecordRaw = {
       component: () => import('./views/admin/SectionsView.vue'),
       meta: { titleKey: 'staff.sections.title', admin: true },
     },
+    {
+      path: 'admin/categories',
+      name: 'staff-admin-categories',
+      component: () => import('./views/admin/CategoriesView.vue'),
+      meta: { titleKey: 'staff.guided.categoriesTitle', admin: true },
+    },
+    {
+      path: 'admin/townships',
+      name: 'staff-admin-townships',
+      component: () => import('./views/admin/TownshipsView.vue'),
+      meta: { titleKey: 'staff.guided.townshipsTitle', admin: true },
+    },
     { path: ':rest(.*)*', redirect: { name: 'staff-queue' } },
   ],
 }
