@@ -4,6 +4,7 @@ using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.Calendar;
 using Feedback.Api.Features.Health;
+using Feedback.Api.Features.Photos;
 using Feedback.Api.Features.Reminders;
 using Feedback.Api.Features.Routing;
 using Feedback.Api.Features.Sections;
@@ -47,6 +48,7 @@ builder.Services.AddScoped<CaseHandling>();
 builder.Services.AddSingleton<OverdueReminders>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminders>());
 builder.Services.AddSingleton<StaffAccounts>();
+builder.Services.AddPhotos(background: verb is null);
 
 builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
 {
@@ -73,6 +75,7 @@ app.MapFeedbackOpenApi();
 app.MapHealthEndpoints();
 app.MapCategoriesEndpoints();
 app.MapComplaintsEndpoints();
+app.MapPhotosEndpoints();
 app.MapAuthEndpoints();
 app.MapUsersEndpoints();
 app.MapStaffComplaintsEndpoints();

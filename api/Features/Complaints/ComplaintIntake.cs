@@ -22,7 +22,7 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
         string? ContactName, string? ContactPhone, string? ContactEmail, ComplaintChannel Channel, long? TakenBy);
 
     public sealed record Filed(
-        string TrackingCode, string QueryPassword, CategoryCatalog.Section Section, DateTimeOffset SubmittedAt, DateOnly AcceptBy,
+        long Id, string TrackingCode, string QueryPassword, CategoryCatalog.Section Section, DateTimeOffset SubmittedAt, DateOnly AcceptBy,
         RoutingDecision Routing);
 
     private static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web);
@@ -99,7 +99,7 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
                 parameters, cancellationToken);
         } while (id is null);
 
-        return new Filed(trackingCode, queryPassword, section, submittedAt, acceptBy, routing);
+        return new Filed(id.Value, trackingCode, queryPassword, section, submittedAt, acceptBy, routing);
     }
 }
 

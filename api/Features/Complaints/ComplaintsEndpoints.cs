@@ -32,9 +32,11 @@ public static class ComplaintsEndpoints
     }
 
     private static async Task<Created<SubmitComplaint.Result>> SubmitAsync(
-        SubmitComplaint.Command command, IMediator mediator, CancellationToken cancellationToken)
+        SubmitComplaint.Command command,
+        [FromHeader(Name = Infrastructure.Security.DeviceToken.Header)] string? deviceToken,
+        IMediator mediator, CancellationToken cancellationToken)
     {
-        var result = await mediator.Send(command, cancellationToken);
+        var result = await mediator.Send(command with { DeviceToken = deviceToken }, cancellationToken);
         return TypedResults.Created($"/api/v1/complaints/{result.TrackingCode}", result);
     }
 

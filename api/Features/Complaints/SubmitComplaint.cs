@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using Dapper;
 using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
@@ -21,12 +22,19 @@ public static class SubmitComplaint
     /// <param name="Township">Township or street (乡镇/街道), at most 50 characters.</param>
     /// <param name="Address">Address or landmark, at most 200 characters.</param>
     /// <param name="Contact">Optional: a complaint may be anonymous.</param>
+    /// <param name="PhotoIds">Up to 9 uploads (POST /api/v1/uploads) made with this request's X-Device-Token.</param>
     public sealed record Command(
         string CategoryCode,
         string Description,
         string? Township = null,
         string? Address = null,
-        Contact? Contact = null) : ICommand<Result>, IComplaintFields;
+        Contact? Contact = null,
+        IReadOnlyList<Guid>? PhotoIds = null) : ICommand<Result>, IComplaintFields
+    {
+        /// <summary>The X-Device-Token header, which must be the one that uploaded the photos.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public string? DeviceToken { get; init; }
+    }
 
     /// <param name="Phone">Mainland mobile number, e.g. 13800138000 (+86, spaces and hyphens allowed).</param>
     public sealed record Contact(string? Name = null, string? Phone = null, string? Email = null);
@@ -45,7 +53,10 @@ public static class SubmitComplaint
 
     public const int MaxDescriptionLength = 4000;
 
-    public sealed class Validator : ComplaintFieldsValidator<Command>;
+    public sealed class Validator : ComplaintFieldsValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.PhotoIds).PhotoIds();
+    }
 
     public sealed class CategoryIsKnown(CategoryCatalog catalog) : CategoryIsKnown<Command>(catalog);
 
@@ -105,7 +116,7 @@ public static class SubmitComplaint
 
     public static string UnknownCategory => Lang.Pick("未知的投诉类别", "Unknown category");
 
-    public sealed class Handler(CategoryCatalog catalog, ComplaintIntake intake) : ICommandHandler<Command, Result>
+    public sealed class Handler(CategoryCatalog catalog, ComplaintIntake intake, PhotoAttachments photos) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -122,6 +133,7 @@ public static class SubmitComplaint
                 ComplaintText.Clean(command.Contact?.Email),
                 ComplaintChannel.Web,
                 TakenBy: null), cancellationToken);
+            await photos.AttachAsync(filed.Id, command.PhotoIds, command.DeviceToken, "photoIds", cancellationToken);
             return new Result(filed.TrackingCode, filed.QueryPassword, ComplaintStatus.Submitted, category.Code,
                 filed.Section.Code, Lang.Pick(filed.Section.NameZh, filed.Section.NameEn), filed.SubmittedAt, filed.AcceptBy);
         }

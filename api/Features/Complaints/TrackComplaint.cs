@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
@@ -25,7 +26,8 @@ public static class TrackComplaint
         string SectionName,
         DateTimeOffset SubmittedAt,
         DateOnly AcceptBy,
-        IReadOnlyList<TimelineEntry> Timeline);
+        IReadOnlyList<TimelineEntry> Timeline,
+        IReadOnlyList<CasePhoto> Photos);
 
     /// <param name="Type">What happened: submitted, accepted, rejected, transferred, reply, extension_approved, resolved or merged.</param>
     /// <param name="Message">The event described in the caller's language.</param>
@@ -35,7 +37,7 @@ public static class TrackComplaint
     {
         private sealed record CaseRow(
             string TrackingCode, string Status, string CategoryCode,
-            string SectionCode, DateTime SubmittedAt, DateOnly AcceptBy, string Timeline);
+            string SectionCode, DateTime SubmittedAt, DateOnly AcceptBy, string Timeline, string Photos);
 
         private sealed record EventRow(string Type, DateTimeOffset At, string? Message, System.Text.Json.Nodes.JsonObject Data);
 
@@ -47,13 +49,14 @@ public static class TrackComplaint
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             // One statement, one round trip: the case with its public timeline as JSON; names come from the catalog.
             var row = await connection.QuerySingleAsync<CaseRow>(new CommandDefinition(
-                """
+                $"""
                 select c.tracking_code, c.status, c.category_code, c.section_code,
                        c.submitted_at, c.accept_by,
                        (select coalesce(json_agg(json_build_object('type', e.type, 'at', e.occurred_at, 'message', e.message, 'data', e.data)
                                                  order by e.id), '[]')
                         from complaint_events e
-                        where e.complaint_id = c.id and e.visibility = 'public')::text as timeline
+                        where e.complaint_id = c.id and e.visibility = 'public')::text as timeline,
+                       {CasePhotoList.Sql} as photos
                 from complaints c
                 where c.id = @id
                 """,
@@ -70,7 +73,8 @@ public static class TrackComplaint
                 Lang.Pick(section.NameZh, section.NameEn),
                 new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero),
                 row.AcceptBy,
-                await DescribeAllAsync(events));
+                await DescribeAllAsync(events),
+                CasePhotoList.Parse(row.Photos));
         }
 
         private async Task<List<TimelineEntry>> DescribeAllAsync(List<EventRow> events)
@@ -78,6 +82,15 @@ public static class TrackComplaint
             var entries = new List<TimelineEntry>(events.Count);
             foreach (var e in events) entries.Add(new TimelineEntry(e.Type, e.At.ToUniversalTime(), await DescribeAsync(e)));
             return entries;
+        }
+
+        /// <summary>"You added information: … (2 photos)".</summary>
+        private static string Supplement(EventRow e)
+        {
+            var photos = e.Data["photoIds"]?.AsArray().Count ?? 0;
+            var zh = "您补充了材料" + (e.Message is null ? "" : $"：{e.Message}") + (photos > 0 ? $"（照片 {photos} 张）" : "");
+            var en = "You added information" + (e.Message is null ? "" : $": {e.Message}") + (photos switch { 0 => "", 1 => " (1 photo)", _ => $" ({photos} photos)" });
+            return Lang.Pick(zh, en);
         }
 
         /// <summary>Each public event in plain words, with the reason or text staff gave for it.</summary>
@@ -97,6 +110,7 @@ public static class TrackComplaint
                 "extension_approved" => Lang.Pick($"办理期限延长 {Text("days")} 个工作日，至 {Text("resolveBy")}。原因：{e.Message}",
                     $"Deadline extended by {Text("days")} working days, to {Text("resolveBy")}. Reason: {e.Message}"),
                 "resolved" => Lang.Pick($"已办结。处理结果：{e.Message}", $"Resolved. Result: {e.Message}"),
+                "supplement" => Supplement(e),
                 "merged" => Lang.Pick($"与案件 {Text("originalTrackingCode")} 合并办理，请以该案件的进展为准",
                     $"Merged with case {Text("originalTrackingCode")}, which now handles your complaint"),
                 _ => e.Message ?? e.Type,

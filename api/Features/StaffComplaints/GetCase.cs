@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
@@ -60,13 +61,14 @@ public static class GetCase
         string? MergedInto,
         IReadOnlyList<string> MergedCases,
         IReadOnlyList<CaseAction> AvailableActions,
-        IReadOnlyList<Event> Timeline);
+        IReadOnlyList<Event> Timeline,
+        IReadOnlyList<CasePhoto> Photos);
 
     private sealed record Row(
         long Id, string TrackingCode, string Status, int Version, string CategoryCode, string SectionCode, string Channel,
         string Description, string? Township, string? Address, string? ContactName, string? ContactPhone, string? ContactEmail,
         DateTime SubmittedAt, DateOnly AcceptBy, DateOnly? ResolveBy, DateOnly DueOn, long? AssigneeId, string? AssigneeName,
-        string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, string Timeline);
+        string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, string Timeline, string Photos);
 
     private sealed record EventRow(long Id, string Type, string Visibility, string ActorKind, long? ActorId, string? ActorName,
         DateTimeOffset At, string? Message, JsonObject Data);
@@ -81,7 +83,7 @@ public static class GetCase
             var code = SecretCode.Normalize(query.TrackingCode) ?? throw CaseHandling.NotFound();
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-                """
+                $"""
                 select c.id, c.tracking_code, c.status, c.version, c.category_code, c.section_code, c.channel,
                        c.description, c.township, c.address, c.contact_name, c.contact_phone, c.contact_email,
                        c.submitted_at, c.accept_by, c.resolve_by, c.due_on, c.assignee_id, a.display_name as assignee_name,
@@ -94,7 +96,8 @@ public static class GetCase
                                order by e.id), '[]')
                         from complaint_events e
                         left join staff_users u on e.actor_kind = 'staff' and u.id = e.actor_id::bigint
-                        where e.complaint_id = c.id)::text as timeline
+                        where e.complaint_id = c.id)::text as timeline,
+                       {CasePhotoList.Sql} as photos
                 from complaints c
                 left join staff_users a on a.id = c.assignee_id
                 left join complaints m on m.id = c.merged_into_id
@@ -131,7 +134,8 @@ public static class GetCase
                 JsonSerializer.Deserialize<List<EventRow>>(row.Timeline, EventJson)!
                     .Select(e => new Event(e.Id, e.Type, e.Visibility, e.ActorKind,
                         e.ActorId is { } id ? new StaffMember(id, e.ActorName!) : null, e.At.ToUniversalTime(), e.Message, e.Data))
-                    .ToList());
+                    .ToList(),
+                CasePhotoList.Parse(row.Photos));
         }
     }
 }

@@ -58,7 +58,7 @@ public static class HttpSetup
             builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
                 .WithOrigins([.. options.CorsOrigins])
                 .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
-                .WithHeaders("Content-Type", "Accept-Language", "X-Query-Password", "Idempotency-Key", "If-Match", "Authorization")
+                .WithHeaders("Content-Type", "Accept-Language", "X-Query-Password", "Idempotency-Key", "If-Match", "Authorization", "X-Device-Token")
                 .WithExposedHeaders("Location", "ETag", "Retry-After")));
     }
 
