@@ -25,6 +25,10 @@ public static class PhotosEndpoints
         return services;
     }
 
+    /// <summary>The upload's body, for the OpenAPI document (the endpoint reads the multipart stream itself).</summary>
+    /// <param name="File">The photo: JPEG, PNG or WebP, at most 10 MB. Any part name is accepted.</param>
+    public sealed record UploadForm(IFormFile File);
+
     public static void MapPhotosEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/v1/uploads", UploadAsync)
@@ -35,7 +39,7 @@ public static class PhotosEndpoints
                 + "The type is recognised by the file's bytes. The photo is turned upright, shrunk to at most 4096 pixels on its longest side "
                 + "and re-encoded without any metadata (EXIF, GPS, XMP, comments). Send its uploadId in photoIds within 24 hours; "
                 + "unattached uploads are deleted after that.")
-            .Accepts<IFormFile>("multipart/form-data")
+            .Accepts<UploadForm>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -54,7 +58,7 @@ public static class PhotosEndpoints
             .WithName("GetComplaintPhoto")
             .WithSummary("A photo of the case, for the citizen")
             .WithDescription($"Needs the query password in {ComplaintsEndpoints.QueryPasswordHeader}; an unknown code, a wrong password and a photo of another case give the same 404.")
-            .Produces(StatusCodes.Status200OK, contentType: "image/jpeg", additionalContentTypes: ["image/png", "image/webp"])
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg", "image/png", "image/webp")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
@@ -63,7 +67,7 @@ public static class PhotosEndpoints
             .RequireAuthorization(AuthSetup.CaseWorkers)
             .WithName("GetCasePhoto")
             .WithSummary("A photo of the case, for staff who may see the case")
-            .Produces(StatusCodes.Status200OK, contentType: "image/jpeg", additionalContentTypes: ["image/png", "image/webp"])
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg", "image/png", "image/webp")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -4,6 +4,43 @@
  */
 
 export interface paths {
+    "/api/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload one photo (JPEG, PNG or WebP, at most 10 MB)
+         * @description multipart/form-data with exactly one file part; the X-Device-Token header ties the upload to the device. The type is recognised by the file's bytes. The photo is turned upright, shrunk to at most 4096 pixels on its longest side and re-encoded without any metadata (EXIF, GPS, XMP, comments). Send its uploadId in photoIds within 24 hours; unattached uploads are deleted after that.
+         */
+        post: operations["UploadPhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/complaints/{trackingCode}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A photo of the case, for staff who may see the case */
+        get: operations["GetCasePhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sections": {
         parameters: {
             query?: never;
@@ -107,6 +144,46 @@ export interface paths {
          * @description Needs the query password in the X-Query-Password header. An unknown code and a wrong or missing password give the same 404; five wrong passwords lock the code's lookups for 15 minutes (429).
          */
         get: operations["TrackComplaint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{trackingCode}/supplements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 补充材料: add information and/or photos while the case is open
+         * @description Needs the query password in X-Query-Password and, with photos, the X-Device-Token that uploaded them. 409 once the case is resolved, closed, rejected or merged.
+         */
+        post: operations["AddSupplement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{trackingCode}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A photo of the case, for the citizen
+         * @description Needs the query password in X-Query-Password; an unknown code, a wrong password and a photo of another case give the same 404.
+         */
+        get: operations["GetComplaintPhoto"];
         put?: never;
         post?: never;
         delete?: never;
@@ -597,6 +674,20 @@ export interface components {
         AddReplyRequest: {
             text: string;
         };
+        AddSupplementRequest: {
+            /** @description What the citizen adds: 1–2000 characters; optional when photos are sent. */
+            text?: null | string;
+            /** @description Up to 9 uploads (POST /api/v1/uploads) of the same device. */
+            photoIds?: null | string[];
+        };
+        AddSupplementResult: {
+            /** Format: date-time */
+            at: string;
+            text: null | string;
+            photoIds: string[];
+            /** @description Every photo of the case now, the new ones included. */
+            photos: components["schemas"]["CasePhoto"][];
+        };
         AssignComplaintRequest: {
             /** Format: int64 */
             assigneeId: number;
@@ -612,6 +703,20 @@ export interface components {
             status: components["schemas"]["ComplaintStatus"];
             /** Format: int32 */
             version: number;
+        };
+        /** @description A photo of a case as listed to the citizen and to staff (the bytes come from the photo routes). */
+        CasePhoto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            width: number;
+            /** Format: int32 */
+            height: number;
+            /**
+             * Format: date-time
+             * @description When it was attached: with the complaint, or with a later supplement.
+             */
+            addedAt: string;
         };
         ChangePasswordCommand: {
             currentPassword: string;
@@ -708,6 +813,7 @@ export interface components {
             mergedCases: string[];
             availableActions: components["schemas"]["CaseAction"][];
             timeline: components["schemas"]["GetCaseEvent"][];
+            photos: components["schemas"]["CasePhoto"][];
         };
         GetCaseStaffMember: {
             /** Format: int64 */
@@ -737,6 +843,8 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        /** Format: binary */
+        IFormFile: string;
         JsonObject: Record<string, never>;
         ListCalendarDaysDay: {
             /** Format: date */
@@ -857,6 +965,11 @@ export interface components {
             originalTrackingCode: string;
             reason?: null | string;
         };
+        /** @description The upload's body, for the OpenAPI document (the endpoint reads the multipart stream itself). */
+        PhotosEndpointsUploadForm: {
+            /** @description The photo: JPEG, PNG or WebP, at most 10 MB. Any part name is accepted. */
+            file: components["schemas"]["IFormFile"];
+        };
         ProblemDetails: {
             type?: null | string;
             title?: null | string;
@@ -936,6 +1049,8 @@ export interface components {
          * @enum {unknown}
          */
         StaffRole: "staff" | "section_head" | "discipline" | "leader" | "admin";
+        /** Format: binary */
+        Stream: string;
         SubmitComplaintCommand: {
             /** @description A code from GET /api/v1/categories. */
             categoryCode: string;
@@ -946,6 +1061,8 @@ export interface components {
             /** @description Address or landmark, at most 200 characters. */
             address?: null | string;
             contact?: null | components["schemas"]["SubmitComplaintContact"];
+            /** @description Up to 9 uploads (POST /api/v1/uploads) made with this request's X-Device-Token. */
+            photoIds?: null | string[];
         };
         SubmitComplaintContact: {
             name?: null | string;
@@ -994,6 +1111,7 @@ export interface components {
              */
             acceptBy: string;
             timeline: components["schemas"]["TrackComplaintTimelineEntry"][];
+            photos: components["schemas"]["CasePhoto"][];
         };
         TrackComplaintTimelineEntry: {
             /** @description What happened: submitted, accepted, rejected, transferred, reply, extension_approved, resolved or merged. */
@@ -1014,6 +1132,27 @@ export interface components {
             sectionCode: null | string;
             active: boolean;
         };
+        UploadPhotoResult: {
+            /**
+             * Format: uuid
+             * @description Send it in photoIds when submitting the complaint or a supplement.
+             */
+            uploadId: string;
+            /**
+             * Format: int32
+             * @description Pixels, after turning the photo upright and shrinking it to at most 4096 on its longest side.
+             */
+            width: number;
+            /** Format: int32 */
+            height: number;
+            /**
+             * Format: int32
+             * @description Bytes stored, after re-encoding.
+             */
+            byteSize: number;
+            /** @description image/jpeg, image/png or image/webp: the format the photo came in. */
+            contentType: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1023,6 +1162,109 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    UploadPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PhotosEndpointsUploadForm"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadPhotoResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetCasePhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trackingCode: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["Stream"];
+                    "image/png": components["schemas"]["Stream"];
+                    "image/webp": components["schemas"]["Stream"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListSections: {
         parameters: {
             query?: never;
@@ -1124,7 +1366,9 @@ export interface operations {
     SubmitComplaint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "X-Device-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1192,6 +1436,116 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrackComplaintResult"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AddSupplement: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Query-Password"?: string;
+                "X-Device-Token"?: string;
+            };
+            path: {
+                trackingCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddSupplementRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddSupplementResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetComplaintPhoto: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Query-Password"?: string;
+            };
+            path: {
+                trackingCode: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["Stream"];
+                    "image/png": components["schemas"]["Stream"];
+                    "image/webp": components["schemas"]["Stream"];
                 };
             };
             /** @description Not Found */
