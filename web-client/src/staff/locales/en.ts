@@ -415,6 +415,11 @@ const en: StaffMessages = {
     created: ({ named }: Ctx) => `Section “${named('name')}” added.`,
     saved: ({ named }: Ctx) => `Section “${named('name')}” saved.`,
   },
+  photos: {
+    title: ({ named }: Ctx) => `Photos (${named('n')})`,
+    supplement: 'Citizen added information',
+    supplementPhotos: ({ named }: Ctx) => `With ${named('n')} photo(s) (see Photos).`,
+  },
 }
 
 export default en

@@ -415,6 +415,11 @@ const zhCN = {
     created: ({ named }: Ctx) => `已添加科室“${named('name')}”。`,
     saved: ({ named }: Ctx) => `已保存科室“${named('name')}”。`,
   },
+  photos: {
+    title: ({ named }: Ctx) => `照片（${named('n')} 张）`,
+    supplement: '群众补充材料',
+    supplementPhotos: ({ named }: Ctx) => `附照片 ${named('n')} 张（见“照片”）。`,
+  },
 }
 
 export default zhCN
