@@ -43,19 +43,29 @@ public sealed class PhotoMetadataTests : PhotoTest
         });
     }
 
-    [TestCase((ushort)3, 40, 20, "right")]
-    [TestCase((ushort)8, 20, 40, "bottom")]
+    // Stored 40 × 20, red on the left: where the red half is once the orientation is applied.
+    [TestCase((ushort)1, 40, 20, "left")]
     [TestCase((ushort)2, 40, 20, "right")]
+    [TestCase((ushort)3, 40, 20, "right")]
+    [TestCase((ushort)4, 40, 20, "left")]
+    [TestCase((ushort)5, 20, 40, "top")]
+    [TestCase((ushort)7, 20, 40, "bottom")]
+    [TestCase((ushort)8, 20, 40, "bottom")]
     public async Task Every_orientation_is_applied(ushort orientation, int width, int height, string redSide)
     {
         var id = await UploadOkAsync(TestImages.JpegWithMetadata(40, 20, orientation));
         var (code, password) = await SubmitWithPhotosOkAsync([id]);
         using var bitmap = SKBitmap.Decode(await GetCitizenPhotoBytesAsync(code, password, id));
-        var (x, y) = redSide == "right" ? (width - 5, height / 2) : (width / 2, height - 5);
+        var (x, y) = redSide switch
+        {
+            "left" => (4, height / 2), "right" => (width - 5, height / 2), "top" => (width / 2, 4), _ => (width / 2, height - 5),
+        };
+        var (oppositeX, oppositeY) = (width - 1 - x, height - 1 - y);
         Assert.Multiple(() =>
         {
             Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((width, height)));
             Assert.That(bitmap.GetPixel(x, y).Red, Is.GreaterThan(200), $"red on the {redSide}");
+            Assert.That(bitmap.GetPixel(oppositeX, oppositeY).Blue, Is.GreaterThan(200), "blue opposite");
         });
     }
 
