@@ -6,6 +6,7 @@ using Feedback.Api.Features.Calendar;
 using Feedback.Api.Features.FollowUp;
 using Feedback.Api.Features.Health;
 using Feedback.Api.Features.Housekeeping;
+using Feedback.Api.Features.Photos;
 using Feedback.Api.Features.Reminders;
 using Feedback.Api.Features.Routing;
 using Feedback.Api.Features.Sections;
@@ -56,6 +57,7 @@ builder.Services.AddScoped<FollowUpCases>();
 builder.Services.AddSingleton<AutoClose>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<AutoClose>());
 builder.Services.AddSingleton<StaffAccounts>();
+builder.Services.AddPhotos(background: verb is null);
 
 builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
 {
@@ -85,6 +87,7 @@ app.MapHealthEndpoints();
 app.MapCategoriesEndpoints();
 app.MapComplaintsEndpoints();
 app.MapFollowUpEndpoints();
+app.MapPhotosEndpoints();
 app.MapAuthEndpoints();
 app.MapUsersEndpoints();
 app.MapStaffComplaintsEndpoints();

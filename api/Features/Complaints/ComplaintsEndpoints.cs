@@ -65,11 +65,13 @@ public static class ComplaintsEndpoints
     private static async Task<Created<SubmitComplaint.Result>> SubmitAsync(
         SubmitComplaint.Command command,
         [FromHeader(Name = SubmissionIdempotency.Header)] string? idempotencyKey,
+        [FromHeader(Name = Infrastructure.Security.DeviceToken.Header)] string? deviceToken,
         SubmissionIdempotency idempotency,
         HttpContext http,
         IMediator mediator,
         CancellationToken cancellationToken)
     {
+        command = command with { DeviceToken = deviceToken };
         if (idempotencyKey is not null)
         {
             if (!SubmissionIdempotency.IsWellFormed(idempotencyKey)) throw SubmissionIdempotency.Malformed();

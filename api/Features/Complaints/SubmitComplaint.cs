@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using Dapper;
 using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
@@ -23,6 +24,7 @@ public static class SubmitComplaint
     /// <param name="Contact">Optional: a complaint may be anonymous.</param>
     /// <param name="Answers">Answers to the category's questions, by question key (choice: the option's value).</param>
     /// <param name="Latitude">Map pin (WGS-84 degrees), with Longitude or not at all; inside GET /api/v1/service-area.</param>
+    /// <param name="PhotoIds">Up to 9 uploads (POST /api/v1/uploads) made with this request's X-Device-Token.</param>
     public sealed record Command(
         string CategoryCode,
         string Description,
@@ -31,11 +33,16 @@ public static class SubmitComplaint
         Contact? Contact = null,
         IReadOnlyDictionary<string, string?>? Answers = null,
         double? Latitude = null,
-        double? Longitude = null) : ICommand<Result>, IComplaintFields
+        double? Longitude = null,
+        IReadOnlyList<Guid>? PhotoIds = null) : ICommand<Result>, IComplaintFields
     {
         /// <summary>The Idempotency-Key header, if sent; not part of the body.</summary>
         [System.Text.Json.Serialization.JsonIgnore]
         public string? IdempotencyKey { get; init; }
+
+        /// <summary>The X-Device-Token header, which must be the one that uploaded the photos.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public string? DeviceToken { get; init; }
     }
 
 
@@ -56,7 +63,10 @@ public static class SubmitComplaint
 
     public const int MaxDescriptionLength = 4000;
 
-    public sealed class Validator : ComplaintFieldsValidator<Command>;
+    public sealed class Validator : ComplaintFieldsValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.PhotoIds).PhotoIds();
+    }
 
     public sealed class CategoryIsKnown(CategoryCatalog catalog) : CategoryIsKnown<Command>(catalog);
 
@@ -121,7 +131,8 @@ public static class SubmitComplaint
 
     public static string UnknownCategory => Lang.Pick("未知的投诉类别", "Unknown category");
 
-    public sealed class Handler(CategoryCatalog catalog, ComplaintIntake intake, SubmissionIdempotency idempotency) : ICommandHandler<Command, Result>
+    public sealed class Handler(CategoryCatalog catalog, ComplaintIntake intake, SubmissionIdempotency idempotency, PhotoAttachments photos)
+        : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -144,6 +155,7 @@ public static class SubmitComplaint
                 TakenBy: null,
                 Answers: CategoryQuestions.CleanAnswers(command.Answers), Latitude: command.Latitude, Longitude: command.Longitude,
                 QueryPassword: key is null ? null : SubmissionIdempotency.QueryPasswordFor(key)), cancellationToken);
+            await photos.AttachAsync(filed.Id, command.PhotoIds, command.DeviceToken, "photoIds", cancellationToken);
             var result = new Result(filed.TrackingCode, filed.QueryPassword, ComplaintStatus.Submitted, category.Code,
                 filed.Section.Code, Lang.Pick(filed.Section.NameZh, filed.Section.NameEn), filed.SubmittedAt, filed.AcceptBy);
             if (key is not null) await idempotency.RememberAsync(key, requestHash!, filed.Id, result, cancellationToken);

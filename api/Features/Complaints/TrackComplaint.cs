@@ -3,6 +3,7 @@ using Dapper;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.FollowUp;
 using Feedback.Api.Infrastructure;
+using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
@@ -32,7 +33,8 @@ public static class TrackComplaint
         DateOnly AcceptBy,
         DateOnly? ResolveBy,
         CitizenFollowUp FollowUp,
-        IReadOnlyList<TimelineEntry> Timeline);
+        IReadOnlyList<TimelineEntry> Timeline,
+        IReadOnlyList<CasePhoto> Photos);
 
     /// <param name="Type">What happened: submitted, accepted, rejected, transferred, reply, extension_approved, resolved, merged, evaluated, review_requested or closed.</param>
     /// <param name="Message">The event described in the caller's language.</param>
@@ -44,7 +46,7 @@ public static class TrackComplaint
             string TrackingCode, string Status, string CategoryCode,
             string SectionCode, DateTime SubmittedAt, DateOnly AcceptBy, string Timeline,
             DateOnly? ResolveBy, DateTime? ResolvedAt, DateTime? ClosedAt, DateTime? ReviewRequestedAt,
-            string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt);
+            string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, string Photos);
 
         private sealed record EventRow(string Type, DateTimeOffset At, string? Message, System.Text.Json.Nodes.JsonObject Data);
 
@@ -56,7 +58,7 @@ public static class TrackComplaint
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             // One statement, one round trip: the case with its public timeline as JSON; names come from the catalog.
             var row = await connection.QuerySingleAsync<CaseRow>(new CommandDefinition(
-                """
+                $"""
                 select c.tracking_code, c.status, c.category_code, c.section_code,
                        c.submitted_at, c.accept_by,
                        (select coalesce(json_agg(json_build_object('type', e.type, 'at', e.occurred_at, 'message', e.message, 'data', e.data)
@@ -64,7 +66,8 @@ public static class TrackComplaint
                         from complaint_events e
                         where e.complaint_id = c.id and e.visibility = 'public')::text as timeline,
                        c.resolve_by, c.resolved_at, c.closed_at, c.review_requested_at,
-                       c.evaluation_solved, c.evaluation_satisfaction, c.evaluated_at
+                       c.evaluation_solved, c.evaluation_satisfaction, c.evaluated_at,
+                       {CasePhotoList.Sql} as photos
                 from complaints c
                 where c.id = @id
                 """,
@@ -83,7 +86,8 @@ public static class TrackComplaint
                 row.AcceptBy,
                 row.ResolveBy,
                 FollowUpOf(row, events),
-                await DescribeAllAsync(events));
+                await DescribeAllAsync(events),
+                CasePhotoList.Parse(row.Photos));
         }
 
         private CitizenFollowUp FollowUpOf(CaseRow row, List<EventRow> events)
@@ -103,6 +107,15 @@ public static class TrackComplaint
             return entries;
         }
 
+        /// <summary>"You added information: … (2 photos)".</summary>
+        private static string Supplement(EventRow e)
+        {
+            var photos = e.Data["photoIds"]?.AsArray().Count ?? 0;
+            var zh = "您补充了材料" + (e.Message is null ? "" : $"：{e.Message}") + (photos > 0 ? $"（照片 {photos} 张）" : "");
+            var en = "You added information" + (e.Message is null ? "" : $": {e.Message}") + (photos switch { 0 => "", 1 => " (1 photo)", _ => $" ({photos} photos)" });
+            return Lang.Pick(zh, en);
+        }
+
         /// <summary>Each public event in plain words, with the reason or text staff gave for it.</summary>
         private async Task<string> DescribeAsync(EventRow e)
         {
@@ -120,6 +133,7 @@ public static class TrackComplaint
                 "extension_approved" => Lang.Pick($"办理期限延长 {Text("days")} 个工作日，至 {Text("resolveBy")}。原因：{e.Message}",
                     $"Deadline extended by {Text("days")} working days, to {Text("resolveBy")}. Reason: {e.Message}"),
                 "resolved" => Lang.Pick($"已办结。处理结果：{e.Message}", $"Resolved. Result: {e.Message}"),
+                "supplement" => Supplement(e),
                 "merged" => Lang.Pick($"与案件 {Text("originalTrackingCode")} 合并办理，请以该案件的进展为准",
                     $"Merged with case {Text("originalTrackingCode")}, which now handles your complaint"),
                 "evaluated" => Lang.Pick(

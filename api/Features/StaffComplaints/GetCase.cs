@@ -4,6 +4,7 @@ using Dapper;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.FollowUp;
+using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
@@ -73,7 +74,8 @@ public static class GetCase
         DateTimeOffset? ClosedAt,
         bool Urgent,
         IReadOnlyList<CaseAnswer> Answers,
-        CasePin? Pin);
+        CasePin? Pin,
+        IReadOnlyList<CasePhoto> Photos);
 
     private sealed record Row(
         long Id, string TrackingCode, string Status, int Version, string CategoryCode, string SectionCode, string Channel,
@@ -81,7 +83,7 @@ public static class GetCase
         DateTime SubmittedAt, DateOnly AcceptBy, DateOnly? ResolveBy, DateOnly DueOn, long? AssigneeId, string? AssigneeName,
         string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, int SupportCount, string Timeline,
         string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, DateTime? ReviewRequestedAt, DateTime? ClosedAt,
-        bool Urgent, string Answers, double? Latitude, double? Longitude);
+        bool Urgent, string Answers, double? Latitude, double? Longitude, string Photos);
 
     private sealed record EventRow(long Id, string Type, string Visibility, string ActorKind, long? ActorId, string? ActorName,
         DateTimeOffset At, string? Message, JsonObject Data);
@@ -96,7 +98,7 @@ public static class GetCase
             var code = SecretCode.Normalize(query.TrackingCode) ?? throw CaseHandling.NotFound();
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-                """
+                $"""
                 select c.id, c.tracking_code, c.status, c.version, c.category_code, c.section_code, c.channel,
                        c.description, c.township, c.address, c.contact_name, c.contact_phone, c.contact_email,
                        c.submitted_at, c.accept_by, c.resolve_by, c.due_on, c.assignee_id, a.display_name as assignee_name,
@@ -112,7 +114,8 @@ public static class GetCase
                         left join staff_users u on e.actor_kind = 'staff' and u.id = e.actor_id::bigint
                         where e.complaint_id = c.id)::text as timeline,
                        c.evaluation_solved, c.evaluation_satisfaction, c.evaluated_at, c.review_requested_at, c.closed_at,
-                       c.urgent, c.answers::text as answers, c.latitude, c.longitude
+                       c.urgent, c.answers::text as answers, c.latitude, c.longitude,
+                       {CasePhotoList.Sql} as photos
                 from complaints c
                 left join staff_users a on a.id = c.assignee_id
                 left join complaints m on m.id = c.merged_into_id
@@ -157,7 +160,8 @@ public static class GetCase
                     : null,
                 row.ClosedAt is { } closedAt ? new DateTimeOffset(closedAt, TimeSpan.Zero) : null,
                 row.Urgent, CaseAnswers.Label(category, row.Answers),
-                row is { Latitude: { } latitude, Longitude: { } longitude } ? new CasePin(latitude, longitude) : null);
+                row is { Latitude: { } latitude, Longitude: { } longitude } ? new CasePin(latitude, longitude) : null,
+                CasePhotoList.Parse(row.Photos));
         }
     }
 }

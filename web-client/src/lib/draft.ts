@@ -81,6 +81,35 @@ export function saveDraft(d: Draft): void {
 export function clearDraft(): void {
   remove('local', DRAFT_KEY)
   remove('local', IDEMPOTENCY_KEY)
+  remove('local', PHOTOS_KEY)
+}
+
+/** A photo already uploaded for the draft: its id, size and a tiny thumbnail (data: URL), so a reload keeps it. */
+export interface DraftPhoto {
+  id: string
+  width: number
+  height: number
+  thumb: string
+}
+
+const PHOTOS_KEY = 'feedback.draft.photos.v1'
+// The server forgets uploads no complaint took within 24 hours; so does the draft.
+const PHOTO_LIFETIME_MS = 23 * 60 * 60 * 1000
+
+export function loadDraftPhotos(): DraftPhoto[] {
+  const stored = readJson<{ at?: unknown; photos?: unknown }>('local', PHOTOS_KEY)
+  if (!stored || typeof stored.at !== 'number' || Date.now() - stored.at > PHOTO_LIFETIME_MS || !Array.isArray(stored.photos)) return []
+  return stored.photos.filter(
+    (p): p is DraftPhoto =>
+      !!p && typeof p.id === 'string' && typeof p.width === 'number' && typeof p.height === 'number' && typeof p.thumb === 'string',
+  )
+}
+
+export function saveDraftPhotos(photos: DraftPhoto[]): void {
+  if (!photos.length) remove('local', PHOTOS_KEY)
+  else if (!writeJson('local', PHOTOS_KEY, { at: Date.now(), photos }))
+    // Storage full: keep the ids at least, without thumbnails.
+    writeJson('local', PHOTOS_KEY, { at: Date.now(), photos: photos.map((p) => ({ ...p, thumb: '' })) })
 }
 
 /**

@@ -117,6 +117,10 @@ export function describeEvent(
     case 'closed':
       detail = t(data.reason === 'evaluated' ? 'staff.followUp.closedEvaluated' : 'staff.followUp.closedWindow')
       break
+    case 'supplement': {
+      const photos = Array.isArray(data.photoIds) ? data.photoIds.length : 0
+      return { title: t('staff.photos.supplement'), detail: photos ? t('staff.photos.supplementPhotos', { n: photos }) : '' }
+    }
     case 'reminder':
       detail = t('staff.events.reminderDetail', {
         kind: t(data.deadline === 'accept' ? 'staff.deadline.accept' : 'staff.deadline.resolve'),

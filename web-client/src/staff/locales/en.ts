@@ -486,6 +486,11 @@ const en: StaffMessages = {
     moveDown: 'Move down',
     townshipSaved: ({ named }: Ctx) => `“${named('name')}” saved.`,
   },
+  photos: {
+    title: ({ named }: Ctx) => `Photos (${named('n')})`,
+    supplement: 'Citizen added information',
+    supplementPhotos: ({ named }: Ctx) => `With ${named('n')} photo(s) (see Photos).`,
+  },
 }
 
 export default en

@@ -486,6 +486,11 @@ const zhCN = {
     moveDown: '下移',
     townshipSaved: ({ named }: Ctx) => `已保存“${named('name')}”。`,
   },
+  photos: {
+    title: ({ named }: Ctx) => `照片（${named('n')} 张）`,
+    supplement: '群众补充材料',
+    supplementPhotos: ({ named }: Ctx) => `附照片 ${named('n')} 张（见“照片”）。`,
+  },
 }
 
 export default zhCN

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Dapper;
+using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.StaffComplaints;
+using Feedback.Api.Infrastructure.Audit;
+using Feedback.Api.Infrastructure.Auth;
+using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Http;
+using Feedback.Api.Infrastructure.Localization;
+using Feedback.Api.Infrastructure.Security;
+using Mediator;
+
+namespace Feedback.Api.Features.Photos;
+
+/// <summary>A photo of a case as listed to the citizen and to staff (the bytes come from the photo routes).</summary>
+/// <param name="AddedAt">When it was attached: with the complaint, or with a later supplement.</param>
+public sealed record CasePhoto(Guid Id, int Width, int Height, DateTimeOffset AddedAt);
+
+/// <summary>The photos of a case, read in the same statement as the case itself.</summary>
+public static class CasePhotoList
+{
+    /// <summary>A select-list expression for the photos of complaint <c>c</c>, as JSON text.</summary>
+    public const string Sql =
+        """
+        (select coalesce(json_agg(json_build_object('id', p.id, 'width', p.width, 'height', p.height, 'addedAt', p.attached_at)
+                                  order by p.attached_at, p.id), '[]')
+         from photos p where p.complaint_id = c.id)::text
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IReadOnlyList<CasePhoto> Parse(string json) =>
+        JsonSerializer.Deserialize<List<CasePhoto>>(json, Json)!.Select(p => p with { AddedAt = p.AddedAt.ToUniversalTime() }).ToList();
+}
+
+/// <summary>The bytes of one photo and what to say about them.</summary>
+public sealed record PhotoFile(Guid Id, string ContentType, Stream Content);
+
+/// <summary>The citizen fetches a photo of their case with the tracking code and query password.</summary>
+public static class GetCitizenPhoto
+{
+    public sealed record Query(string TrackingCode, string? QueryPassword, Guid PhotoId) : IQuery<PhotoFile>;
+
+    public sealed class Handler(CitizenAccess access, PhotoReader photos) : IQueryHandler<Query, PhotoFile>
+    {
+        public async ValueTask<PhotoFile> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var complaintId = await access.VerifyAsync(query.TrackingCode, query.QueryPassword, cancellationToken);
+            return await photos.ReadAsync(complaintId, query.PhotoId, cancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// Staff fetch a photo of a case they may see (the same rule as the case itself: their section's
+/// cases, conduct cases only for discipline inspection and leaders). Anything else is the 404 of
+/// an unknown case, and the refusal is audited.
+/// </summary>
+public static class GetStaffPhoto
+{
+    public sealed record Query(string TrackingCode, Guid PhotoId) : IQuery<PhotoFile>;
+
+    private sealed record Row(long Id, string TrackingCode, string SectionCode, string CategoryCode);
+
+    public sealed class Handler(ReadDatabase database, CurrentStaff staff, CategoryCatalog catalog, AuditLog audit, PhotoReader photos)
+        : IQueryHandler<Query, PhotoFile>
+    {
+        public async ValueTask<PhotoFile> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var code = SecretCode.Normalize(query.TrackingCode) ?? throw CaseHandling.NotFound();
+            Row? row;
+            await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+                row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+                    "select id, tracking_code, section_code, category_code from complaints where tracking_code = @code",
+                    new { code }, cancellationToken: cancellationToken));
+            if (row is null) throw CaseHandling.NotFound();
+            var category = await catalog.GetCategoryAsync(row.CategoryCode);
+            if (!CaseRules.CanSee(Viewer.Of(staff), row.SectionCode, category.Confidential))
+            {
+                await audit.RecordOutsideTransactionAsync(AuditActor.Of(staff),
+                    new AuditEntry("complaint.photo", "complaint", row.TrackingCode, Reason: "case of a section the caller may not see"),
+                    "denied", cancellationToken);
+                throw CaseHandling.NotFound();
+            }
+            return await photos.ReadAsync(row.Id, query.PhotoId, cancellationToken);
+        }
+    }
+}
+
+/// <summary>Opens a photo of a given case; a photo of another case (or none) is a 404.</summary>
+public sealed class PhotoReader(ReadDatabase database, IBlobStore blobs)
+{
+    private sealed record Row(string BlobName, string ContentType);
+
+    public async Task<PhotoFile> ReadAsync(long complaintId, Guid photoId, CancellationToken cancellationToken)
+    {
+        Row? row;
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+            row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+                "select blob_name, content_type from photos where id = @photoId and complaint_id = @complaintId",
+                new { photoId, complaintId }, cancellationToken: cancellationToken));
+        var content = row is null ? null : await blobs.OpenReadAsync(row.BlobName, cancellationToken);
+        return content is null ? throw NotFound() : new PhotoFile(photoId, row!.ContentType, content);
+    }
+
+    public static ProblemException NotFound() =>
+        new(StatusCodes.Status404NotFound, Lang.Pick("没有这张照片", "No such photo"));
+}

@@ -1,0 +1,198 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Feedback.Tests.Support;
+using Npgsql;
+using SkiaSharp;
+
+namespace Feedback.Tests.Integration.Photos;
+
+public sealed class UploadTests : PhotoTest
+{
+    private async Task AssertNothingStoredAsync()
+    {
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await CountAsync("photos"), Is.Zero, "no row");
+            Assert.That(FileCount(), Is.Zero, "no file");
+        });
+    }
+
+    [TestCase("jpeg")]
+    [TestCase("png")]
+    [TestCase("webp")]
+    public async Task A_photo_is_stored_under_a_generated_name_for_the_device_that_sent_it(string kind)
+    {
+        var bytes = kind switch { "jpeg" => TestImages.Jpeg(), "png" => TestImages.Png(), _ => TestImages.WebP() };
+        using var response = await UploadAsync(bytes, fileName: "../../etc/我的照片.jpg", contentType: "application/octet-stream");
+        var body = await ReadJsonAsync(response);
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(201), body.ToJsonString());
+        var id = Guid.Parse((string)body["uploadId"]!);
+        await using var connection = new NpgsqlConnection(TestEnvironment.Database.ConnectionString);
+        var row = await connection.QuerySingleAsync<(string BlobName, string ContentType, int ByteSize, byte[] DeviceHash, long? ComplaintId)>(
+            "select blob_name, content_type, byte_size, device_hash, complaint_id from photos where id = @id", new { id });
+        var expectedType = kind == "jpeg" ? "image/jpeg" : $"image/{kind}";
+        Assert.Multiple(() =>
+        {
+            Assert.That((int?)body["width"], Is.EqualTo(40));
+            Assert.That((int?)body["height"], Is.EqualTo(20));
+            Assert.That((string?)body["contentType"], Is.EqualTo(expectedType));
+            Assert.That((int?)body["byteSize"], Is.EqualTo(row.ByteSize));
+            Assert.That(row.ContentType, Is.EqualTo(expectedType));
+            Assert.That(row.DeviceHash, Is.EqualTo(SHA256.HashData(Encoding.ASCII.GetBytes(Device))));
+            Assert.That(row.ComplaintId, Is.Null);
+            Assert.That(row.BlobName, Does.Match($"^\\d{{4}}/\\d{{2}}/{id:N}\\.(jpg|png|webp)$"));
+            Assert.That(row.BlobName, Does.Not.Contain("照片").And.Not.Contain(".."));
+            Assert.That(File.Exists(Path.Combine(App.UploadsDirectory, row.BlobName)), Is.True);
+            Assert.That(FileCount(), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task A_text_file_named_jpg_and_declared_image_jpeg_is_refused_with_415()
+    {
+        using var response = await UploadAsync(Encoding.UTF8.GetBytes("这不是照片。This is not a photo."), "photo.jpg", "image/jpeg");
+        var problem = await AssertProblemAsync(response, 415);
+        Assert.That((string?)problem["title"], Does.Contain("JPEG"));
+        await AssertNothingStoredAsync();
+    }
+
+    [Test]
+    public async Task A_GIF_is_refused_with_415()
+    {
+        using var response = await UploadAsync(TestImages.Gif, "photo.gif", "image/gif");
+        await AssertProblemAsync(response, 415);
+        await AssertNothingStoredAsync();
+    }
+
+    [Test]
+    public async Task A_PDF_is_refused_with_415()
+    {
+        using var response = await UploadAsync("%PDF-1.7\n1 0 obj\n<< >>\nendobj\n"u8.ToArray(), "scan.jpg", "image/jpeg");
+        await AssertProblemAsync(response, 415);
+        await AssertNothingStoredAsync();
+    }
+
+    [Test]
+    public async Task A_file_that_starts_like_a_JPEG_but_is_not_one_is_refused_with_415()
+    {
+        byte[] fake = [0xFF, 0xD8, 0xFF, 0xE0, .. Encoding.ASCII.GetBytes(new string('x', 2000))];
+        using var response = await UploadAsync(fake);
+        await AssertProblemAsync(response, 415);
+        await AssertNothingStoredAsync();
+    }
+
+    [Test]
+    public async Task A_file_over_10_MB_is_refused_with_413()
+    {
+        var jpeg = TestImages.Jpeg();
+        var big = new byte[10 * 1024 * 1024 + 1];
+        jpeg.CopyTo(big, 0);
+        using var response = await UploadAsync(big);
+        var problem = await AssertProblemAsync(response, 413);
+        Assert.That((string?)problem["title"], Does.Contain("10 MB"));
+        await AssertNothingStoredAsync();
+    }
+
+    [Test]
+    public async Task A_body_sent_without_a_length_is_cut_off_at_the_limit_with_413()
+    {
+        // Chunked: the server cannot refuse it up front and must stop reading at the limit.
+        var content = Form(new byte[12 * 1024 * 1024]);
+        await content.LoadIntoBufferAsync();
+        var stream = new MemoryStream(await content.ReadAsByteArrayAsync());
+        var chunked = new StreamContent(stream);
+        chunked.Headers.ContentType = content.Headers.ContentType;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/uploads") { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.Add("X-Device-Token", Device);
+        using var response = await Client.SendAsync(request);
+        await AssertProblemAsync(response, 413);
+        await AssertNothingStoredAsync();
+    }
+
+    [Test]
+    public async Task An_image_bomb_is_refused_from_its_header_before_decoding()
+    {
+        var bomb = TestImages.PngBomb(30000, 30000);
+        Assert.That(bomb.Length, Is.LessThan(2048), "a small file");
+        using var response = await UploadAsync(bomb, "bomb.png", "image/png");
+        var problem = await AssertProblemAsync(response, 413);
+        Assert.That((string?)problem["title"], Does.Contain("像素"));
+        await AssertNothingStoredAsync();
+    }
+
+    [Test]
+    public async Task Large_photos_are_shrunk_to_4096_pixels_on_their_longest_side()
+    {
+        var wideJpeg = await ReadJsonAsync(await UploadAsync(TestImages.Encode(8192, 64, SKEncodedImageFormat.Jpeg)));
+        var tallPng = await ReadJsonAsync(await UploadAsync(TestImages.Encode(50, 5000, SKEncodedImageFormat.Png), "tall.png", "image/png"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(((int?)wideJpeg["width"], (int?)wideJpeg["height"]), Is.EqualTo((4096, 32)));
+            Assert.That(((int?)tallPng["width"], (int?)tallPng["height"]), Is.EqualTo((41, 4096)));
+        });
+    }
+
+    [Test]
+    public async Task No_file_part_is_a_clear_400()
+    {
+        using var content = new MultipartFormDataContent { { new StringContent("hello"), "note" } };
+        using var response = await SendUploadAsync(content);
+        var problem = await AssertProblemAsync(response, 400);
+        Assert.That((string?)problem["title"], Does.Contain("一个"));
+        await AssertNothingStoredAsync();
+    }
+
+    [Test]
+    public async Task An_empty_multipart_body_is_a_clear_400()
+    {
+        using var content = new MultipartFormDataContent();
+        using var response = await SendUploadAsync(content);
+        await AssertProblemAsync(response, 400);
+        await AssertNothingStoredAsync();
+    }
+
+    [Test]
+    public async Task Two_files_in_one_upload_are_a_clear_400()
+    {
+        var content = Form(TestImages.Jpeg());
+        content.Add(new ByteArrayContent(TestImages.Png()), "file", "second.png");
+        using var response = await SendUploadAsync(content);
+        await AssertProblemAsync(response, 400);
+        await AssertNothingStoredAsync();
+    }
+
+    [Test]
+    public async Task A_body_that_is_not_multipart_is_refused_with_415()
+    {
+        using var json = await SendUploadAsync(JsonContent.Create(new { file = Convert.ToBase64String(TestImages.Jpeg()) }));
+        using var raw = await SendUploadAsync(new ByteArrayContent(TestImages.Jpeg()) { Headers = { ContentType = new("image/jpeg") } });
+        await AssertProblemAsync(json, 415);
+        await AssertProblemAsync(raw, 415);
+        await AssertNothingStoredAsync();
+    }
+
+    [Test]
+    public async Task A_broken_multipart_body_is_a_clear_400()
+    {
+        var content = new ByteArrayContent("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\nabc"u8.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=b");
+        using var response = await SendUploadAsync(content);
+        await AssertProblemAsync(response, 400);
+        await AssertNothingStoredAsync();
+    }
+
+    [TestCase(null)]
+    [TestCase("short")]
+    [TestCase("has spaces and is long enough to count")]
+    public async Task A_missing_or_malformed_device_token_is_400(string? device)
+    {
+        using var response = await UploadAsync(TestImages.Jpeg(), device: device);
+        var problem = await AssertProblemAsync(response, 400);
+        Assert.That((string?)problem["title"], Does.Contain("X-Device-Token"));
+        await AssertNothingStoredAsync();
+    }
+}
