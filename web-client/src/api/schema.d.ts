@@ -4,6 +4,43 @@
  */
 
 export interface paths {
+    "/api/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload one photo (JPEG, PNG or WebP, at most 10 MB)
+         * @description multipart/form-data with exactly one file part; the X-Device-Token header ties the upload to the device. The type is recognised by the file's bytes. The photo is turned upright, shrunk to at most 4096 pixels on its longest side and re-encoded without any metadata (EXIF, GPS, XMP, comments). Send its uploadId in photoIds within 24 hours; unattached uploads are deleted after that.
+         */
+        post: operations["UploadPhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/complaints/{trackingCode}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A photo of the case, for staff who may see the case */
+        get: operations["GetCasePhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sections": {
         parameters: {
             query?: never;
@@ -266,6 +303,46 @@ export interface paths {
          * @description Needs the query password in the X-Query-Password header (404 as for tracking). The case reopens in progress, flagged as a review, with a fresh resolution deadline; otherwise 409.
          */
         post: operations["RequestReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{trackingCode}/supplements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 补充材料: add information and/or photos while the case is open
+         * @description Needs the query password in X-Query-Password and, with photos, the X-Device-Token that uploaded them. 409 once the case is resolved, closed, rejected or merged.
+         */
+        post: operations["AddSupplement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{trackingCode}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A photo of the case, for the citizen
+         * @description Needs the query password in X-Query-Password; an unknown code, a wrong password and a photo of another case give the same 404.
+         */
+        get: operations["GetComplaintPhoto"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -792,6 +869,20 @@ export interface components {
         AddReplyRequest: {
             text: string;
         };
+        AddSupplementRequest: {
+            /** @description What the citizen adds: 1–2000 characters; optional when photos are sent. */
+            text?: null | string;
+            /** @description Up to 9 uploads (POST /api/v1/uploads) of the same device. */
+            photoIds?: null | string[];
+        };
+        AddSupplementResult: {
+            /** Format: date-time */
+            at: string;
+            text: null | string;
+            photoIds: string[];
+            /** @description Every photo of the case now, the new ones included. */
+            photos: components["schemas"]["CasePhoto"][];
+        };
         AssignComplaintRequest: {
             /** Format: int64 */
             assigneeId: number;
@@ -816,6 +907,20 @@ export interface components {
             value: string;
             /** @description What to show: the option's label for a choice, else the value. */
             text: string;
+        };
+        /** @description A photo of a case as listed to the citizen and to staff (the bytes come from the photo routes). */
+        CasePhoto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            width: number;
+            /** Format: int32 */
+            height: number;
+            /**
+             * Format: date-time
+             * @description When it was attached: with the complaint, or with a later supplement.
+             */
+            addedAt: string;
         };
         /** @description A map pin, WGS-84 degrees. */
         CasePin: {
@@ -1004,6 +1109,7 @@ export interface components {
             urgent: boolean;
             answers: components["schemas"]["CaseAnswer"][];
             pin: null | components["schemas"]["CasePin"];
+            photos: components["schemas"]["CasePhoto"][];
         };
         GetCaseReview: {
             /** Format: date-time */
@@ -1039,6 +1145,8 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        /** Format: binary */
+        IFormFile: string;
         JsonObject: Record<string, never>;
         ListCalendarDaysDay: {
             /** Format: date */
@@ -1261,6 +1369,11 @@ export interface components {
             originalTrackingCode: string;
             reason?: null | string;
         };
+        /** @description The upload's body, for the OpenAPI document (the endpoint reads the multipart stream itself). */
+        PhotosEndpointsUploadForm: {
+            /** @description The photo: JPEG, PNG or WebP, at most 10 MB. Any part name is accepted. */
+            file: components["schemas"]["IFormFile"];
+        };
         ProblemDetails: {
             type?: null | string;
             title?: null | string;
@@ -1409,6 +1522,8 @@ export interface components {
          * @enum {unknown}
          */
         StaffRole: "staff" | "section_head" | "discipline" | "leader" | "admin";
+        /** Format: binary */
+        Stream: string;
         SubmitComplaintCommand: {
             /** @description A code from GET /api/v1/categories. */
             categoryCode: string;
@@ -1430,6 +1545,8 @@ export interface components {
             latitude?: null | number;
             /** Format: double */
             longitude?: null | number;
+            /** @description Up to 9 uploads (POST /api/v1/uploads) made with this request's X-Device-Token. */
+            photoIds?: null | string[];
         };
         SubmitComplaintContact: {
             name?: null | string;
@@ -1497,6 +1614,7 @@ export interface components {
             /** @description Evaluation and review: their windows, whether each is possible now, and what the citizen did. */
             followUp: components["schemas"]["CitizenFollowUp"];
             timeline: components["schemas"]["TrackComplaintTimelineEntry"][];
+            photos: components["schemas"]["CasePhoto"][];
         };
         TrackComplaintTimelineEntry: {
             /** @description What happened: submitted, accepted, rejected, transferred, reply, extension_approved, resolved, merged, evaluated, review_requested or closed. */
@@ -1517,6 +1635,27 @@ export interface components {
             sectionCode: null | string;
             active: boolean;
         };
+        UploadPhotoResult: {
+            /**
+             * Format: uuid
+             * @description Send it in photoIds when submitting the complaint or a supplement.
+             */
+            uploadId: string;
+            /**
+             * Format: int32
+             * @description Pixels, after turning the photo upright and shrinking it to at most 4096 on its longest side.
+             */
+            width: number;
+            /** Format: int32 */
+            height: number;
+            /**
+             * Format: int32
+             * @description Bytes stored, after re-encoding.
+             */
+            byteSize: number;
+            /** @description image/jpeg, image/png or image/webp: the format the photo came in. */
+            contentType: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1526,6 +1665,118 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    UploadPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PhotosEndpointsUploadForm"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadPhotoResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetCasePhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trackingCode: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["Stream"];
+                    "image/png": components["schemas"]["Stream"];
+                    "image/webp": components["schemas"]["Stream"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListSections: {
         parameters: {
             query?: never;
@@ -1780,6 +2031,7 @@ export interface operations {
             query?: never;
             header?: {
                 "Idempotency-Key"?: string;
+                "X-Device-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2096,6 +2348,116 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AddSupplement: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Query-Password"?: string;
+                "X-Device-Token"?: string;
+            };
+            path: {
+                trackingCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddSupplementRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddSupplementResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetComplaintPhoto: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Query-Password"?: string;
+            };
+            path: {
+                trackingCode: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["Stream"];
+                    "image/png": components["schemas"]["Stream"];
+                    "image/webp": components["schemas"]["Stream"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
