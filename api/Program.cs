@@ -55,9 +55,8 @@ builder.Services.AddSingleton<Housekeeping>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<Housekeeping>());
 builder.Services.AddScoped<FollowUpCases>();
 builder.Services.AddSingleton<AutoClose>();
-if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<AutoClose>());
 builder.Services.AddSingleton<StaffAccounts>();
-builder.Services.AddPhotos(background: verb is null);
+builder.Services.AddPhotos();
 
 builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
 {

@@ -6,15 +6,14 @@ using Npgsql;
 namespace Feedback.Api.Features.FollowUp;
 
 /// <summary>
-/// Every FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS, resolved cases whose evaluation window has passed
+/// Each housekeeping round (<see cref="Housekeeping.Housekeeping"/>), resolved cases whose evaluation window has passed
 /// close by themselves, each with a public "closed" event by the system. A partial index (migration
 /// 0012) holds only the resolved cases, so a round costs a few index pages at any size. Safe with
 /// any number of API instances: each batch takes its rows with SKIP LOCKED and re-checks the status
 /// under the lock, so a case closes once, and an evaluation arriving at the same moment either
 /// closes it first (this skips it) or waits and then finds it closed (409).
 /// </summary>
-public sealed class AutoClose(NpgsqlDataSource dataSource, BureauClock clock, FeedbackOptions options, ILogger<AutoClose> logger)
-    : BackgroundService
+public sealed class AutoClose(NpgsqlDataSource dataSource, BureauClock clock, FeedbackOptions options)
 {
     private const int BatchSize = 1000;
 
@@ -47,22 +46,5 @@ public sealed class AutoClose(NpgsqlDataSource dataSource, BureauClock clock, Fe
             total += closed;
         } while (closed == BatchSize);
         return total;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.HousekeepingInterval);
-        do
-        {
-            try
-            {
-                var closed = await CloseDueAsync(stoppingToken);
-                if (closed > 0) logger.LogInformation("Closed {Count} cases whose evaluation window passed", closed);
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning("Closing cases past their evaluation window skipped this round: {Reason}", exception.Message);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

@@ -1,4 +1,6 @@
 using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.FollowUp;
+using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure;
 using Feedback.Api.Infrastructure.Time;
 using Npgsql;
@@ -6,22 +8,45 @@ using Npgsql;
 namespace Feedback.Api.Features.Housekeeping;
 
 /// <summary>
-/// Every FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS (default 5 minutes): forgets what the service keeps
-/// only for a while — idempotency keys after a day, wrong-password counts after a quiet day. Each
-/// step is one statement, safe when several instances run it at once.
+/// Every FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS (default 5 minutes): cases past their evaluation
+/// window close (<see cref="AutoClose"/>), uploads no case took within a day are deleted
+/// (<see cref="PhotoCleanup"/>), and what the service keeps only for a while is forgotten —
+/// idempotency keys after a day, wrong-password counts after a quiet day. Every step is safe when
+/// several instances run it at once, and a step that fails does not stop the others.
 /// </summary>
-public sealed class Housekeeping(NpgsqlDataSource dataSource, BureauClock clock, FeedbackOptions options, ILogger<Housekeeping> logger)
-    : BackgroundService
+public sealed class Housekeeping(
+    NpgsqlDataSource dataSource, AutoClose autoClose, PhotoCleanup photoCleanup, BureauClock clock, FeedbackOptions options,
+    ILogger<Housekeeping> logger) : BackgroundService
 {
-    public sealed record Round(int IdempotencyKeysForgotten, int LookupFailuresForgotten);
+    public sealed record Round(int CasesClosed, int UploadsDeleted, int StrayFilesDeleted, int IdempotencyKeysForgotten, int LookupFailuresForgotten);
 
     public async Task<Round> RunOnceAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var now = clock.UtcNow;
-        return new Round(
-            await SubmissionIdempotency.ForgetStaleAsync(connection, now, cancellationToken),
-            await CitizenAccess.ForgetStaleAsync(connection, now, cancellationToken));
+        var closed = await StepAsync("closing cases past their evaluation window", () => autoClose.CloseDueAsync(cancellationToken));
+        var swept = await StepAsync("photo cleanup", () => photoCleanup.SweepAsync(cancellationToken));
+        var (keys, failures) = await StepAsync("forgetting idempotency keys and lookup failures", async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            var now = clock.UtcNow;
+            return (await SubmissionIdempotency.ForgetStaleAsync(connection, now, cancellationToken),
+                await CitizenAccess.ForgetStaleAsync(connection, now, cancellationToken));
+        });
+        var round = new Round(closed, swept?.Uploads ?? 0, swept?.StrayFiles ?? 0, keys, failures);
+        if (round.CasesClosed + round.UploadsDeleted + round.StrayFilesDeleted > 0) logger.LogInformation("Housekeeping: {Round}", round);
+        return round;
+    }
+
+    private async Task<T?> StepAsync<T>(string step, Func<Task<T>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Housekeeping skipped {Step} this round: {Reason}", step, exception.Message);
+            return default;
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,15 +54,7 @@ public sealed class Housekeeping(NpgsqlDataSource dataSource, BureauClock clock,
         using var timer = new PeriodicTimer(options.HousekeepingInterval);
         do
         {
-            try
-            {
-                var round = await RunOnceAsync(stoppingToken);
-                logger.LogDebug("Housekeeping: {Round}", round);
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning("Housekeeping skipped this round: {Reason}", exception.Message);
-            }
+            await RunOnceAsync(stoppingToken);
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

@@ -6,14 +6,13 @@ using Npgsql;
 namespace Feedback.Api.Features.Photos;
 
 /// <summary>
-/// Every FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS: uploads no case took within 24 hours are deleted,
+/// Each housekeeping round (<see cref="Housekeeping.Housekeeping"/>): uploads no case took within 24 hours are deleted,
 /// row and file; then files older than 24 hours that no row names (an upload whose row never
 /// committed, a file whose deletion failed) are deleted too. Safe with several instances: a row is
 /// deleted by one statement that re-checks it is still unattached, and an attachment racing with
 /// it either wins (the row stays) or finds nothing to attach (400).
 /// </summary>
-public sealed class PhotoCleanup(NpgsqlDataSource dataSource, IBlobStore blobs, BureauClock clock, FeedbackOptions options, ILogger<PhotoCleanup> logger)
-    : BackgroundService
+public sealed class PhotoCleanup(NpgsqlDataSource dataSource, IBlobStore blobs, BureauClock clock, ILogger<PhotoCleanup> logger)
 {
     public static readonly TimeSpan UnattachedLifetime = TimeSpan.FromHours(24);
 
@@ -66,23 +65,5 @@ public sealed class PhotoCleanup(NpgsqlDataSource dataSource, IBlobStore blobs, 
             // The next round finds it again among the files without a row.
             logger.LogWarning("Could not delete photo file {Name}: {Reason}", name, exception.Message);
         }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.HousekeepingInterval);
-        do
-        {
-            try
-            {
-                var swept = await SweepAsync(stoppingToken);
-                if (swept.Uploads + swept.StrayFiles > 0)
-                    logger.LogInformation("Deleted {Uploads} unattached uploads and {Strays} stray photo files", swept.Uploads, swept.StrayFiles);
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or IOException or UnauthorizedAccessException)
-            {
-                logger.LogWarning("Photo cleanup skipped this round: {Reason}", exception.Message);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

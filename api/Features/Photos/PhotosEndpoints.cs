@@ -14,14 +14,13 @@ namespace Feedback.Api.Features.Photos;
 
 public static class PhotosEndpoints
 {
-    /// <summary>The services of the photo routes; <paramref name="background"/> runs the cleanup (not for the command-line verbs).</summary>
-    public static IServiceCollection AddPhotos(this IServiceCollection services, bool background)
+    /// <summary>The services of the photo routes and their cleanup (run by Housekeeping).</summary>
+    public static IServiceCollection AddPhotos(this IServiceCollection services)
     {
         services.AddSingleton<IBlobStore, FileSystemBlobStore>();
         services.AddScoped<PhotoAttachments>();
         services.AddScoped<PhotoReader>();
         services.AddSingleton<PhotoCleanup>();
-        if (background) services.AddHostedService(provider => provider.GetRequiredService<PhotoCleanup>());
         return services;
     }
 
