@@ -83,11 +83,15 @@ public sealed class CitizenAccess(NpgsqlDataSource database, BureauClock clock, 
             new { since = now - TimeSpan.FromDays(1), now }, cancellationToken: cancellationToken));
 
     public static ProblemException NotFound() => new(StatusCodes.Status404NotFound,
-        Lang.Pick("查询编号或查询密码不正确", "Tracking code or query password is incorrect"));
+        Lang.Pick("查询编号或查询密码不正确", "Tracking code or query password is incorrect"), LostPassword);
 
     private static ProblemException Locked(TimeSpan remaining) => new(StatusCodes.Status429TooManyRequests,
         Lang.Pick($"查询密码错误次数过多，请 {Minutes(remaining)} 分钟后再试", $"Too many wrong query passwords; try again in {Minutes(remaining)} minutes"),
-        retryAfter: remaining);
+        LostPassword, retryAfter: remaining);
+
+    private static string LostPassword => Lang.Pick(
+        $"连续输错 {MaxFailures} 次，该编号将暂停查询 {LockoutDuration.TotalMinutes} 分钟。查询密码只在提交时显示一次，遗失后无法找回；如需帮助，可拨打 12369 环保举报热线。",
+        $"After {MaxFailures} wrong tries in a row the code is paused for {LockoutDuration.TotalMinutes} minutes. The query password is shown only once, when you submit, and cannot be recovered; for help, call the 12369 environmental hotline.");
 
     private static int Minutes(TimeSpan remaining) => Math.Max(1, (int)Math.Ceiling(remaining.TotalMinutes));
 }

@@ -41,10 +41,9 @@ public static class ListSimilarComplaints
     /// <param name="StatusText">The status in plain words, in the caller's language.</param>
     /// <param name="SubmittedOn">The bureau's date of submission.</param>
     /// <param name="DistanceMetres">From the given pin, rounded up to 100 m; null when either side has no pin.</param>
-    /// <param name="Excerpt">The start of the description, phone numbers, ID numbers and e-mail addresses masked.</param>
     public sealed record Item(
         string TrackingCode, string CategoryCode, string CategoryName, string? Township, DateOnly SubmittedOn,
-        ComplaintStatus Status, string StatusText, int SupportCount, int? DistanceMetres, string Excerpt);
+        ComplaintStatus Status, string StatusText, int SupportCount, int? DistanceMetres);
 
     /// <param name="Items">Nearest first, then newest; at most 10.</param>
     public sealed record Result(IReadOnlyList<Item> Items, int RadiusMetres, int WindowDays);
@@ -87,7 +86,7 @@ public static class ListSimilarComplaints
 
     private sealed record Row(
         string TrackingCode, string CategoryCode, string? Township, DateTime SubmittedAt, string Status, int SupportCount,
-        string Description, double? DistanceMetres);
+        double? DistanceMetres);
 
     public sealed class Handler(ReadDatabase database, CategoryCatalog catalog, BureauClock clock) : IQueryHandler<Query, Result>
     {
@@ -128,7 +127,9 @@ public static class ListSimilarComplaints
 
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             // The ten are chosen from the index alone (migration 0013: an index-only scan); only
-            // their rows are read for the description.
+            // their rows are read for the summary. Never the description: it is the citizen's own
+            // words, which may name people and places, and the privacy notice promises that
+            // nothing they write is shown to others.
             var rows = await connection.QueryAsync<Row>(new CommandDefinition(
                 $"""
                  with nearby as (
@@ -141,7 +142,7 @@ public static class ListSimilarComplaints
                      order by distance_metres nulls last, c.submitted_at desc, c.id desc
                      limit @limit
                  )
-                 select c.tracking_code, c.category_code, c.township, c.submitted_at, c.status, c.support_count, c.description,
+                 select c.tracking_code, c.category_code, c.township, c.submitted_at, c.status, c.support_count,
                         n.distance_metres
                  from nearby n join complaints c on c.id = n.id
                  order by n.distance_metres nulls last, n.submitted_at desc, n.id desc
@@ -154,8 +155,7 @@ public static class ListSimilarComplaints
                 var status = ComplaintStatuses.Parse(row.Status);
                 items.Add(new Item(row.TrackingCode, row.CategoryCode, Lang.Pick(rowCategory.NameZh, rowCategory.NameEn), row.Township,
                     clock.DateOf(new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero)), status, StatusText(status), row.SupportCount,
-                    row.DistanceMetres is { } metres ? Math.Max(100, (int)Math.Ceiling(metres / 100) * 100) : null,
-                    PublicExcerpt.Of(row.Description)));
+                    row.DistanceMetres is { } metres ? Math.Max(100, (int)Math.Ceiling(metres / 100) * 100) : null));
             }
             return new Result(items, RadiusMetres, WindowDays);
         }

@@ -22,6 +22,8 @@ public static class TrackComplaint
 
     /// <param name="AcceptBy">The bureau's date by which the section decides to accept or reject.</param>
     /// <param name="ResolveBy">The bureau's date by which the section resolves the case (set on acceptance, moved by an extension or a review).</param>
+    /// <param name="Description">What the citizen reported, as stored (their own words, shown only with the password).</param>
+    /// <param name="Outcome">The section's result while it stands (resolved or closed), so the citizen reads it before evaluating.</param>
     /// <param name="FollowUp">Evaluation and review: their windows, whether each is possible now, and what the citizen did.</param>
     public sealed record Result(
         string TrackingCode,
@@ -30,11 +32,18 @@ public static class TrackComplaint
         string CategoryName,
         string SectionName,
         DateTimeOffset SubmittedAt,
+        string Description,
+        string? Township,
+        string? Address,
         DateOnly AcceptBy,
         DateOnly? ResolveBy,
+        Outcome? Outcome,
         CitizenFollowUp FollowUp,
         IReadOnlyList<TimelineEntry> Timeline,
         IReadOnlyList<CasePhoto> Photos);
+
+    /// <param name="Text">The result the section wrote.</param>
+    public sealed record Outcome(string Text, DateTimeOffset At);
 
     /// <param name="Type">What happened: submitted, accepted, rejected, transferred, reply, extension_approved, resolved, merged, evaluated, review_requested or closed.</param>
     /// <param name="Message">The event described in the caller's language.</param>
@@ -44,7 +53,7 @@ public static class TrackComplaint
     {
         private sealed record CaseRow(
             string TrackingCode, string Status, string CategoryCode,
-            string SectionCode, DateTime SubmittedAt, DateOnly AcceptBy, string Timeline,
+            string SectionCode, DateTime SubmittedAt, string Description, string? Township, string? Address, DateOnly AcceptBy, string Timeline,
             DateOnly? ResolveBy, DateTime? ResolvedAt, DateTime? ClosedAt, DateTime? ReviewRequestedAt,
             string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, string Photos);
 
@@ -60,7 +69,7 @@ public static class TrackComplaint
             var row = await connection.QuerySingleAsync<CaseRow>(new CommandDefinition(
                 $"""
                 select c.tracking_code, c.status, c.category_code, c.section_code,
-                       c.submitted_at, c.accept_by,
+                       c.submitted_at, c.description, c.township, c.address, c.accept_by,
                        (select coalesce(json_agg(json_build_object('type', e.type, 'at', e.occurred_at, 'message', e.message, 'data', e.data)
                                                  order by e.id), '[]')
                         from complaint_events e
@@ -83,8 +92,14 @@ public static class TrackComplaint
                 Lang.Pick(category.NameZh, category.NameEn),
                 Lang.Pick(section.NameZh, section.NameEn),
                 new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero),
+                row.Description,
+                row.Township,
+                row.Address,
                 row.AcceptBy,
                 row.ResolveBy,
+                row.Status is "resolved" or "closed" && events.LastOrDefault(e => e.Type == "resolved") is { Message: { } text } resolved
+                    ? new Outcome(text, resolved.At.ToUniversalTime())
+                    : null,
                 FollowUpOf(row, events),
                 await DescribeAllAsync(events),
                 CasePhotoList.Parse(row.Photos));
@@ -120,18 +135,23 @@ public static class TrackComplaint
         private async Task<string> DescribeAsync(EventRow e)
         {
             string Text(string key) => e.Data[key]?.ToString() ?? "";
+            // Dates read as the rest of the page: 2026年12月18日 / 18 December 2026.
+            string Day(string key) => DateOnly.TryParse(Text(key), System.Globalization.CultureInfo.InvariantCulture, out var day)
+                ? Lang.Pick(day.ToString("yyyy年M月d日", System.Globalization.CultureInfo.InvariantCulture),
+                    day.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture))
+                : Text(key);
             async Task<string> SectionName(string key) =>
                 await catalog.FindSectionAsync(Text(key)) is { } section ? Lang.Pick(section.NameZh, section.NameEn) : Text(key);
             return e.Type switch
             {
                 "submitted" => Lang.Pick("已收到您的投诉，等待受理", "Complaint received; awaiting a decision to accept it"),
-                "accepted" => Lang.Pick($"已受理，将于 {Text("resolveBy")} 前办结", $"Accepted; to be resolved by {Text("resolveBy")}"),
+                "accepted" => Lang.Pick($"已受理，将于 {Day("resolveBy")} 前办结", $"Accepted; to be resolved by {Day("resolveBy")}"),
                 "rejected" => Lang.Pick($"不予受理。原因：{e.Message}。建议：{Text("referral")}", $"Not accepted. Reason: {e.Message}. Where to go instead: {Text("referral")}"),
                 "transferred" => Lang.Pick($"已转交{await SectionName("toSection")}办理。原因：{e.Message}",
                     $"Transferred to the {await SectionName("toSection")}. Reason: {e.Message}"),
                 "reply" => Lang.Pick($"答复：{e.Message}", $"Reply: {e.Message}"),
-                "extension_approved" => Lang.Pick($"办理期限延长 {Text("days")} 个工作日，至 {Text("resolveBy")}。原因：{e.Message}",
-                    $"Deadline extended by {Text("days")} working days, to {Text("resolveBy")}. Reason: {e.Message}"),
+                "extension_approved" => Lang.Pick($"办理期限延长 {Text("days")} 个工作日，至 {Day("resolveBy")}。原因：{e.Message}",
+                    $"Deadline extended by {Text("days")} working days, to {Day("resolveBy")}. Reason: {e.Message}"),
                 "resolved" => Lang.Pick($"已办结。处理结果：{e.Message}", $"Resolved. Result: {e.Message}"),
                 "supplement" => Supplement(e),
                 "merged" => Lang.Pick($"与案件 {Text("originalTrackingCode")} 合并办理，请以该案件的进展为准",
@@ -139,8 +159,8 @@ public static class TrackComplaint
                 "evaluated" => Lang.Pick(
                     $"您已评价：{Evaluation.SolvedName(Text("solved"))}，{Evaluation.SatisfactionName(Text("satisfaction"))}" + (e.Message is null ? "" : $"。留言：{e.Message}"),
                     $"You evaluated the result: {Evaluation.SolvedName(Text("solved"))}, {Evaluation.SatisfactionName(Text("satisfaction"))}" + (e.Message is null ? "" : $". Comment: {e.Message}")),
-                "review_requested" => Lang.Pick($"您申请了复查，案件重新办理，将于 {Text("resolveBy")} 前办结。理由：{e.Message}",
-                    $"You asked for a review; the case is being handled again, to be resolved by {Text("resolveBy")}. Reason: {e.Message}"),
+                "review_requested" => Lang.Pick($"您申请了复查，案件重新办理，将于 {Day("resolveBy")} 前办结。理由：{e.Message}",
+                    $"You asked for a review; the case is being handled again, to be resolved by {Day("resolveBy")}. Reason: {e.Message}"),
                 "closed" => Text("reason") == "evaluated"
                     ? Lang.Pick("案件已关闭", "The case is closed")
                     : Lang.Pick("评价期已过，案件自动关闭", "The time to evaluate passed; the case closed by itself"),

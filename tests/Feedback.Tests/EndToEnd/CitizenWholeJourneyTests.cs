@@ -52,7 +52,13 @@ public sealed class CitizenWholeJourneyTests : StaffConsoleTest
         await Page.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync();
         await Expect(Page.GetByTestId("status")).ToContainTextAsync("已办结");
         await Expect(Page.GetByTestId("case-photos").Locator("img")).ToHaveCountAsync(2);
-        await Expect(Page.GetByText("已办结。处理结果：已责令工地夜间停止打桩")).ToBeVisibleAsync();
+        // The result stands above the forms that ask to judge it, and the citizen's own report is at hand.
+        await Expect(Page.GetByTestId("outcome")).ToContainTextAsync("已责令工地夜间停止打桩，并将夜间施工纳入巡查。");
+        Assert.That(await Page.EvaluateAsync<bool>(
+            "document.querySelector('[data-testid=outcome]').compareDocumentPosition(document.querySelector('#ev-title')) & Node.DOCUMENT_POSITION_FOLLOWING"),
+            Is.True, "the result comes before the evaluation form");
+        await Page.GetByTestId("reported").Locator("summary").ClickAsync();
+        await Expect(Page.GetByTestId("reported")).ToContainTextAsync(Description);
 
         await Page.GetByRole(AriaRole.Group, new() { Name = "您反映的问题解决了吗？" }).GetByLabel("未解决", new() { Exact = true }).CheckAsync();
         await Page.GetByRole(AriaRole.Group, new() { Name = "您对办理结果满意吗？" }).GetByLabel("不满意", new() { Exact = true }).CheckAsync();

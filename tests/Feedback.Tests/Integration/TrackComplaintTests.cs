@@ -85,4 +85,30 @@ public sealed class TrackComplaintTests : IntegrationTest
         }
         Assert.That(problems.Distinct().ToList(), Has.Count.EqualTo(1), "nothing tells a guesser which part was wrong");
     }
+
+    [Test]
+    public async Task Shows_what_the_citizen_reported_and_the_result_while_it_stands_with_dates_in_words()
+    {
+        var submitted = await SubmitAsync();
+        var code = (string)submitted["trackingCode"]!;
+        using var clerk = await StaffAsync("enforcement.staff");
+        await ActOkAsync(clerk, code, "accept");
+        using var before = await TrackAsync(code, (string)submitted["queryPassword"]!);
+        var open = await ReadJsonAsync(before);
+        await ActOkAsync(clerk, code, "resolve", new { result = "已责令该厂停产整改。" });
+        using var after = await TrackAsync(code, (string)submitted["queryPassword"]!);
+        var resolved = await ReadJsonAsync(after);
+
+        var resolveBy = DateOnly.Parse((string)open["resolveBy"]!);
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)open["description"], Is.EqualTo("小区东侧化工厂每天夜里排放刺鼻废气，已持续一周。"));
+            Assert.That((string?)open["township"], Is.EqualTo("剡湖街道"));
+            Assert.That((string?)open["address"], Is.EqualTo("城东路 88 号附近"));
+            Assert.That(open["outcome"], Is.Null, "no result yet");
+            Assert.That((string?)resolved["outcome"]!["text"], Is.EqualTo("已责令该厂停产整改。"));
+            Assert.That(open["timeline"]!.AsArray().Select(e => (string?)e!["message"]),
+                Does.Contain($"已受理，将于 {resolveBy.Year}年{resolveBy.Month}月{resolveBy.Day}日 前办结"));
+        });
+    }
 }

@@ -1310,8 +1310,6 @@ export interface components {
              * @description From the given pin, rounded up to 100 m; null when either side has no pin.
              */
             distanceMetres: null | number;
-            /** @description The start of the description, phone numbers, ID numbers and e-mail addresses masked. */
-            excerpt: string;
         };
         ListSimilarComplaintsResult: {
             /** @description Nearest first, then newest; at most 10. */
@@ -1593,6 +1591,12 @@ export interface components {
             /** @default Bearer */
             tokenType: string;
         };
+        TrackComplaintOutcome: {
+            /** @description The result the section wrote. */
+            text: string;
+            /** Format: date-time */
+            at: string;
+        };
         TrackComplaintResult: {
             trackingCode: string;
             status: components["schemas"]["ComplaintStatus"];
@@ -1601,6 +1605,10 @@ export interface components {
             sectionName: string;
             /** Format: date-time */
             submittedAt: string;
+            /** @description What the citizen reported, as stored (their own words, shown only with the password). */
+            description: string;
+            township: null | string;
+            address: null | string;
             /**
              * Format: date
              * @description The bureau's date by which the section decides to accept or reject.
@@ -1611,6 +1619,7 @@ export interface components {
              * @description The bureau's date by which the section resolves the case (set on acceptance, moved by an extension or a review).
              */
             resolveBy: null | string;
+            outcome: null | components["schemas"]["TrackComplaintOutcome"];
             /** @description Evaluation and review: their windows, whether each is possible now, and what the citizen did. */
             followUp: components["schemas"]["CitizenFollowUp"];
             timeline: components["schemas"]["TrackComplaintTimelineEntry"][];

@@ -12,8 +12,8 @@ export const LIMITS = { description: 4000, township: 50, address: 200, name: 50,
 /** Field keys as the server names them in problem details. */
 export const FIELD_ORDER = [
   'categoryCode',
-  'description',
   'township',
+  'description',
   'address',
   'contact.name',
   'contact.phone',
