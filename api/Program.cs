@@ -40,6 +40,7 @@ builder.Services.AddNpgsqlDataSource(ConnectionDefaults.Apply(options.DatabaseCo
 builder.Services.AddSingleton(services => options.ReadDatabaseConnectionString is { } replica
     ? new ReadDatabase(Npgsql.NpgsqlDataSource.Create(ConnectionDefaults.Apply(replica)))
     : new ReadDatabase(services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+builder.Services.AddSingleton(new SideDatabase(Npgsql.NpgsqlDataSource.Create(ConnectionDefaults.Side(options.DatabaseConnectionString))));
 builder.Services.AddScoped<WriteTransaction>();
 builder.Services.AddSingleton<DatabaseMigrator>();
 builder.Services.AddSingleton<CategoryCatalog>();

@@ -1,4 +1,5 @@
 using Dapper;
+using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
@@ -13,9 +14,10 @@ namespace Feedback.Api.Features.Complaints;
 /// An unknown code, a wrong password and a missing one give the same 404. Five wrong passwords for a
 /// code — known or not, so a lock reveals nothing — lock its lookups for 15 minutes (429), even with
 /// the right password. Failures are counted in their own short transaction: the request's own
-/// transaction rolls back with its 404, and the count must survive it.
+/// transaction rolls back with its 404, and the count must survive it. That is why it has a small
+/// pool of its own (<see cref="SideDatabase"/>): commands call it while holding a connection of the main pool.
 /// </summary>
-public sealed class CitizenAccess(NpgsqlDataSource database, BureauClock clock, ILogger<CitizenAccess> logger)
+public sealed class CitizenAccess(SideDatabase side, BureauClock clock, ILogger<CitizenAccess> logger)
 {
     public const int MaxFailures = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
@@ -23,37 +25,55 @@ public sealed class CitizenAccess(NpgsqlDataSource database, BureauClock clock, 
     /// <summary>Verified when the code is unknown, so both outcomes cost the same time.</summary>
     private static readonly string DecoyHash = QueryPasswordHash.Create(SecretCode.New());
 
-    private sealed record Lookup(long? ComplaintId, string? QueryPasswordHash, bool Throttled, DateTime? LockedUntil);
+    /// <summary>What a lookup reads about the code typed: the case (if any), its password hash, and the code's failures.</summary>
+    public sealed record Key(long? ComplaintId, string? QueryPasswordHash, bool Throttled, DateTime? LockedUntil);
+
+    /// <summary>The select list of a <see cref="Key"/> for the parameter @code, so a query can read it in the same round trip.</summary>
+    public const string KeySql =
+        """
+        select (select id from complaints where tracking_code = @code) as complaint_id,
+               (select query_password_hash from complaints where tracking_code = @code) as query_password_hash,
+               exists (select from tracking_lookup_throttle where tracking_code = @code) as throttled,
+               (select locked_until from tracking_lookup_throttle where tracking_code = @code) as locked_until
+        """;
+
+    /// <summary>The canonical code, or the 404 for a string that cannot be one (no guess at any case: nothing to count).</summary>
+    public static string NormalizeOrNotFound(string trackingCode) => SecretCode.Normalize(trackingCode) ?? throw NotFound();
 
     /// <summary>The case's id, or a 404 / 429 problem.</summary>
     public async Task<long> VerifyAsync(string trackingCode, string? queryPassword, CancellationToken cancellationToken)
     {
-        var code = SecretCode.Normalize(trackingCode);
-        // A string that cannot be a code is no guess at any case: nothing to count.
-        if (code is null) throw NotFound();
+        var code = NormalizeOrNotFound(trackingCode);
+        Key key;
+        await using (var connection = await side.DataSource.OpenConnectionAsync(cancellationToken))
+            key = await connection.QuerySingleAsync<Key>(new CommandDefinition(KeySql, new { code }, cancellationToken: cancellationToken));
+        return await ConfirmAsync(code, queryPassword, key, cancellationToken);
+    }
 
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var lookup = await connection.QuerySingleAsync<Lookup>(new CommandDefinition(
-            """
-            select (select id from complaints where tracking_code = @code) as complaint_id,
-                   (select query_password_hash from complaints where tracking_code = @code) as query_password_hash,
-                   exists (select from tracking_lookup_throttle where tracking_code = @code) as throttled,
-                   (select locked_until from tracking_lookup_throttle where tracking_code = @code) as locked_until
-            """, new { code }, cancellationToken: cancellationToken));
-
+    /// <summary>
+    /// Decides with what was read: the case's id, or a 404 / 429 problem. Writes (on the primary, on
+    /// its own connection) only to count a failure or to forget earlier ones after a success.
+    /// </summary>
+    public async Task<long> ConfirmAsync(string code, string? queryPassword, Key key, CancellationToken cancellationToken)
+    {
         var now = clock.UtcNow;
-        if (lookup.LockedUntil is { } until && new DateTimeOffset(until, TimeSpan.Zero) - now is { Ticks: > 0 } remaining)
+        if (key.LockedUntil is { } until && new DateTimeOffset(until, TimeSpan.Zero) - now is { Ticks: > 0 } remaining)
             throw Locked(remaining);
 
         var password = SecretCode.Normalize(queryPassword);
-        if (QueryPasswordHash.Verify(password, lookup.QueryPasswordHash ?? DecoyHash) && lookup.ComplaintId is { } id)
+        if (QueryPasswordHash.Verify(password, key.QueryPasswordHash ?? DecoyHash) && key.ComplaintId is { } id)
         {
             // A success forgets the earlier failures.
-            if (lookup.Throttled)
-                await connection.ExecuteAsync(new CommandDefinition(
+            if (key.Throttled)
+            {
+                await using var primary = await side.DataSource.OpenConnectionAsync(cancellationToken);
+                await primary.ExecuteAsync(new CommandDefinition(
                     "delete from tracking_lookup_throttle where tracking_code = @code", new { code }, cancellationToken: cancellationToken));
+            }
             return id;
         }
+
+        await using var connection = await side.DataSource.OpenConnectionAsync(cancellationToken);
 
         // One statement counts the failure and, at the fifth, locks the code: concurrent guesses queue
         // on the row, so a burst cannot slip past the count.

@@ -63,11 +63,17 @@ public static class TrackComplaint
 
         public async ValueTask<Result> Handle(Query query, CancellationToken cancellationToken)
         {
-            var id = await access.VerifyAsync(query.TrackingCode, query.QueryPassword, cancellationToken);
-            await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            // One statement, one round trip: the case with its public timeline as JSON; names come from the catalog.
-            var row = await connection.QuerySingleAsync<CaseRow>(new CommandDefinition(
+            var code = CitizenAccess.NormalizeOrNotFound(query.TrackingCode);
+            CitizenAccess.Key key;
+            CaseRow? found;
+            // The connection goes back to the pool before CitizenAccess may take one to write: holding
+            // one while waiting for another would let a burst of lookups exhaust the pool.
+            await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+            // One round trip: what CitizenAccess needs to judge the password, and the case with its
+            // public timeline as JSON (read whatever the verdict, returned only after it); names come from the catalog.
+            await using (var reader = await connection.QueryMultipleAsync(new CommandDefinition(
                 $"""
+                {CitizenAccess.KeySql};
                 select c.tracking_code, c.status, c.category_code, c.section_code,
                        c.submitted_at, c.description, c.township, c.address, c.accept_by,
                        (select coalesce(json_agg(json_build_object('type', e.type, 'at', e.occurred_at, 'message', e.message, 'data', e.data)
@@ -78,9 +84,15 @@ public static class TrackComplaint
                        c.evaluation_solved, c.evaluation_satisfaction, c.evaluated_at,
                        {CasePhotoList.Sql} as photos
                 from complaints c
-                where c.id = @id
+                where c.tracking_code = @code
                 """,
-                new { id }, cancellationToken: cancellationToken));
+                new { code }, cancellationToken: cancellationToken)))
+            {
+                key = await reader.ReadSingleAsync<CitizenAccess.Key>();
+                found = await reader.ReadSingleOrDefaultAsync<CaseRow>();
+            }
+            await access.ConfirmAsync(code, query.QueryPassword, key, cancellationToken);
+            var row = found!; // a confirmed code names a case, and cases are never deleted
 
             var events = JsonSerializer.Deserialize<List<EventRow>>(row.Timeline, EventJson)!;
             var category = await catalog.GetCategoryAsync(row.CategoryCode);

@@ -30,7 +30,7 @@ public sealed record AuditEntry(
 /// transaction, so the log and the change commit together; refusals and failures are written on
 /// a connection of their own, because the request that caused them rolls back.
 /// </summary>
-public sealed class AuditLog(WriteTransaction transaction, NpgsqlDataSource dataSource, BureauClock clock, ILogger<AuditLog> logger)
+public sealed class AuditLog(WriteTransaction transaction, SideDatabase side, BureauClock clock, ILogger<AuditLog> logger)
 {
     private static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web);
 
@@ -51,7 +51,8 @@ public sealed class AuditLog(WriteTransaction transaction, NpgsqlDataSource data
     {
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            // The side pool: the refused request may still hold a connection of the main pool.
+            await using var connection = await side.DataSource.OpenConnectionAsync(cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(Insert, Parameters(actor, entry, outcome), cancellationToken: cancellationToken));
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException or OperationCanceledException)

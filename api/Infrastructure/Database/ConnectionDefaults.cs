@@ -26,5 +26,13 @@ public static class ConnectionDefaults
         return settings.ConnectionString;
     }
 
+    /// <summary>
+    /// A second, small pool for work a request does on the side while it holds a connection of the
+    /// main pool (counting a wrong password, auditing a refusal). From the main pool, a burst of such
+    /// requests could each hold one connection while waiting for another until the pool ran dry.
+    /// </summary>
+    public static string Side(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(Apply(connectionString)) { MaxPoolSize = 4, ApplicationName = "feedback-side" }.ConnectionString;
+
     private static bool Given(DbConnectionStringBuilder given, params string[] keys) => keys.Any(given.ContainsKey);
 }

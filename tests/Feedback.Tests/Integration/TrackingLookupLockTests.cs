@@ -92,4 +92,24 @@ public sealed class TrackingLookupLockTests : IntegrationTest
         await AssertProblemAsync(response, 404);
         Assert.That(await CountAsync("tracking_lookup_throttle"), Is.Zero);
     }
+
+    [Test]
+    public async Task A_burst_of_wrong_passwords_on_citizen_commands_never_starves_the_connection_pool()
+    {
+        // Each command holds a connection of the main pool (8 here) while the failure is counted on
+        // the side: three times the pool at once must all be answered, none left waiting for a connection.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post,
+                $"/api/v1/complaints/{Feedback.Api.Infrastructure.Security.SecretCode.New()}/evaluation")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { solved = "yes", satisfaction = "satisfied" }),
+            };
+            request.Headers.Add("X-Query-Password", WrongPassword);
+            return Client.SendAsync(request);
+        }));
+        var statuses = responses.Select(r => (int)r.StatusCode).ToList();
+        foreach (var response in responses) response.Dispose();
+        Assert.That(statuses, Is.All.EqualTo(404));
+    }
 }
