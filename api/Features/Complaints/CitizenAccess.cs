@@ -77,14 +77,14 @@ public sealed class CitizenAccess(SideDatabase side, BureauClock clock, ILogger<
 
         // One statement counts the failure and, at the fifth, locks the code: concurrent guesses queue
         // on the row, so a burst cannot slip past the count.
-        var lockedNow = await connection.QuerySingleAsync<bool>(new CommandDefinition(
+        var (lockedNow, failures) = await connection.QuerySingleAsync<(bool, int)>(new CommandDefinition(
             """
             insert into tracking_lookup_throttle as t (tracking_code, failures, updated_at) values (@code, 1, @now)
             on conflict (tracking_code) do update
                 set failures = case when t.failures + 1 >= @max then 0 else t.failures + 1 end,
                     locked_until = case when t.failures + 1 >= @max then @lockedUntil else t.locked_until end,
                     updated_at = @now
-            returning locked_until is not null and locked_until > @now
+            returning locked_until is not null and locked_until > @now, failures
             """,
             new { code, now, max = MaxFailures, lockedUntil = now + LockoutDuration }, cancellationToken: cancellationToken));
         if (lockedNow)
@@ -93,7 +93,7 @@ public sealed class CitizenAccess(SideDatabase side, BureauClock clock, ILogger<
                 LockoutDuration.TotalMinutes, MaxFailures);
             throw Locked(LockoutDuration);
         }
-        throw NotFound();
+        throw NotFound(attemptsLeft: MaxFailures - failures);
     }
 
     /// <summary>Housekeeping: failures with no new attempt for a day, and no lock running, are forgotten.</summary>
@@ -102,8 +102,10 @@ public sealed class CitizenAccess(SideDatabase side, BureauClock clock, ILogger<
             "delete from tracking_lookup_throttle where updated_at <= @since and (locked_until is null or locked_until <= @now)",
             new { since = now - TimeSpan.FromDays(1), now }, cancellationToken: cancellationToken));
 
-    public static ProblemException NotFound() => new(StatusCodes.Status404NotFound,
-        Lang.Pick("查询编号或查询密码不正确", "Tracking code or query password is incorrect"), LostPassword);
+    /// <param name="attemptsLeft">After a wrong password: how many more before the lock (unknown codes count alike, so it tells nothing).</param>
+    public static ProblemException NotFound(int? attemptsLeft = null) => new(StatusCodes.Status404NotFound,
+        Lang.Pick("查询编号或查询密码不正确", "Tracking code or query password is incorrect"), LostPassword,
+        extensions: attemptsLeft is { } left ? new Dictionary<string, object?> { ["attemptsLeft"] = left } : null);
 
     private static ProblemException Locked(TimeSpan remaining) => new(StatusCodes.Status429TooManyRequests,
         Lang.Pick($"查询密码错误次数过多，请 {Minutes(remaining)} 分钟后再试", $"Too many wrong query passwords; try again in {Minutes(remaining)} minutes"),

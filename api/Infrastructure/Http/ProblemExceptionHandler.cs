@@ -20,7 +20,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var problem = exception switch
         {
             ValidationException validation => ValidationProblem(validation),
-            ProblemException refusal => new ProblemDetails { Status = refusal.Status, Title = refusal.Title, Detail = refusal.Detail },
+            ProblemException refusal => WithExtensions(new ProblemDetails { Status = refusal.Status, Title = refusal.Title, Detail = refusal.Detail }, refusal),
             BadHttpRequestException { InnerException: JsonException json } when MissingRequiredFields(json) is { Length: > 0 } missing =>
                 Missing(missing),
             BadHttpRequestException { InnerException: JsonException { Path: { Length: > 2 } path } } => WrongType(path),
@@ -102,6 +102,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         StatusCodes.Status415UnsupportedMediaType => Lang.Pick("请求内容类型不受支持，请使用 application/json", "Unsupported content type: send application/json"),
         _ => null,
     };
+
+    private static ProblemDetails WithExtensions(ProblemDetails problem, ProblemException refusal)
+    {
+        foreach (var (name, value) in refusal.Extensions) problem.Extensions[name] = value;
+        return problem;
+    }
 
     private static ProblemDetails Problem(int status, string title) => new() { Status = status, Title = title };
 

@@ -105,6 +105,7 @@ public sealed class FollowUpJourneyTests : StaffConsoleTest
             await Page.RunAndWaitForResponseAsync(
                 () => Page.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync(),
                 response => response.Url.Contains("/api/v1/complaints/"));
+            if (i == 1) await Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("再输错 3 次，此编号将暂停查询 15 分钟");
         }
         await Page.GetByLabel("查询密码", new() { Exact = true }).FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync();

@@ -17,7 +17,8 @@ public sealed class TrackingLookupLockTests : IntegrationTest
         for (var attempt = 1; attempt <= 4; attempt++)
         {
             using var wrong = await TrackAsync(code, WrongPassword);
-            Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), $"attempt {attempt}");
+            var miss = await AssertProblemAsync(wrong, 404);
+            Assert.That((int?)miss["attemptsLeft"], Is.EqualTo(5 - attempt), $"attempt {attempt}: how many before the lock");
         }
         using var fifth = await TrackAsync(code, WrongPassword);
         var problem = await AssertProblemAsync(fifth, 429);
