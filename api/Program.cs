@@ -7,6 +7,7 @@ using Feedback.Api.Features.FollowUp;
 using Feedback.Api.Features.Health;
 using Feedback.Api.Features.Housekeeping;
 using Feedback.Api.Features.Photos;
+using Feedback.Api.Features.Publication;
 using Feedback.Api.Features.Reminders;
 using Feedback.Api.Features.Routing;
 using Feedback.Api.Features.Sections;
@@ -50,6 +51,7 @@ builder.Services.AddScoped<SubmissionIdempotency>();
 builder.Services.AddScoped<StaffSessions>();
 builder.Services.AddScoped<LoginThrottle>();
 builder.Services.AddScoped<CaseHandling>();
+builder.Services.AddScoped<CasePublications>();
 builder.Services.AddSingleton<OverdueReminders>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminders>());
 builder.Services.AddSingleton<Housekeeping>();
@@ -95,6 +97,7 @@ app.MapSectionsEndpoints();
 app.MapRoutingRulesEndpoints();
 app.MapCalendarEndpoints();
 app.MapTownshipsEndpoints();
+app.MapPublicationEndpoints();
 
 switch (verb)
 {
