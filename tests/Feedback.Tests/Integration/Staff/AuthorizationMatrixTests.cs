@@ -57,6 +57,12 @@ public sealed class AuthorizationMatrixTests
         ("transfer",               "403 404 404 404 | 404 404 404 404 | 200 404 404 404 | 403 403 409 404 | 403 403 403 404 | 403 403 403 403 | 401 401 401 401"),
         // Only leaders decide extensions.
         ("extensions/decision",    "403 404 404 404 | 404 404 404 404 | 403 404 404 404 | 403 403 403 404 | 200 200 200 404 | 403 403 403 403 | 401 401 401 401"),
+        // Publishing a resolved case: the section proposes, its head or a leader decides (never the
+        // author), the section or a leader withdraws; a conduct case never, whoever may see it (409).
+        ("GET publication",        "200 404 404 404 | 404 404 404 404 | 200 404 404 404 | 200 200 200 404 | 200 200 200 404 | 403 403 403 403 | 401 401 401 401"),
+        ("publication",            "200 404 404 404 | 404 404 404 404 | 200 404 404 404 | 403 403 409 404 | 403 403 409 404 | 403 403 403 403 | 401 401 401 401"),
+        ("publication/decision",   "403 404 404 404 | 404 404 404 404 | 200 404 404 404 | 403 403 409 404 | 200 200 409 404 | 403 403 403 403 | 401 401 401 401"),
+        ("publication/withdraw",   "200 404 404 404 | 404 404 404 404 | 200 404 404 404 | 403 403 409 404 | 200 200 409 404 | 403 403 403 403 | 401 401 401 401"),
     ];
 
     /// <summary>
@@ -190,14 +196,28 @@ public sealed class AuthorizationMatrixTests
     private async Task<string> FreshCaseAsync(Kind kind, string route)
     {
         var code = await FileAsync(kind);
-        if (route is "resolve" or "extensions" or "extensions/decision")
+        if (route is "resolve" or "extensions" or "extensions/decision" || IsPublication(route))
         {
             using var handler = await StaffLogin.ClientAsync(Handlers[kind]);
             await ActOkAsync(handler, code, "accept", new { }, await VersionAsync(code));
             if (route == "extensions/decision")
                 await ActOkAsync(handler, code, "extensions", new { days = 10, reason = "需要第三方检测报告" }, await VersionAsync(code));
+            if (IsPublication(route))
+                await ActOkAsync(handler, code, "resolve", new { result = "经查属实，已责令整改" }, await VersionAsync(code));
+            if (route is "publication/decision" or "publication/withdraw")
+                await ActOkAsync(handler, code, "publication", Body("publication", kind), 0);
         }
         return code;
+    }
+
+    private static bool IsPublication(string route) => route.EndsWith("publication") || route.StartsWith("publication/");
+
+    /// <summary>The publication's own version (0 while nothing was proposed), which its actions send in If-Match.</summary>
+    private async Task<int> PublicationVersionAsync(string code)
+    {
+        using var response = await Leader.GetAsync($"/api/v1/staff/complaints/{code}/publication");
+        Assert.That((int)response.StatusCode, Is.EqualTo(200));
+        return (int)(await response.Content.ReadFromJsonAsync<JsonObject>())!["version"]!;
     }
 
     private object Body(string route, Kind kind) => route switch
@@ -211,7 +231,20 @@ public sealed class AuthorizationMatrixTests
         "extensions/decision" => new { approve = true, reason = "同意" },
         "resolve" => new { result = "经查属实，已责令整改" },
         "merge" => new { originalTrackingCode = _cases[kind == Kind.Conduct ? Kind.Conduct : Kind.Own], reason = "重复投诉" },
+        "publication" => new { summary = "群众反映工厂夜间排放异味。", result = "已责令整改，复查时异味已消除。" },
+        "publication/decision" => new { approve = true },
+        "publication/withdraw" => new { reason = "摘要需要修改" },
         _ => new { },
+    };
+
+    /// <summary>The audit action of a route's refusal.</summary>
+    private static string AuditAction(string route) => route switch
+    {
+        "GET publication" => "publication.view",
+        "publication" => "publication.propose",
+        "publication/decision" => "publication.decide",
+        "publication/withdraw" => "publication.withdraw",
+        _ => $"complaint.{ActionCode(route)}",
     };
 
     private static string ActionCode(string route) => route switch
@@ -236,11 +269,14 @@ public sealed class AuthorizationMatrixTests
     [TestCaseSource(nameof(CaseRouteCells))]
     public async Task Case_routes(string route, Role role, Kind kind, int expected)
     {
-        var code = expected == 200 && route != "GET" ? await FreshCaseAsync(kind, route) : _cases[kind];
-        var version = kind == Kind.Unknown ? 1 : await VersionAsync(code);
-        var path = route == "GET" ? $"/api/v1/staff/complaints/{code}" : $"/api/v1/staff/complaints/{code}/{route}";
-        using var request = new HttpRequestMessage(route == "GET" ? HttpMethod.Get : HttpMethod.Post, path);
-        if (route != "GET")
+        var get = route.StartsWith("GET", StringComparison.Ordinal);
+        var code = expected == 200 && !get ? await FreshCaseAsync(kind, route) : _cases[kind];
+        var version = kind == Kind.Unknown ? 1 : IsPublication(route) ? await PublicationVersionAsync(code) : await VersionAsync(code);
+        var path = route == "GET" ? $"/api/v1/staff/complaints/{code}"
+            : get ? $"/api/v1/staff/complaints/{code}/{route[4..]}"
+            : $"/api/v1/staff/complaints/{code}/{route}";
+        using var request = new HttpRequestMessage(get ? HttpMethod.Get : HttpMethod.Post, path);
+        if (!get)
         {
             request.Content = JsonContent.Create(Body(route, kind));
             request.Headers.TryAddWithoutValidation("If-Match", $"\"{version}\"");
@@ -269,11 +305,14 @@ public sealed class AuthorizationMatrixTests
                 break;
             case 403:
             case 404 when kind != Kind.Unknown:
-                await AssertDeniedAsync(lastAudit, $"complaint.{ActionCode(route)}", code);
+                await AssertDeniedAsync(lastAudit, AuditAction(route), code);
                 break;
         }
         if (kind != Kind.Unknown)
+        {
             Assert.That(await VersionAsync(code), Is.EqualTo(_versions[kind]), "a refusal changes nothing");
+            Assert.That(await PublicationVersionAsync(code), Is.Zero, "a refusal publishes nothing");
+        }
     }
 
     [TestCaseSource(nameof(OtherRouteCells))]
