@@ -859,6 +859,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published cases, newest first (no sign-in)
+         * @description Staff-written summaries and results of resolved environmental cases, approved by a second person. Category and township names follow Accept-Language.
+         */
+        get: operations["ListPublishedCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/complaints/{trackingCode}/publication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's publication: proposed or published text, decisions, and what the caller may do, with its ETag */
+        get: operations["GetPublication"];
+        put?: never;
+        /**
+         * Propose publishing a resolved case with a summary and a result (or edit the proposal or the published text)
+         * @description If-Match: the publication's version ("0" before anything was proposed). Waits for approval by the section head or a leader.
+         */
+        post: operations["ProposePublication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/complaints/{trackingCode}/publication/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or refuse the proposal (section head or leader; never its author) */
+        post: operations["DecidePublication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/complaints/{trackingCode}/publication/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a published case or a waiting proposal down, with a reason */
+        post: operations["WithdrawPublication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1011,6 +1086,12 @@ export interface components {
             /** @description Why; required when refusing. */
             reason?: null | string;
         };
+        DecidePublicationRequest: {
+            /** @description true publishes the proposal, false refuses it; required. */
+            approve: boolean;
+            /** @description Why; required when refusing. */
+            reason?: null | string;
+        };
         EvaluateComplaintRequest: {
             /** @description yes, partly or no. */
             solved: components["schemas"]["EvaluationSolved"];
@@ -1131,6 +1212,34 @@ export interface components {
             sectionCode: null | string;
             sectionName: null | string;
         };
+        GetPublicationView: {
+            trackingCode: string;
+            /** @description none (nothing proposed yet), proposed, refused, published or withdrawn. */
+            status: string;
+            /**
+             * Format: int32
+             * @description For If-Match; 0 while nothing was proposed.
+             */
+            version: number;
+            /** @description Whether the case may be proposed now (resolved or closed, and not a conduct case). */
+            eligible: boolean;
+            /** @description Why not, in the caller's language. */
+            ineligibleReason: null | string;
+            summary: null | string;
+            result: null | string;
+            proposedBy: null | components["schemas"]["GetCaseStaffMember"];
+            /** Format: date-time */
+            proposedAt: null | string;
+            decidedBy: null | components["schemas"]["GetCaseStaffMember"];
+            /** Format: date-time */
+            decidedAt: null | string;
+            /** @description Why it was refused or withdrawn (or the approver's note). */
+            decisionReason: null | string;
+            /** Format: date-time */
+            publishedAt: null | string;
+            /** @description propose, decide, withdraw: what this viewer may do now. */
+            availableActions: string[];
+        };
         HealthEndpointsHealthStatus: {
             status: string;
         };
@@ -1222,6 +1331,28 @@ export interface components {
             username: string;
             displayName: string;
             role: components["schemas"]["StaffRole"];
+        };
+        ListPublishedCasesItem: {
+            /**
+             * Format: int64
+             * @description The publication's own number (not the case's).
+             */
+            id: number;
+            categoryCode: string;
+            categoryName: string;
+            groupName: string;
+            township: null | string;
+            /** @description The month the case was resolved, yyyy-MM. */
+            resolvedMonth: string;
+            summary: string;
+            result: string;
+            /** Format: date-time */
+            publishedAt: string;
+        };
+        ListPublishedCasesResult: {
+            items: components["schemas"]["ListPublishedCasesItem"][];
+            /** @description Pass as cursor for the next page; null on the last page. */
+            nextCursor: null | string;
         };
         ListQueueItem: {
             trackingCode: string;
@@ -1379,6 +1510,19 @@ export interface components {
             status?: null | number;
             detail?: null | string;
             instance?: null | string;
+        };
+        ProposePublicationRequest: {
+            /** @description What the problem was, in the bureau's words (plain text, at most 500 characters). */
+            summary: null | string;
+            /** @description What was found and done (plain text, at most 2000 characters). */
+            result: null | string;
+        };
+        /** @description The answer to every publication action: its status now and the version for the next If-Match. */
+        PublicationActionResult: {
+            trackingCode: string;
+            status: string;
+            /** Format: int32 */
+            version: number;
         };
         /** @enum {unknown} */
         QuestionKind: "choice" | "text";
@@ -1664,6 +1808,10 @@ export interface components {
             byteSize: number;
             /** @description image/jpeg, image/png or image/webp: the format the photo came in. */
             contentType: string;
+        };
+        WithdrawPublicationRequest: {
+            /** @description Why it comes down (internal). */
+            reason: null | string;
         };
     };
     responses: never;
@@ -4694,6 +4842,362 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListPublishedCases: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
+                /** @description 1–50, default 20. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListPublishedCasesResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trackingCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPublicationView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ProposePublication: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                trackingCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposePublicationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationActionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DecidePublication: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                trackingCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecidePublicationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationActionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    WithdrawPublication: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                trackingCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawPublicationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationActionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
