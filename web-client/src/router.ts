@@ -20,6 +20,12 @@ export const router = createRouter({
       component: () => import('./views/TrackView.vue'),
       meta: { titleKey: 'track.title' },
     },
+    {
+      path: '/cases',
+      name: 'public-cases',
+      component: () => import('./views/PublicCasesView.vue'),
+      meta: { titleKey: 'publicCases.title' },
+    },
     // The staff console: a placeholder until its own chunk adds its routes (see ./staff/routes.ts),
     // so the citizen pages' first load carries nothing of it but these lines.
     { path: '/staff/:rest(.*)*', name: STAFF_ENTRY, component: { render: () => null }, meta: { staff: true } },

@@ -268,6 +268,19 @@ const en: Messages = {
     supplementEmpty: 'Write something or add a photo',
     supplementDone: 'Added. Thank you for the information.',
   },
+  publicCases: {
+    nav: 'Published cases',
+    title: 'Published cases',
+    intro: 'Some of the environmental complaints the bureau has resolved. Summaries and results are written by staff and approved by a second person; they never include who complained or their own words.',
+    loading: 'Loading…',
+    empty: 'No published cases yet.',
+    more: 'Show more',
+    summary: 'The problem',
+    result: 'What was done',
+    resolved: ({ named }: Ctx) => `Resolved ${named('month')}`,
+    township: 'Township',
+    failed: 'The published cases could not be loaded. Please try again later.',
+  },
 }
 
 export default en

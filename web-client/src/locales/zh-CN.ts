@@ -268,6 +268,19 @@ const zhCN = {
     supplementEmpty: '请填写补充说明或添加照片',
     supplementDone: '已补充，感谢您提供的信息。',
   },
+  publicCases: {
+    nav: '公开案例',
+    title: '公开案例',
+    intro: '本局已办结的部分生态环境投诉案例。摘要和处理结果由工作人员撰写并经负责人审核，不含投诉人信息和原始描述。',
+    loading: '正在加载…',
+    empty: '暂无公开案例。',
+    more: '加载更多',
+    summary: '问题摘要',
+    result: '处理结果',
+    resolved: ({ named }: Ctx) => `${named('month')}办结`,
+    township: '乡镇（街道）',
+    failed: '公开案例加载失败，请稍后重试。',
+  },
 }
 
 export default zhCN
