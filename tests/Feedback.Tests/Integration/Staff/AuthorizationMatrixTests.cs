@@ -97,6 +97,8 @@ public sealed class AuthorizationMatrixTests
         ("GET /api/v1/admin/townships",                     "403 403 403 403 403 200 401"),
         ("POST /api/v1/admin/townships",                    "403 403 403 403 403 409 401"),
         ("PUT /api/v1/admin/townships/no-such-township",    "403 403 403 403 403 404 401"),
+        // Public: the same answer for everyone, signed in or not.
+        ("GET /api/v1/public/cases",                        "200 200 200 200 200 200 200"),
     ];
 
     private static int[][] Parse(string answers) =>
