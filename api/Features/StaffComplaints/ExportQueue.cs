@@ -13,7 +13,6 @@ using Feedback.Api.Infrastructure.Time;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
 namespace Feedback.Api.Features.StaffComplaints;
@@ -112,7 +111,7 @@ public static class ExportQueue
     }
 
     /// <summary>The CSV response: headers in the caller's language, one line per case, written as they come.</summary>
-    public sealed class CsvFile(IAsyncEnumerable<ListQueue.Item> items, BureauClock clock, FeedbackOptions options) : IResult, IEndpointMetadataProvider
+    public sealed class CsvFile(IAsyncEnumerable<ListQueue.Item> items, BureauClock clock, FeedbackOptions options) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
@@ -189,7 +188,15 @@ public static class ExportQueue
             _ => status,
         };
 
-        public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) =>
-            builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/csv"]));
+        /// <summary>Adds the CSV beside the JSON page as a second content of the 200 answer.</summary>
+        public static Task DescribeAsync(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context,
+            CancellationToken cancellationToken)
+        {
+            operation.Responses?["200"].Content?.Add("text/csv", new Microsoft.OpenApi.OpenApiMediaType
+            {
+                Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String },
+            });
+            return Task.CompletedTask;
+        }
     }
 }

@@ -24,6 +24,7 @@ public static class StaffComplaintsEndpoints
             .WithSummary("The work queue, with filters, search and counts per status; or all of it as CSV")
             .WithDescription("With Accept: text/csv or format=csv the answer is every case the filters select (not one page) as a CSV file: " +
                              "UTF-8 with a byte-order mark, CRLF, headers in the Accept-Language language, no contact details; each export is audited.")
+            .AddOpenApiOperationTransformer(ExportQueue.CsvFile.DescribeAsync)
             .ProducesValidationProblem();
 
         group.MapPost("/complaints", RegisterAsync)
