@@ -13,7 +13,6 @@ using Feedback.Api.Infrastructure.Time;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
-using Microsoft.Net.Http.Headers;
 
 namespace Feedback.Api.Features.StaffComplaints;
 
@@ -125,11 +124,9 @@ public static class ExportQueue
             var today = clock.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.CacheControl = "no-store";
-            http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
-            {
-                FileName = $"complaints-{today}.csv",
-                FileNameStar = english ? null : $"投诉案件-{today}.csv",
-            }.ToString();
+            // An ASCII name for every client, and a Chinese one (RFC 6266 filename*) for those that read it.
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"complaints-{today}.csv\""
+                + (english ? "" : $"; filename*=UTF-8''{Uri.EscapeDataString($"投诉案件-{today}.csv")}");
 
             await using var csv = new CsvWriter(http.Response.Body);
             foreach (var header in Headers(english)) csv.Text(header);

@@ -146,7 +146,9 @@ public sealed class QueueExportTests : IntegrationTest
             Assert.That(byAccept.Content.Headers.ContentType?.ToString(), Is.EqualTo("text/csv; charset=utf-8"));
             var disposition = byFormat.Content.Headers.ContentDisposition!;
             Assert.That(disposition.DispositionType, Is.EqualTo("attachment"));
-            Assert.That(disposition.FileName?.Trim('"'), Does.Match(@"^complaints-\d{4}-\d{2}-\d{2}\.csv$"));
+            Assert.That(byFormat.Content.Headers.NonValidated["Content-Disposition"].ToString(),
+                Does.Match(@"^attachment; filename=""complaints-\d{4}-\d{2}-\d{2}\.csv""; filename\*=UTF-8''%E6%8A%95%E8%AF%89%E6%A1%88%E4%BB%B6-\d{4}-\d{2}-\d{2}\.csv$"),
+                "a quoted ASCII name, and the Chinese one percent-encoded");
             Assert.That(disposition.FileNameStar, Does.Match(@"^投诉案件-\d{4}-\d{2}-\d{2}\.csv$"));
             Assert.That(byFormat.Headers.CacheControl?.NoStore, Is.True);
             Assert.That(await byAccept.Content.ReadAsByteArrayAsync(), Is.EqualTo(await byFormat.Content.ReadAsByteArrayAsync()));

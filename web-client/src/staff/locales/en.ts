@@ -491,6 +491,11 @@ const en: StaffMessages = {
     supplement: 'Citizen added information',
     supplementPhotos: ({ named }: Ctx) => `With ${named('n')} photo(s) (see Photos).`,
   },
+  export: {
+    button: 'Export CSV',
+    running: 'Exporting…',
+    done: 'Exported. The file holds no contact details; keep it safe and do not pass it on.',
+  },
 }
 
 export default en

@@ -491,6 +491,11 @@ const zhCN = {
     supplement: '群众补充材料',
     supplementPhotos: ({ named }: Ctx) => `附照片 ${named('n')} 张（见“照片”）。`,
   },
+  export: {
+    button: '导出 CSV',
+    running: '正在导出…',
+    done: '已导出。文件不含联系方式；请妥善保管，勿外传。',
+  },
 }
 
 export default zhCN
