@@ -52,6 +52,7 @@ builder.Services.AddScoped<StaffSessions>();
 builder.Services.AddScoped<LoginThrottle>();
 builder.Services.AddScoped<CaseHandling>();
 builder.Services.AddScoped<CasePublications>();
+builder.Services.AddScoped<QueueSelection>();
 builder.Services.AddSingleton<OverdueReminders>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminders>());
 builder.Services.AddSingleton<Housekeeping>();

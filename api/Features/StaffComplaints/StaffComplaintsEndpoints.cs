@@ -1,6 +1,9 @@
+using System.ComponentModel;
 using Feedback.Api.Features.Complaints;
+using Feedback.Api.Infrastructure;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Http;
+using Feedback.Api.Infrastructure.Time;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -18,7 +21,10 @@ public static class StaffComplaintsEndpoints
 
         group.MapGet("/complaints", ListQueueAsync)
             .WithName("ListQueue")
-            .WithSummary("The work queue, with filters, search and counts per status")
+            .WithSummary("The work queue, with filters, search and counts per status; or all of it as CSV")
+            .WithDescription("With Accept: text/csv or format=csv the answer is every case the filters select (not one page) as a CSV file: " +
+                             "UTF-8 with a byte-order mark, CRLF, headers in the Accept-Language language, no contact details; each export is audited.")
+            .AddOpenApiOperationTransformer(ExportQueue.CsvFile.DescribeAsync)
             .ProducesValidationProblem();
 
         group.MapPost("/complaints", RegisterAsync)
@@ -55,8 +61,12 @@ public static class StaffComplaintsEndpoints
         actions.MapPost("/merge", MergeAsync).WithName("MergeComplaint").WithSummary("合并: merge this duplicate into its original case (section head)").ProducesValidationProblem();
     }
 
-    private static async Task<Ok<ListQueue.Result>> ListQueueAsync([AsParameters] ListQueue.Query query, IMediator mediator, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await mediator.Send(query, cancellationToken));
+    private static async Task<Results<Ok<ListQueue.Result>, ExportQueue.CsvFile>> ListQueueAsync([AsParameters] ListQueue.Query query,
+        [FromQuery(Name = "format")] [Description("csv: every matching case as a CSV file, like Accept: text/csv (no cursor or limit); json (the default): one page.")] string? format,
+        HttpContext http, IMediator mediator, BureauClock clock, FeedbackOptions options, CancellationToken cancellationToken) =>
+        ExportQueue.WantsCsv(http.Request, format)
+            ? new ExportQueue.CsvFile(mediator.CreateStream(new ExportQueue.Query(query), cancellationToken), clock, options)
+            : TypedResults.Ok(await mediator.Send(query, cancellationToken));
 
     private static async Task<Created<SubmitComplaint.Result>> RegisterAsync(RegisterComplaint.Command command, IMediator mediator, CancellationToken cancellationToken)
     {

@@ -1,7 +1,8 @@
 import createClient from 'openapi-fetch'
 import type { paths } from './schema'
 
-export type ApiClient = ReturnType<typeof createClient<paths>>
+// Typed for the JSON answers; the one CSV answer (the queue export) is read as a blob.
+export type ApiClient = ReturnType<typeof createClient<paths, 'application/json'>>
 
 let client: ApiClient | null = null
 let base = ''
@@ -9,7 +10,7 @@ let base = ''
 /** Called once at start-up with the base URL from config.json ("" = same origin). */
 export function initApi(baseUrl: string, language: () => string): void {
   base = baseUrl
-  client = createClient<paths>({ baseUrl })
+  client = createClient<paths, 'application/json'>({ baseUrl })
   client.use({
     onRequest({ request }) {
       // Categories, validation messages and timeline texts come back in the reader's language.

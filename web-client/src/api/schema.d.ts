@@ -505,7 +505,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The work queue, with filters, search and counts per status */
+        /**
+         * The work queue, with filters, search and counts per status; or all of it as CSV
+         * @description With Accept: text/csv or format=csv the answer is every case the filters select (not one page) as a CSV file: UTF-8 with a byte-order mark, CRLF, headers in the Accept-Language language, no contact details; each export is audited.
+         */
         get: operations["ListQueue"];
         put?: never;
         /**
@@ -3091,6 +3094,8 @@ export interface operations {
                 cursor?: string;
                 /** @description 1–100, default 25. */
                 limit?: number;
+                /** @description csv: every matching case as a CSV file, like Accept: text/csv (no cursor or limit); json (the default): one page. */
+                format?: string;
             };
             header?: never;
             path?: never;
@@ -3105,6 +3110,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListQueueResult"];
+                    "text/csv": string;
                 };
             };
             /** @description Bad Request */

@@ -28,7 +28,7 @@ let client: ApiClient | null = null
 
 export function staffApi(): ApiClient {
   if (!client) {
-    client = createClient<paths>({ baseUrl: apiBaseUrl(), fetch: authFetch })
+    client = createClient<paths, 'application/json'>({ baseUrl: apiBaseUrl(), fetch: authFetch })
     client.use({
       onRequest({ request }) {
         // Problem titles, category and section names come back in the reader's language.

@@ -533,6 +533,11 @@ const en: StaffMessages = {
     stale: 'Someone changed the public text: it has been reloaded, check it and send again.',
     loadFailed: 'Could not load the publication.',
   },
+  export: {
+    button: 'Export CSV',
+    running: 'Exporting…',
+    done: 'Exported. The file holds no contact details; keep it safe and do not pass it on.',
+  },
 }
 
 export default en

@@ -533,6 +533,11 @@ const zhCN = {
     stale: '公开内容已被他人修改，已重新加载，请核对后再提交。',
     loadFailed: '无法加载公开信息。',
   },
+  export: {
+    button: '导出 CSV',
+    running: '正在导出…',
+    done: '已导出。文件不含联系方式；请妥善保管，勿外传。',
+  },
 }
 
 export default zhCN
