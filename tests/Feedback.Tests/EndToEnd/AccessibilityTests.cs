@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Feedback.Tests.Support;
 using Microsoft.Playwright;
 
@@ -10,21 +9,6 @@ namespace Feedback.Tests.EndToEnd;
 /// </summary>
 public sealed class AccessibilityTests : StaffConsoleTest
 {
-    private static readonly string AxeScript = File.ReadAllText(
-        Path.Combine(RepositoryPaths.Root, "web-client", "node_modules", "axe-core", "axe.min.js"));
-
-    private async Task<IReadOnlyList<string>> SeriousViolationsAsync()
-    {
-        await Page.EvaluateAsync(AxeScript); // evaluated by the test driver, so the page's CSP does not apply
-        var violations = await Page.EvaluateAsync<JsonElement>(
-            """
-            async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }))
-                .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
-            """);
-        return violations.EnumerateArray().Select(v => v.GetString()!).ToList();
-    }
-
     [Test]
     public async Task The_submit_page_has_no_serious_accessibility_problems()
     {

@@ -19,6 +19,26 @@ public abstract class BrowserTest : IntegrationTest
     protected IBrowserContext Context { get; private set; } = null!;
     protected IPage Page { get; private set; } = null!;
 
+    private static readonly string AxeScript = File.ReadAllText(
+        Path.Combine(RepositoryPaths.Root, "web-client", "node_modules", "axe-core", "axe.min.js"));
+
+    /// <summary>
+    /// axe-core (the web client's pinned dev dependency) on the page as it is now: the serious and
+    /// critical WCAG 2.1 A/AA violations, one line each. Evaluated by the test driver, so the page's CSP does not apply.
+    /// </summary>
+    protected async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage? page = null)
+    {
+        page ??= Page;
+        await page.EvaluateAsync(AxeScript);
+        var violations = await page.EvaluateAsync<System.Text.Json.JsonElement>(
+            """
+            async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }))
+                .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
+            """);
+        return violations.EnumerateArray().Select(v => v.GetString()!).ToList();
+    }
+
     /// <summary>One browser per test class; every test gets a fresh context (no shared storage or cookies).</summary>
     [OneTimeSetUp]
     public async Task LaunchBrowserAsync()

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Feedback.Api.Infrastructure.Time;
 using Feedback.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,21 +12,6 @@ namespace Feedback.Tests.EndToEnd;
 /// </summary>
 public sealed class FollowUpJourneyTests : StaffConsoleTest
 {
-    private static readonly string AxeScript = File.ReadAllText(
-        Path.Combine(RepositoryPaths.Root, "web-client", "node_modules", "axe-core", "axe.min.js"));
-
-    private async Task<IReadOnlyList<string>> SeriousViolationsAsync()
-    {
-        await Page.EvaluateAsync(AxeScript);
-        var violations = await Page.EvaluateAsync<JsonElement>(
-            """
-            async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }))
-                .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
-            """);
-        return violations.EnumerateArray().Select(v => v.GetString()!).ToList();
-    }
-
     private async Task<(string Code, string Password)> ResolvedCaseAsync()
     {
         var (code, password) = await FileAsync("air.odor", "化工厂夜里排放刺鼻废气，已持续一周。");

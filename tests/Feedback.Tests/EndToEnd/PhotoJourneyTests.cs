@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Feedback.Tests.Support;
 using Microsoft.Playwright;
@@ -10,21 +9,6 @@ namespace Feedback.Tests.EndToEnd;
 public sealed class PhotoJourneyTests : StaffConsoleTest
 {
     private const string Description = "河边的小作坊往河里直接排放污水，水面发黑发臭，附上照片。";
-
-    private static readonly string AxeScript = File.ReadAllText(
-        Path.Combine(RepositoryPaths.Root, "web-client", "node_modules", "axe-core", "axe.min.js"));
-
-    private static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page)
-    {
-        await page.EvaluateAsync(AxeScript);
-        var violations = await page.EvaluateAsync<JsonElement>(
-            """
-            async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }))
-                .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
-            """);
-        return violations.EnumerateArray().Select(v => v.GetString()!).ToList();
-    }
 
     /// <summary>Every image in the area has loaded real pixels.</summary>
     private static async Task ExpectImagesLoadedAsync(ILocator images, int count)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
 using Feedback.Tests.Support;
@@ -10,9 +9,6 @@ namespace Feedback.Tests.EndToEnd;
 /// <summary>A citizen about to report a problem someone already reported says "me too" instead of filing a duplicate.</summary>
 public sealed class SimilarCasesJourneyTests : StaffConsoleTest
 {
-    private static readonly string AxeScript = File.ReadAllText(
-        Path.Combine(RepositoryPaths.Root, "web-client", "node_modules", "axe-core", "axe.min.js"));
-
     private async Task<string> ExistingCaseAsync() =>
         (string)(await SubmitAsync(ValidComplaint("air.odor")))["trackingCode"]!;
 
@@ -96,15 +92,4 @@ public sealed class SimilarCasesJourneyTests : StaffConsoleTest
         Assert.That(asked, Is.Zero);
     }
 
-    private async Task<IReadOnlyList<string>> SeriousViolationsAsync()
-    {
-        await Page.EvaluateAsync(AxeScript); // evaluated by the test driver, so the page's CSP does not apply
-        var violations = await Page.EvaluateAsync<JsonElement>(
-            """
-            async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }))
-                .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
-            """);
-        return violations.EnumerateArray().Select(v => v.GetString()!).ToList();
-    }
 }
