@@ -31,10 +31,10 @@ public sealed class CitizenAccess(SideDatabase side, BureauClock clock, ILogger<
     /// <summary>The select list of a <see cref="Key"/> for the parameter @code, so a query can read it in the same round trip.</summary>
     public const string KeySql =
         """
-        select (select id from complaints where tracking_code = @code) as complaint_id,
-               (select query_password_hash from complaints where tracking_code = @code) as query_password_hash,
-               exists (select from tracking_lookup_throttle where tracking_code = @code) as throttled,
-               (select locked_until from tracking_lookup_throttle where tracking_code = @code) as locked_until
+        select c.id as complaint_id, c.query_password_hash, t.tracking_code is not null as throttled, t.locked_until
+        from (select @code::text as code) typed
+        left join complaints c on c.tracking_code = typed.code
+        left join tracking_lookup_throttle t on t.tracking_code = typed.code
         """;
 
     /// <summary>The canonical code, or the 404 for a string that cannot be one (no guess at any case: nothing to count).</summary>
