@@ -31,33 +31,9 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
 {
     private const string Before = "<";
 
-    /// <summary>Stands for the date in a bucket expression: "which period holds this date" (the key, "&lt;" before them, null after).</summary>
-    private const string Day = "§day";
-
-    /// <summary>Contiguous periods in time order (each key distinct), e.g. previous then current.</summary>
-    public Task<IReadOnlyList<MetricsRow>> ComputeAsync(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, MetricsFilter filter,
-        MetricsDimension? by, CancellationToken cancellationToken)
-    {
-        var parameters = new DynamicParameters();
-        var branches = periods.Select((p, i) =>
-        {
-            parameters.Add($"last{i}", p.Period.To);
-            parameters.Add($"key{i}", p.Key);
-            return $"when {Day} <= @last{i} then @key{i}";
-        });
-        return ComputeAsync(periods, $"case when {Day} < @first then '{Before}' {string.Join(" ", branches)} end", parameters, filter, by, cancellationToken);
-    }
-
     /// <summary>The period cut into calendar months ("2026-03") or ISO weeks ("2026-W09"), clipped to it at the edges.</summary>
-    public Task<IReadOnlyList<MetricsRow>> ComputeByTimeAsync(MetricsPeriod period, bool weeks, MetricsFilter filter, CancellationToken cancellationToken)
-    {
-        var buckets = weeks ? Weeks(period) : Months(period);
-        var parameters = new DynamicParameters();
-        parameters.Add("to", period.To);
-        // The same keys as Weeks/Months below, computed by PostgreSQL for each date.
-        var key = weeks ? $"to_char({Day}, 'IYYY-\"W\"IW')" : $"to_char({Day}, 'YYYY-MM')";
-        return ComputeAsync(buckets, $"case when {Day} < @first then '{Before}' when {Day} <= @to then {key} end", parameters, filter, null, cancellationToken);
-    }
+    public Task<IReadOnlyList<MetricsRow>> ComputeByTimeAsync(MetricsPeriod period, bool weeks, MetricsFilter filter, CancellationToken cancellationToken) =>
+        ComputeAsync(weeks ? Weeks(period) : Months(period), filter, null, cancellationToken);
 
     public static IReadOnlyList<(string Key, MetricsPeriod Period)> Months(MetricsPeriod period)
     {
@@ -87,23 +63,26 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
     }
 
     private sealed record FlowRow(
-        string Kind, string PeriodKey, string Key, long Volume, long Merged, long Accepted, long Rejected, long AwaitingDecision,
+        string PeriodKey, string Key, long Volume, long Merged, long Accepted, long Rejected, long AwaitingDecision,
         long ResponseNumerator, long ResponseDenominator, long OnTimeNumerator, long OnTimeDenominator,
         long Evaluations, long Solved, long Satisfied, long BasicallySatisfied, long Reviews, long ReviewDenominator,
-        double? DecideMedian, double? DecideP90, long DecideCount, double? ResolveMedian, double? ResolveP90, long ResolveCount, long Overdue, long Supports,
+        long DecideCount, long ResolveCount, long Overdue, long Supports,
         double? Latitude, double? Longitude, long BacklogDelta);
 
-    private async Task<IReadOnlyList<MetricsRow>> ComputeAsync(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, string bucketOfD,
-        DynamicParameters parameters, MetricsFilter filter, MetricsDimension? by, CancellationToken cancellationToken)
+    /// <summary>Contiguous periods in time order (each key distinct), e.g. previous then current.</summary>
+    public async Task<IReadOnlyList<MetricsRow>> ComputeAsync(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, MetricsFilter filter,
+        MetricsDimension? by, CancellationToken cancellationToken)
     {
         var first = periods[0].Period.From;
+        var parameters = new DynamicParameters();
         parameters.Add("first", first);
         parameters.Add("scanFrom", clock.StartOf(first));
         parameters.Add("tz", options.TimeZone.Id);
         parameters.Add("today", clock.Today);
-        parameters.Add("keys", periods.Select(p => p.Key).ToArray());
-        parameters.Add("firsts", periods.Select(p => p.Period.From).ToArray());
-        parameters.Add("lasts", periods.Select(p => p.Period.To).ToArray());
+        // Which period holds a date: width_bucket finds it among the periods' first days (one look-up
+        // per date, whatever the number of periods); 0 is before them all, one past the last is after.
+        parameters.Add("bounds", periods.Select(p => p.Period.From).Append(periods[^1].Period.To.AddDays(1)).ToArray());
+        parameters.Add("labels", periods.Select(p => p.Key).Prepend(Before).ToArray());
 
         var where = new List<string>();
         if (filter.Section is not null) { where.Add("c.section_code = @section"); parameters.Add("section", filter.Section); }
@@ -126,43 +105,53 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
             MetricsDimension.Channel => ("c.channel", ""),
             _ => ("''", ""),
         };
-        string Bucket(string date) => bucketOfD.Replace(Day, $"({date})");
+        static string Bucket(string date) => $"(@labels::text[])[width_bucket({date}, @bounds::date[]) + 1]";
+        var filters = string.Join(" and ", where);
+
+        // Each case is tagged with the period of each of its dates (b_submitted…), then repeated once
+        // per distinct period among them (a case filed and decided in the same month is one row for
+        // that month): "decided in the period" is then b_decided = period, and "either date in the
+        // period, counted once" is an OR of two of these on one row. The '<' rows (dates before the
+        // first period) carry only the backlog's steps. Counting is a hash aggregate; the working-hour
+        // percentiles, which need sorted values, come from a second, narrower statement.
+        string[] tags = ["b_submitted", "b_decided", "b_resolved", "b_evaluated", "b_reviewed", "b_accept_due", "b_resolve_due", "b_finished"];
+        var distinctTags = string.Join(", ", tags.Select((tag, i) => i == 0 ? tag
+            : $"case when {string.Join(" and ", tags.Take(i).Select(earlier => $"{tag} is distinct from {earlier}"))} then {tag} end"));
 
         var sql = $"""
-            with p (key, first_day, last_day) as (select * from unnest(@keys::text[], @firsts::date[], @lasts::date[])),
-            c as (
-                select {dimension} as dim, c.status = 'merged' as merged, c.status,
+            with c as (
+                select {dimension} as dim, c.status, c.status = 'merged' as merged,
                        c.accept_by, c.resolve_by, c.support_count, c.evaluation_solved, c.evaluation_satisfaction, c.latitude, c.longitude,
-                       (c.submitted_at at time zone @tz)::date as submitted_day,
                        (c.decided_at at time zone @tz)::date as decided_day,
                        (c.resolved_at at time zone @tz)::date as resolved_day,
-                       (c.evaluated_at at time zone @tz)::date as evaluated_day,
-                       (c.review_requested_at at time zone @tz)::date as reviewed_day,
-                       ({WorkingHoursUpTo("c.decided_at", "wd")} - {WorkingHoursUpTo("c.submitted_at", "ws")})::float8 as decide_hours,
-                       ({WorkingHoursUpTo("c.resolved_at", "wr")} - {WorkingHoursUpTo("c.submitted_at", "ws")})::float8 as resolve_hours
+                       {Bucket("(c.submitted_at at time zone @tz)::date")} as b_submitted,
+                       {Bucket("(c.decided_at at time zone @tz)::date")} as b_decided,
+                       {Bucket("(c.resolved_at at time zone @tz)::date")} as b_resolved,
+                       {Bucket("(c.evaluated_at at time zone @tz)::date")} as b_evaluated,
+                       {Bucket("(c.review_requested_at at time zone @tz)::date")} as b_reviewed,
+                       {Bucket("c.accept_by")} as b_accept_due,
+                       {Bucket("c.resolve_by")} as b_resolve_due,
+                       {Bucket("(case when c.status = 'rejected' then c.decided_at else c.resolved_at end at time zone @tz)::date")} as b_finished
                 from complaints c {join}
-                left join working_days ws on ws.day = (c.submitted_at at time zone @tz)::date
-                left join working_days wd on wd.day = (c.decided_at at time zone @tz)::date
-                left join working_days wr on wr.day = (c.resolved_at at time zone @tz)::date
-                where {string.Join(" and ", where)}
+                where {filters}
+            ),
+            tagged as (
+                select c.*, t.period_key from c cross join lateral unnest(array[{distinctTags}]) as t (period_key)
+                where t.period_key is not null
             ),
             f as (
-                select p.key as period_key, c.*,
-                       not c.merged and c.submitted_day between p.first_day and p.last_day as submitted_in,
-                       c.merged and c.submitted_day between p.first_day and p.last_day as merged_in,
-                       not c.merged and c.decided_day between p.first_day and p.last_day as decided_in,
-                       not c.merged and c.resolved_day between p.first_day and p.last_day as resolved_in,
-                       not c.merged and c.evaluated_day between p.first_day and p.last_day as evaluated_in,
-                       not c.merged and c.reviewed_day between p.first_day and p.last_day as reviewed_in,
-                       not c.merged and c.accept_by between p.first_day and p.last_day as accept_due_in,
-                       not c.merged and c.resolve_by between p.first_day and p.last_day as resolve_due_in
-                from c
-                cross join lateral (
-                    select distinct k from unnest(array[{Bucket("c.submitted_day")}, {Bucket("c.decided_day")}, {Bucket("c.resolved_day")},
-                        {Bucket("c.evaluated_day")}, {Bucket("c.reviewed_day")}, {Bucket("c.accept_by")}, {Bucket("c.resolve_by")}]) as k
-                    where k is not null and k <> '{Before}'
-                ) b
-                join p on p.key = b.k
+                select period_key, dim, status, accept_by, resolve_by, decided_day, resolved_day, support_count,
+                       evaluation_solved, evaluation_satisfaction, latitude, longitude,
+                       not merged and b_submitted = period_key as submitted_in,
+                       merged and b_submitted = period_key as merged_in,
+                       not merged and b_decided = period_key as decided_in,
+                       not merged and b_resolved = period_key as resolved_in,
+                       not merged and b_evaluated = period_key as evaluated_in,
+                       not merged and b_reviewed = period_key as reviewed_in,
+                       not merged and b_accept_due = period_key as accept_due_in,
+                       not merged and b_resolve_due = period_key as resolve_due_in,
+                       case when merged then 0 else (b_submitted = period_key)::int - (b_finished is not distinct from period_key)::int end as backlog_delta
+                from tagged
             ),
             g as (
                 select *,
@@ -170,7 +159,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
                        resolve_due_in and resolve_by < @today and (resolved_day is null or resolved_day > resolve_by) as missed_resolution
                 from f
             )
-            select 'flow' as kind, period_key, dim as key,
+            select period_key, dim as key,
                    count(*) filter (where submitted_in) as volume,
                    count(*) filter (where merged_in) as merged,
                    count(*) filter (where submitted_in and decided_day is not null and status <> 'rejected') as accepted,
@@ -186,26 +175,32 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
                    count(*) filter (where evaluated_in and evaluation_satisfaction = 'basically_satisfied') as basically_satisfied,
                    count(*) filter (where reviewed_in) as reviews,
                    count(*) filter (where resolved_in or reviewed_in) as review_denominator,
-                   (percentile_cont(array[0.5, 0.9]) within group (order by decide_hours) filter (where decided_in))[1] as decide_median,
-                   (percentile_cont(array[0.5, 0.9]) within group (order by decide_hours) filter (where decided_in))[2] as decide_p90,
                    count(*) filter (where decided_in) as decide_count,
-                   (percentile_cont(array[0.5, 0.9]) within group (order by resolve_hours) filter (where resolved_in))[1] as resolve_median,
-                   (percentile_cont(array[0.5, 0.9]) within group (order by resolve_hours) filter (where resolved_in))[2] as resolve_p90,
                    count(*) filter (where resolved_in) as resolve_count,
                    count(*) filter (where missed_acceptance or missed_resolution) as overdue,
                    coalesce(sum(support_count) filter (where submitted_in), 0) as supports,
                    avg(latitude) filter (where submitted_in and latitude is not null) as latitude,
                    avg(longitude) filter (where submitted_in and longitude is not null) as longitude,
-                   0::bigint as backlog_delta
+                   sum(backlog_delta) as backlog_delta
             from g
-            group by period_key, dim
-            union all
-            -- The backlog's steps: +1 in the period a case was filed in, -1 in the one it was finished in.
-            select 'backlog', v.key, c.dim, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, 0, null, null, 0, 0, 0, null, null, sum(v.delta)::bigint
-            from c cross join lateral (values ({Bucket("c.submitted_day")}, 1),
-                                              ({Bucket("case when c.status = 'rejected' then c.decided_day else c.resolved_day end")}, -1)) as v (key, delta)
-            where not c.merged and v.key is not null
-            group by v.key, c.dim;
+            group by period_key, dim;
+
+            select x.what, x.period_key, x.dim as key,
+                   (percentile_cont(array[0.5, 0.9]) within group (order by x.hours))[1] as median,
+                   (percentile_cont(array[0.5, 0.9]) within group (order by x.hours))[2] as p90
+            from complaints c {join}
+            left join working_days ws on ws.day = (c.submitted_at at time zone @tz)::date
+            left join working_days wd on wd.day = (c.decided_at at time zone @tz)::date
+            left join working_days wr on wr.day = (c.resolved_at at time zone @tz)::date
+            cross join lateral (values
+                ('decide', {Bucket("(c.decided_at at time zone @tz)::date")}, {dimension},
+                 ({WorkingHoursUpTo("c.decided_at", "wd")} - {WorkingHoursUpTo("c.submitted_at", "ws")})::float8),
+                ('resolve', {Bucket("(c.resolved_at at time zone @tz)::date")}, {dimension},
+                 ({WorkingHoursUpTo("c.resolved_at", "wr")} - {WorkingHoursUpTo("c.submitted_at", "ws")})::float8)
+            ) as x (what, period_key, dim, hours)
+            where {filters} and c.status <> 'merged' and (c.decided_at >= @scanFrom or c.resolved_at >= @scanFrom)
+              and x.period_key is not null and x.period_key <> '{Before}'
+            group by x.what, x.period_key, x.dim;
             """;
 
         return await ReadAsync(sql, parameters, periods, cancellationToken);
@@ -215,27 +210,42 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
     private static string WorkingHoursUpTo(string instant, string day) =>
         $"(24 * {day}.ordinal + case when {day}.working then extract(epoch from ({instant} at time zone @tz)::time) / 3600 else 0 end)";
 
+    private sealed record PercentileRow(string What, string PeriodKey, string Key, double? Median, double? P90);
+
     private async Task<IReadOnlyList<MetricsRow>> ReadAsync(string sql, DynamicParameters parameters,
         IReadOnlyList<(string Key, MetricsPeriod Period)> periods, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var found = (await connection.QueryAsync<FlowRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
-        var flows = found.Where(r => r.Kind == "flow").ToDictionary(r => (r.PeriodKey, r.Key));
-        var backlogDeltas = found.Where(r => r.Kind == "backlog").ToLookup(r => r.Key);
+        // One snapshot for both statements, and settings for them alone: work_mem to sort a year of
+        // working hours in memory rather than in temporary files; no JIT, whose compiling of these
+        // wide expressions cost more than it saved.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("set local work_mem = '64MB'; set local jit = off", transaction: transaction, cancellationToken: cancellationToken));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+        var found = (await results.ReadAsync<FlowRow>()).ToList();
+        var percentiles = (await results.ReadAsync<PercentileRow>()).ToDictionary(r => (r.What, r.PeriodKey, r.Key));
+        await transaction.CommitAsync(cancellationToken);
 
+        var flows = found.Where(r => r.PeriodKey != Before).ToDictionary(r => (r.PeriodKey, r.Key));
+        var backlogDeltas = found.ToLookup(r => r.Key);
         var settings = options.Metrics;
         var rows = new List<MetricsRow>();
-        foreach (var key in flows.Keys.Select(k => k.Key).Concat(backlogDeltas.Select(g => g.Key)).Distinct())
+        foreach (var key in backlogDeltas.Select(g => g.Key))
         {
             var deltas = backlogDeltas[key].ToDictionary(d => d.PeriodKey, d => d.BacklogDelta);
             var backlog = deltas.GetValueOrDefault(Before);
             foreach (var (periodKey, _) in periods)
             {
                 backlog += deltas.GetValueOrDefault(periodKey);
-                var flow = flows.GetValueOrDefault((periodKey, key));
-                rows.Add(flow is null
-                    ? new MetricsRow(periodKey, key, null, null, Figures.Empty with { Backlog = backlog })
-                    : new MetricsRow(periodKey, key, Round(flow.Latitude, 6), Round(flow.Longitude, 6), ToFigures(flow, backlog, settings)));
+                if (flows.GetValueOrDefault((periodKey, key)) is not { } flow)
+                {
+                    rows.Add(new MetricsRow(periodKey, key, null, null, Figures.Empty with { Backlog = backlog }));
+                    continue;
+                }
+                Hours HoursOf(string what, long count) => percentiles.GetValueOrDefault((what, periodKey, key)) is { } p
+                    ? new Hours(Round(p.Median, 1), Round(p.P90, 1), count) : new Hours(null, null, count);
+                rows.Add(new MetricsRow(periodKey, key, Round(flow.Latitude, 6), Round(flow.Longitude, 6),
+                    ToFigures(flow, backlog, settings) with { HoursToDecide = HoursOf("decide", flow.DecideCount), HoursToResolve = HoursOf("resolve", flow.ResolveCount) }));
             }
         }
         return rows;
@@ -249,7 +259,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         return new Figures(row.Volume, row.Merged, row.Accepted, row.Rejected, row.AwaitingDecision,
             Rate.Of(row.Accepted, row.Accepted + row.Rejected), response, Rate.Of(row.OnTimeNumerator, row.OnTimeDenominator),
             resolution, satisfaction, Composite(row, settings), row.Evaluations, Rate.Of(row.Reviews, row.ReviewDenominator),
-            new Hours(Round(row.DecideMedian, 1), Round(row.DecideP90, 1), row.DecideCount), new Hours(Round(row.ResolveMedian, 1), Round(row.ResolveP90, 1), row.ResolveCount), backlog, row.Overdue, row.Supports);
+            new Hours(null, null, row.DecideCount), new Hours(null, null, row.ResolveCount), backlog, row.Overdue, row.Supports);
     }
 
     /// <summary>From the unrounded rates, so rounding happens once.</summary>
