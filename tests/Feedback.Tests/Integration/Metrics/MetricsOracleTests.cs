@@ -342,7 +342,8 @@ public sealed class MetricsOracleTests
         {
             var key = (string)row["key"]!;
             var context = $"{url} [{key}]";
-            Compare(context, "label", _labels.GetValueOrDefault($"{by}:{key}", "?"), (string?)row["label"], diffs);
+            // Channel labels are not in the database; the other dimensions' Chinese names are.
+            if (_labels.TryGetValue($"{by}:{key}", out var label)) Compare(context, "label", label, (string?)row["label"], diffs);
             var figures = expected.GetValueOrDefault(key) ?? oracle.Figures(from, to, filter with { And = Only(by, key) });
             CompareFigures(context, figures, row["figures"], diffs);
             if (by == "township")

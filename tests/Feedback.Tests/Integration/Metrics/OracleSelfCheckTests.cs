@@ -203,4 +203,20 @@ public sealed class OracleSelfCheckTests
             ("office", 1, 1m), ("monitoring", 1, 1m), ("pollution", 3, 0.65m), ("enforcement", null, null),
         }));
     }
+
+    [Test]
+    public void The_generator_is_reproducible()
+    {
+        OracleCategory[] categories = [new("air.odor", "air", "enforcement", 2, 15), new("conduct.inaction", "conduct", "discipline", 3, 30)];
+        string[] sections = ["office", "enforcement", "discipline"];
+        OracleData Generate() => OracleData.Generate(300, 7, Local(2026, 1, 1, 0), Now, Calendar, sections, categories, ["剡湖街道"]);
+        var (first, second) = (Generate(), Generate());
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Cases, Is.EqualTo(second.Cases));
+            Assert.That(first.Reminders, Is.EqualTo(second.Reminders));
+            Assert.That(first.Cases.Select(c => c.Status).Distinct(),
+                Is.SupersetOf(new[] { "submitted", "accepted", "in_progress", "resolved", "closed", "rejected", "merged" }));
+        });
+    }
 }
