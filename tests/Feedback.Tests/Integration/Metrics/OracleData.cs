@@ -19,7 +19,7 @@ public sealed class OracleData
     public required IReadOnlyList<string> Townships { get; init; }
     /// <summary>Reminder events to write: (complaint, deadline kind, due date).</summary>
     public required IReadOnlyList<(long Id, string Deadline, DateOnly Due, DateTimeOffset At)> Reminders { get; init; }
-    private IReadOnlyDictionary<long, (string? ExtensionStatus, int? ExtensionDays, DateTimeOffset? ClosedAt)> Extras { get; init; } =
+    public IReadOnlyDictionary<long, (string? ExtensionStatus, int? ExtensionDays, DateTimeOffset? ClosedAt)> Extras { get; init; } =
         new Dictionary<long, (string?, int?, DateTimeOffset?)>();
 
     public static async Task<(OracleCalendar, IReadOnlyList<string>, IReadOnlyList<OracleCategory>, IReadOnlyList<string>)> ReadReferenceAsync(string connectionString)
@@ -242,7 +242,7 @@ public sealed class OracleData
         {
             foreach (var c in Cases)
             {
-                var (extensionStatus, extensionDays, closedAt) = Extras[c.Id];
+                var (extensionStatus, extensionDays, closedAt) = Extras.GetValueOrDefault(c.Id);
                 var dueOn = c.DecidedAt is null || c.Status == "rejected" ? c.AcceptBy : c.ResolveBy!.Value;
                 DateTimeOffset?[] stamps = [c.SubmittedAt, c.DecidedAt, c.ResolvedAt, c.EvaluatedAt, c.ReviewRequestedAt, closedAt];
                 await import.StartRowAsync();
