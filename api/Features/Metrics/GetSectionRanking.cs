@@ -7,8 +7,9 @@ namespace Feedback.Api.Features.Metrics;
 /// <summary>
 /// Sections by composite score. Every section is listed: those with enough evaluations
 /// (FEEDBACK_METRICS_MIN_EVALUATIONS) ranked first, equal scores sharing a rank (1, 1, 3); the
-/// others after them, unranked, with the reason. The ranking is always among all sections; the
-/// section filter (and a section head's scope) only narrows which rows are shown.
+/// others after them, unranked, with the reason. The ranking is always among all sections, on
+/// the figures leaders see; the section filter (and a section head's scope) only narrows which
+/// rows are shown.
 /// </summary>
 public static class GetSectionRanking
 {
@@ -28,8 +29,13 @@ public static class GetSectionRanking
             var period = scope.Period(query.Filters);
             var filter = await scope.FilterAsync(query.Filters);
             var shown = filter.Section;
-            var computed = (await calculator.ComputeAsync([("period", period)], filter with { Section = null }, MetricsDimension.Section, cancellationToken))
+            // Ranked on the figures leaders see. A section head's own row then shows their figures
+            // without the conduct cases they may not see (at the rank leaders see).
+            var computed = (await calculator.ComputeAsync([("period", period)], filter with { Section = null, ExcludedCategories = [] },
+                    MetricsDimension.Section, cancellationToken))
                 .ToDictionary(r => r.Key, r => r.Figures);
+            var ownFigures = filter.ExcludedCategories.Count == 0 || shown is null ? null
+                : (await calculator.ComputeAsync([("period", period)], filter, null, cancellationToken)).FirstOrDefault()?.Figures ?? Figures.Empty;
 
             var minimum = scope.Config.MinimumEvaluations;
             var sections = (await catalog.ListSectionsAsync())
@@ -48,7 +54,10 @@ public static class GetSectionRanking
                 rows.Add(RowOf(section, figures, null, figures.Evaluations < minimum
                     ? Lang.Pick($"评价 {figures.Evaluations} 件，少于 {minimum} 件", $"{figures.Evaluations} evaluations, fewer than {minimum}")
                     : Lang.Pick("没有可计算的响应率", "No response rate to compute")));
-            return new Result(period, scope.Config, rows.Where(r => shown is null || r.Section == shown).ToList());
+            var visible = rows.Where(r => shown is null || r.Section == shown);
+            if (ownFigures is not null)
+                visible = visible.Select(r => RowOf(sections.First(s => s.Section.Code == r.Section).Section, ownFigures, r.Rank, r.UnrankedReason));
+            return new Result(period, scope.Config, visible.ToList());
         }
 
         private static Row RowOf(CategoryCatalog.Section section, Figures figures, int? rank, string? reason) =>
