@@ -108,22 +108,29 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         static string Bucket(string date) => $"(@labels::text[])[width_bucket({date}, @bounds::date[]) + 1]";
         var filters = string.Join(" and ", where);
 
-        // Each case is tagged with the period of each of its dates (b_submitted…), then repeated once
-        // per distinct period among them (a case filed and decided in the same month is one row for
-        // that month): "decided in the period" is then b_decided = period, and "either date in the
-        // period, counted once" is an OR of two of these on one row. The '<' rows (dates before the
-        // first period) carry only the backlog's steps. Counting is a hash aggregate; the working-hour
-        // percentiles, which need sorted values, come from a second, narrower statement.
+        // Each case is tagged with the period of each of its dates (b_submitted…) and with what the
+        // figures ask of it (decided on time…); cases alike in all of these are counted together
+        // (a few thousand groups for a million cases). Each group is then repeated once per distinct
+        // period among its tags (filed and decided in the same month: one row for that month), so
+        // "decided in the period" is b_decided = period, and "either date in the period, counted once"
+        // an OR of two such tests on one row. Rows of '<' (dates before the first period) carry only
+        // the backlog's steps. The working-hour percentiles, which need every value sorted, come from
+        // a second statement.
         string[] tags = ["b_submitted", "b_decided", "b_resolved", "b_evaluated", "b_reviewed", "b_accept_due", "b_resolve_due", "b_finished"];
         var distinctTags = string.Join(", ", tags.Select((tag, i) => i == 0 ? tag
             : $"case when {string.Join(" and ", tags.Take(i).Select(earlier => $"{tag} is distinct from {earlier}"))} then {tag} end"));
 
+        const string Alike = "dim, merged, rejected, decided, decided_on_time, acceptance_deadline_passed, resolved, resolved_on_time, " +
+            "resolution_deadline_passed, solved, satisfaction, b_submitted, b_decided, b_resolved, b_evaluated, b_reviewed, b_accept_due, b_resolve_due, b_finished";
         var sql = $"""
             with c as (
-                select {dimension} as dim, c.status, c.status = 'merged' as merged,
-                       c.accept_by, c.resolve_by, c.support_count, c.evaluation_solved, c.evaluation_satisfaction, c.latitude, c.longitude,
-                       (c.decided_at at time zone @tz)::date as decided_day,
-                       (c.resolved_at at time zone @tz)::date as resolved_day,
+                select {dimension} as dim, c.status = 'merged' as merged, c.status = 'rejected' as rejected,
+                       c.decided_at is not null as decided, (c.decided_at at time zone @tz)::date <= c.accept_by as decided_on_time,
+                       c.accept_by < @today as acceptance_deadline_passed,
+                       c.resolved_at is not null as resolved, (c.resolved_at at time zone @tz)::date <= c.resolve_by as resolved_on_time,
+                       c.resolve_by < @today as resolution_deadline_passed,
+                       c.evaluation_solved = 'yes' as solved, c.evaluation_satisfaction as satisfaction,
+                       c.support_count, c.latitude, c.longitude,
                        {Bucket("(c.submitted_at at time zone @tz)::date")} as b_submitted,
                        {Bucket("(c.decided_at at time zone @tz)::date")} as b_decided,
                        {Bucket("(c.resolved_at at time zone @tz)::date")} as b_resolved,
@@ -135,13 +142,18 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
                 from complaints c {join}
                 where {filters}
             ),
+            alike as (
+                select {Alike}, count(*) as n, sum(support_count) as supports,
+                       count(latitude) as pinned, sum(latitude) as latitude_sum, sum(longitude) as longitude_sum
+                from c
+                group by {Alike}
+            ),
             tagged as (
-                select c.*, t.period_key from c cross join lateral unnest(array[{distinctTags}]) as t (period_key)
+                select alike.*, t.period_key from alike cross join lateral unnest(array[{distinctTags}]) as t (period_key)
                 where t.period_key is not null
             ),
             f as (
-                select period_key, dim, status, accept_by, resolve_by, decided_day, resolved_day, support_count,
-                       evaluation_solved, evaluation_satisfaction, latitude, longitude,
+                select *,
                        not merged and b_submitted = period_key as submitted_in,
                        merged and b_submitted = period_key as merged_in,
                        not merged and b_decided = period_key as decided_in,
@@ -150,38 +162,38 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
                        not merged and b_reviewed = period_key as reviewed_in,
                        not merged and b_accept_due = period_key as accept_due_in,
                        not merged and b_resolve_due = period_key as resolve_due_in,
-                       case when merged then 0 else (b_submitted = period_key)::int - (b_finished is not distinct from period_key)::int end as backlog_delta
+                       case when merged then 0 else (b_submitted = period_key)::int - (b_finished is not distinct from period_key)::int end as backlog_step
                 from tagged
             ),
             g as (
                 select *,
-                       accept_due_in and accept_by < @today and (decided_day is null or decided_day > accept_by) as missed_acceptance,
-                       resolve_due_in and resolve_by < @today and (resolved_day is null or resolved_day > resolve_by) as missed_resolution
+                       accept_due_in and acceptance_deadline_passed and coalesce(not decided_on_time, true) as missed_acceptance,
+                       resolve_due_in and resolution_deadline_passed and coalesce(not resolved_on_time, true) as missed_resolution
                 from f
             )
             select period_key, dim as key,
-                   count(*) filter (where submitted_in) as volume,
-                   count(*) filter (where merged_in) as merged,
-                   count(*) filter (where submitted_in and decided_day is not null and status <> 'rejected') as accepted,
-                   count(*) filter (where submitted_in and status = 'rejected') as rejected,
-                   count(*) filter (where submitted_in and decided_day is null) as awaiting_decision,
-                   count(*) filter (where (decided_in or accept_due_in) and decided_day <= accept_by) as response_numerator,
-                   count(*) filter (where decided_in or (accept_due_in and (decided_day is not null or accept_by < @today))) as response_denominator,
-                   count(*) filter (where resolved_in and resolved_day <= resolve_by) as on_time_numerator,
-                   count(*) filter (where resolved_in or missed_resolution) as on_time_denominator,
-                   count(*) filter (where evaluated_in) as evaluations,
-                   count(*) filter (where evaluated_in and evaluation_solved = 'yes') as solved,
-                   count(*) filter (where evaluated_in and evaluation_satisfaction = 'satisfied') as satisfied,
-                   count(*) filter (where evaluated_in and evaluation_satisfaction = 'basically_satisfied') as basically_satisfied,
-                   count(*) filter (where reviewed_in) as reviews,
-                   count(*) filter (where resolved_in or reviewed_in) as review_denominator,
-                   count(*) filter (where decided_in) as decide_count,
-                   count(*) filter (where resolved_in) as resolve_count,
-                   count(*) filter (where missed_acceptance or missed_resolution) as overdue,
-                   coalesce(sum(support_count) filter (where submitted_in), 0) as supports,
-                   avg(latitude) filter (where submitted_in and latitude is not null) as latitude,
-                   avg(longitude) filter (where submitted_in and longitude is not null) as longitude,
-                   sum(backlog_delta) as backlog_delta
+                   coalesce(sum(n) filter (where submitted_in), 0)::bigint as volume,
+                   coalesce(sum(n) filter (where merged_in), 0)::bigint as merged,
+                   coalesce(sum(n) filter (where submitted_in and decided and not rejected), 0)::bigint as accepted,
+                   coalesce(sum(n) filter (where submitted_in and rejected), 0)::bigint as rejected,
+                   coalesce(sum(n) filter (where submitted_in and not decided), 0)::bigint as awaiting_decision,
+                   coalesce(sum(n) filter (where (decided_in or accept_due_in) and decided_on_time), 0)::bigint as response_numerator,
+                   coalesce(sum(n) filter (where decided_in or (accept_due_in and (decided or acceptance_deadline_passed))), 0)::bigint as response_denominator,
+                   coalesce(sum(n) filter (where resolved_in and resolved_on_time), 0)::bigint as on_time_numerator,
+                   coalesce(sum(n) filter (where resolved_in or missed_resolution), 0)::bigint as on_time_denominator,
+                   coalesce(sum(n) filter (where evaluated_in), 0)::bigint as evaluations,
+                   coalesce(sum(n) filter (where evaluated_in and solved), 0)::bigint as solved,
+                   coalesce(sum(n) filter (where evaluated_in and satisfaction = 'satisfied'), 0)::bigint as satisfied,
+                   coalesce(sum(n) filter (where evaluated_in and satisfaction = 'basically_satisfied'), 0)::bigint as basically_satisfied,
+                   coalesce(sum(n) filter (where reviewed_in), 0)::bigint as reviews,
+                   coalesce(sum(n) filter (where resolved_in or reviewed_in), 0)::bigint as review_denominator,
+                   coalesce(sum(n) filter (where decided_in), 0)::bigint as decide_count,
+                   coalesce(sum(n) filter (where resolved_in), 0)::bigint as resolve_count,
+                   coalesce(sum(n) filter (where missed_acceptance or missed_resolution), 0)::bigint as overdue,
+                   coalesce(sum(supports) filter (where submitted_in), 0)::bigint as supports,
+                   sum(latitude_sum) filter (where submitted_in) / nullif(sum(pinned) filter (where submitted_in), 0)::float8 as latitude,
+                   sum(longitude_sum) filter (where submitted_in) / nullif(sum(pinned) filter (where submitted_in), 0)::float8 as longitude,
+                   coalesce(sum(n * backlog_step), 0)::bigint as backlog_delta
             from g
             group by period_key, dim;
 
