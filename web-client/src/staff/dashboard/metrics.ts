@@ -1,108 +1,24 @@
 import { call, type Outcome } from '../../api/problem'
-import { staffApi } from '../api'
+import type { paths } from '../../api/schema'
+import { staffApi, type Schemas } from '../api'
 
-// The metrics API as the dashboard reads it (contract: the lead's metrics notes; types below
-// mirror it until the generated ones are merged).
+// The metrics API as the dashboard reads it, through the console's typed client.
 
-export interface Rate {
-  value: number | null
-  numerator: number
-  denominator: number
-}
-export interface Hours {
-  median: number | null
-  p90: number | null
-  count: number
-}
-export interface Figures {
-  volume: number
-  merged: number
-  accepted: number
-  rejected: number
-  awaitingDecision: number
-  acceptanceShare: Rate
-  responseRate: Rate
-  onTimeRate: Rate
-  resolutionRate: Rate
-  satisfactionRate: Rate
-  composite: number | null
-  evaluations: number
-  reviewRate: Rate
-  hoursToDecide: Hours
-  hoursToResolve: Hours
-  backlog: number
-  overdue: number
-  supports: number
-}
-export interface Period {
-  from: string
-  to: string
-}
-export interface MetricsConfig {
-  weights: { response: number; resolution: number; satisfaction: number }
-  basicallySatisfiedFactor: number
-  minimumEvaluations: number
-}
-export interface Summary {
-  period: Period
-  previousPeriod: Period
-  config: MetricsConfig
-  current: Figures
-  previous: Figures
-}
-export interface BreakdownRow {
-  key: string
-  label: string
-  period: Period
-  latitude?: number | null
-  longitude?: number | null
-  figures: Figures
-}
-export interface Breakdown {
-  by: string
-  period: Period
-  config: MetricsConfig
-  rows: BreakdownRow[]
-}
-export interface RankingRow {
-  rank: number | null
-  section: string
-  label: string
-  evaluations: number
-  composite: number | null
-  responseRate: Rate
-  resolutionRate: Rate
-  satisfactionRate: Rate
-  unrankedReason: string | null
-}
-export interface Ranking {
-  period: Period
-  config: MetricsConfig
-  rows: RankingRow[]
-}
-export interface OverdueRow {
-  id: number
-  trackingCode: string
-  section: string
-  sectionLabel: string
-  category: string
-  categoryLabel: string
-  township: string | null
-  status: string
-  stage: 'acceptance' | 'resolution'
-  dueOn: string
-  daysOverdue: number
-  remindersSent: number
-}
-export interface Overdue {
-  asOf: string
-  total: number
-  rows: OverdueRow[]
-}
+export type Figures = Schemas['Figures']
+export type Rate = Schemas['Rate']
+export type Period = Schemas['MetricsPeriod']
+export type Summary = Schemas['GetMetricsSummaryResult']
+export type Breakdown = Schemas['GetMetricsBreakdownResult']
+export type BreakdownRow = Schemas['GetMetricsBreakdownRow']
+export type Ranking = Schemas['GetSectionRankingResult']
+export type Overdue = Schemas['ListOverdueCasesResult']
 
-export type BreakdownBy = 'section' | 'category' | 'group' | 'township' | 'channel' | 'month' | 'week'
-export type Route = 'summary' | 'breakdown' | 'ranking' | 'overdue'
-export type Query = Record<string, string | number | undefined>
+type QueryOf<P extends '/api/v1/metrics/summary' | '/api/v1/metrics/breakdown' | '/api/v1/metrics/ranking' | '/api/v1/metrics/overdue'> =
+  NonNullable<paths[P]['get']['parameters']['query']>
+export type SummaryQuery = QueryOf<'/api/v1/metrics/summary'>
+export type BreakdownQuery = QueryOf<'/api/v1/metrics/breakdown'>
+export type RankingQuery = QueryOf<'/api/v1/metrics/ranking'>
+export type OverdueQuery = QueryOf<'/api/v1/metrics/overdue'>
 
 /** The filters the dashboard applies (empty = not set). */
 export interface Filters {
@@ -113,8 +29,8 @@ export interface Filters {
   township: string
 }
 
-/** The common query of the period routes; ranking takes only the period, overdue only the rest. */
-export function commonQuery(f: Filters): Query {
+/** The common query of every metrics route. */
+export function commonQuery(f: Filters): SummaryQuery {
   return {
     from: f.from || undefined,
     to: f.to || undefined,
@@ -124,25 +40,38 @@ export function commonQuery(f: Filters): Query {
   }
 }
 
-function path(route: Route): string {
-  return `/api/v1/metrics/${route}`
+export const readSummary = (query: SummaryQuery) => call(() => staffApi().GET('/api/v1/metrics/summary', { params: { query } }))
+export const readBreakdown = (query: BreakdownQuery) => call(() => staffApi().GET('/api/v1/metrics/breakdown', { params: { query } }))
+export const readRanking = (query: RankingQuery) => call(() => staffApi().GET('/api/v1/metrics/ranking', { params: { query } }))
+export const readOverdue = (query: OverdueQuery) => call(() => staffApi().GET('/api/v1/metrics/overdue', { params: { query } }))
+
+/** A table's CSV: the same route and query as its JSON. */
+export type CsvRequest =
+  | { route: 'summary'; query: SummaryQuery }
+  | { route: 'breakdown'; query: BreakdownQuery }
+  | { route: 'ranking'; query: RankingQuery }
+  | { route: 'overdue'; query: OverdueQuery }
+
+function fetchCsv(r: CsvRequest) {
+  const blob = 'blob' as const
+  switch (r.route) {
+    case 'summary':
+      return call(() => staffApi().GET('/api/v1/metrics/summary', { params: { query: { ...r.query, format: 'csv' } }, parseAs: blob }))
+    case 'breakdown':
+      return call(() => staffApi().GET('/api/v1/metrics/breakdown', { params: { query: { ...r.query, format: 'csv' } }, parseAs: blob }))
+    case 'ranking':
+      return call(() => staffApi().GET('/api/v1/metrics/ranking', { params: { query: { ...r.query, format: 'csv' } }, parseAs: blob }))
+    case 'overdue':
+      return call(() => staffApi().GET('/api/v1/metrics/overdue', { params: { query: { ...r.query, format: 'csv' } }, parseAs: blob }))
+  }
 }
 
-type Untyped = { GET: (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }> }
-
-/** One metrics route as JSON. */
-export function read<T>(route: Route, query: Query): Promise<Outcome<T>> {
-  const client = staffApi() as unknown as Untyped
-  return call(() => client.GET(path(route), { params: { query } })) as Promise<Outcome<T>>
-}
-
-/** The same route as the server's CSV file (what the table shows, in the reader's language), saved as a download. */
-export async function downloadCsv(route: Route, query: Query): Promise<Outcome<null>> {
-  const client = staffApi() as unknown as Untyped
-  const outcome = await call(() => client.GET(path(route), { params: { query: { ...query, format: 'csv' } }, parseAs: 'blob' }))
+/** The server's CSV file of a table (in the reader's language, every row), saved as a download. */
+export async function downloadCsv(r: CsvRequest): Promise<Outcome<null>> {
+  const outcome = await fetchCsv(r)
   if (!outcome.ok) return outcome
-  const name = /filename="([^"]+)"/.exec(outcome.headers.get('Content-Disposition') ?? '')?.[1] ?? `metrics-${route}.csv`
-  const url = URL.createObjectURL(outcome.data as Blob)
+  const name = /filename="([^"]+)"/.exec(outcome.headers.get('Content-Disposition') ?? '')?.[1] ?? `metrics-${r.route}.csv`
+  const url = URL.createObjectURL(outcome.data as unknown as Blob)
   const link = document.createElement('a')
   link.href = url
   link.download = name
