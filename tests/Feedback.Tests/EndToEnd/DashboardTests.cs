@@ -76,7 +76,7 @@ public sealed class DashboardTests : StaffConsoleTest
         var trend = Page.GetByTestId("trend");
         await Expect(trend.Locator("[data-testid=chart] svg")).ToBeVisibleAsync();
         Assert.That(scripts.Any(IsECharts), Is.True, "the dashboard loads ECharts");
-        await trend.GetByText("以表格查看").ClickAsync();
+        await trend.Locator("summary").ClickAsync();
         var weekRows = weeks["rows"]!.AsArray();
         var tableRows = trend.Locator("[data-testid=trend-table] tbody tr");
         await Expect(tableRows).ToHaveCountAsync(weekRows.Count);
@@ -97,7 +97,7 @@ public sealed class DashboardTests : StaffConsoleTest
         }
 
         // Every chart's table open, at a laptop's and a tablet's width: nothing serious for axe.
-        await Page.GetByTestId("mix").GetByText("以表格查看").ClickAsync();
+        await Page.GetByTestId("mix").Locator("summary").ClickAsync();
         await Expect(Page.Locator("[data-testid=mix-table] tbody tr").First).ToBeVisibleAsync();
         Assert.That(await SeriousViolationsAsync(), Is.Empty);
         await ScreenshotAsync("dashboard-leader-1280");
