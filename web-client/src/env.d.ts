@@ -12,5 +12,7 @@ declare module 'vue-router' {
     caseWork?: boolean
     /** For administrators only. */
     admin?: boolean
+    /** The metrics dashboard: leaders, administrators and section heads. */
+    dashboard?: boolean
   }
 }

@@ -47,6 +47,11 @@ export function isCaseWorker(role: StaffRole | undefined): boolean {
   return role !== undefined && role !== 'admin'
 }
 
+/** Who reads the metrics: leaders and administrators all of them, a section head their section's. */
+export function seesDashboard(role: StaffRole | undefined): boolean {
+  return role === 'leader' || role === 'admin' || role === 'section_head'
+}
+
 function load(): Session | null {
   const s = readJson<Partial<Session>>('session', KEY)
   if (!s || typeof s.accessToken !== 'string' || typeof s.refreshToken !== 'string' || typeof s.expiresAt !== 'number')

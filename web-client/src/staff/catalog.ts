@@ -1,22 +1,25 @@
 import { computed, ref, watch } from 'vue'
 import { call } from '../api/problem'
 import { currentLocale, i18n } from '../i18n'
-import { staffApi, type Category, type Section } from './api'
+import { staffApi, type Category, type Schemas, type Section } from './api'
 
-// Categories and sections change rarely: read once per language and shared by every console page.
+// Categories, sections and townships change rarely: read once per language and shared by every console page.
 
 const categories = ref<Category[]>([])
 const sections = ref<Section[]>([])
+const townships = ref<Schemas['ListTownshipsItem'][]>([])
 let loaded: { locale: string; promise: Promise<boolean> } | null = null
 
 async function read(): Promise<boolean> {
-  const [c, s] = await Promise.all([
+  const [c, s, tw] = await Promise.all([
     call(() => staffApi().GET('/api/v1/categories')),
     call(() => staffApi().GET('/api/v1/sections')),
+    call(() => staffApi().GET('/api/v1/townships')),
   ])
   if (c.ok) categories.value = c.data
   if (s.ok) sections.value = s.data
-  return c.ok && s.ok
+  if (tw.ok) townships.value = tw.data
+  return c.ok && s.ok && tw.ok
 }
 
 /** Loads (once per language) and resolves false when something could not be read. */
@@ -56,6 +59,7 @@ export function useCatalog() {
   return {
     categories,
     sections,
+    townships,
     groups,
     sectionName: (code: string | null | undefined) => (code ? (sections.value.find((s) => s.code === code)?.name ?? code) : ''),
     categoryName: (code: string | null | undefined) =>

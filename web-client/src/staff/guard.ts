@@ -1,5 +1,5 @@
 import type { RouteLocationNormalized, RouteLocationRaw } from 'vue-router'
-import { auth, isCaseWorker, loadProfile } from './auth'
+import { auth, isCaseWorker, loadProfile, seesDashboard } from './auth'
 import './i18n'
 
 /** Where a signed-in member starts: the queue, or for administrators (who see no cases) the accounts. */
@@ -25,5 +25,6 @@ export async function staffGuard(to: RouteLocationNormalized): Promise<boolean |
   const role = auth.profile.value?.role
   if (to.meta.admin && role !== 'admin') return homeFor(role)
   if (to.meta.caseWork && !isCaseWorker(role)) return homeFor(role)
+  if (to.meta.dashboard && !seesDashboard(role)) return homeFor(role)
   return true
 }

@@ -38,6 +38,12 @@ export const staffRoutes: RouteRecordRaw = {
       component: () => import('./views/PasswordView.vue'),
       meta: { titleKey: 'staff.password.title' },
     },
+    {
+      path: 'dashboard',
+      name: 'staff-dashboard',
+      component: () => import('./views/DashboardView.vue'),
+      meta: { titleKey: 'staff.dashboard.title', dashboard: true },
+    },
     { path: 'admin', redirect: { name: 'staff-admin-users' } },
     {
       path: 'admin/users',
