@@ -585,7 +585,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 不予受理: reject it, with a reason and a referral */
+        /** 不予受理: reject it, with a ground, a reason and a referral */
         post: operations["RejectComplaint"];
         delete?: never;
         options?: never;
@@ -1559,11 +1559,20 @@ export interface components {
             longitude?: null | number;
         };
         RejectComplaintRequest: {
+            /** @description Which of the fixed grounds; the public bulletin groups rejections by it. */
+            ground: components["schemas"]["RejectionGround"];
             /** @description Why the bureau will not handle it; shown to the citizen. */
             reason: string;
             /** @description Where to go instead (another authority, a court, 12345…); shown to the citizen. */
             referral: string;
         };
+        /**
+         * @description Why a case was not accepted (不予受理的理由), from a fixed list so the public bulletin can group
+         *     them; the free-text reason and referral tell the citizen the particulars. Serialised in
+         *     snake_case ("outside_remit"), as stored in complaints.rejection_ground.
+         * @enum {unknown}
+         */
+        RejectionGround: "outside_remit" | "not_environmental" | "other_channel" | "duplicate" | "insufficient_information" | "other";
         RequestExtensionRequest: {
             /**
              * Format: int32

@@ -224,7 +224,7 @@ public sealed class AuthorizationMatrixTests
 
     private object Body(string route, Kind kind) => route switch
     {
-        "reject" => new { reason = "不属于生态环境部门职责", referral = "请向市场监督管理局反映" },
+        "reject" => new { ground = "outside_remit", reason = "不属于生态环境部门职责", referral = "请向市场监督管理局反映" },
         "assign" => new { assigneeId = _members[kind == Kind.Conduct ? "discipline.staff" : "enforcement.staff"] },
         "transfer" => new { sectionCode = kind == Kind.Other ? "enforcement" : "monitoring", reason = "需要监测数据" },
         "notes" => new { text = "内部备注：已电话联系企业" },
