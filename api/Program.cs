@@ -5,6 +5,7 @@ using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.Calendar;
 using Feedback.Api.Features.FollowUp;
 using Feedback.Api.Features.Health;
+using Feedback.Api.Features.Metrics;
 using Feedback.Api.Features.Housekeeping;
 using Feedback.Api.Features.Photos;
 using Feedback.Api.Features.Publication;
@@ -53,6 +54,8 @@ builder.Services.AddScoped<LoginThrottle>();
 builder.Services.AddScoped<CaseHandling>();
 builder.Services.AddScoped<CasePublications>();
 builder.Services.AddScoped<QueueSelection>();
+builder.Services.AddScoped<MetricsScope>();
+builder.Services.AddScoped<MetricsCalculator>();
 builder.Services.AddSingleton<OverdueReminders>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminders>());
 builder.Services.AddSingleton<Housekeeping>();
@@ -99,6 +102,7 @@ app.MapRoutingRulesEndpoints();
 app.MapCalendarEndpoints();
 app.MapTownshipsEndpoints();
 app.MapPublicationEndpoints();
+app.MapMetricsEndpoints();
 
 switch (verb)
 {

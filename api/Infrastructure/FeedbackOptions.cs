@@ -63,6 +63,9 @@ public sealed record FeedbackOptions
     /// <summary>FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS: how often cases past the evaluation window close and stale uploads, idempotency keys and lookup failures are forgotten (default 300).</summary>
     public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>FEEDBACK_METRICS_WEIGHTS, FEEDBACK_METRICS_BASICALLY_SATISFIED, FEEDBACK_METRICS_MIN_EVALUATIONS: how the leadership metrics weigh and rank.</summary>
+    public MetricsSettings Metrics { get; init; } = MetricsSettings.Default;
+
     public static FeedbackOptions FromConfiguration(IConfiguration configuration)
     {
         var connectionString = configuration["FEEDBACK_DB"];
@@ -93,6 +96,9 @@ public sealed record FeedbackOptions
             UploadsDirectory = Path.GetFullPath(NullIfBlank(configuration["FEEDBACK_UPLOADS_DIR"]) ?? Path.Combine(".data", "uploads")),
             HousekeepingInterval = TimeSpan.FromSeconds(
                 NonNegative(configuration, "FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS") is { } interval and > 0 ? interval : 300),
+            Metrics = MetricsSettings.Parse(NullIfBlank(configuration["FEEDBACK_METRICS_WEIGHTS"]),
+                NullIfBlank(configuration["FEEDBACK_METRICS_BASICALLY_SATISFIED"]),
+                NonNegative(configuration, "FEEDBACK_METRICS_MIN_EVALUATIONS")),
         };
     }
 
@@ -138,5 +144,40 @@ public sealed record ServiceArea(double South, double West, double North, double
             || numbers[0] >= numbers[2] || numbers[1] >= numbers[3])
             throw new InvalidOperationException($"FEEDBACK_SERVICE_AREA must be \"south,west,north,east\" in degrees, south < north and west < east, not '{text}'.");
         return new ServiceArea(numbers[0], numbers[1], numbers[2], numbers[3]);
+    }
+}
+
+/// <summary>
+/// The weights of the composite score (response, resolution, satisfaction; summing to 1), the
+/// factor w by which 基本满意 counts as satisfied, and the number of evaluations a section needs
+/// before it is ranked. Shown in every metrics response, so a figure always comes with its rules.
+/// </summary>
+public sealed record MetricsSettings(decimal ResponseWeight, decimal ResolutionWeight, decimal SatisfactionWeight,
+    decimal BasicallySatisfiedFactor, int MinimumEvaluations)
+{
+    public static readonly MetricsSettings Default = new(0.3m, 0.35m, 0.35m, 1m, 10);
+
+    public static MetricsSettings Parse(string? weights, string? basicallySatisfied, int? minimumEvaluations)
+    {
+        static decimal? Fraction(string text) =>
+            decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && value is >= 0 and <= 1 ? value : null;
+
+        var settings = Default;
+        if (weights is not null)
+        {
+            var parts = weights.Split(',', StringSplitOptions.TrimEntries).Select(Fraction).ToArray();
+            if (parts.Length != 3 || parts.Any(p => p is null) || parts.Sum() != 1)
+                throw new InvalidOperationException(
+                    $"FEEDBACK_METRICS_WEIGHTS must be three numbers from 0 to 1 summing to 1 (response, resolution, satisfaction), like \"0.3,0.35,0.35\", not '{weights}'.");
+            settings = settings with { ResponseWeight = parts[0]!.Value, ResolutionWeight = parts[1]!.Value, SatisfactionWeight = parts[2]!.Value };
+        }
+        if (basicallySatisfied is not null)
+            settings = settings with
+            {
+                BasicallySatisfiedFactor = Fraction(basicallySatisfied)
+                    ?? throw new InvalidOperationException($"FEEDBACK_METRICS_BASICALLY_SATISFIED must be a number from 0 to 1, not '{basicallySatisfied}'."),
+            };
+        return minimumEvaluations is { } minimum ? settings with { MinimumEvaluations = minimum } : settings;
     }
 }

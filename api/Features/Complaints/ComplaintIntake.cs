@@ -115,3 +115,16 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
 
 /// <summary>How a complaint reached the bureau: online, or taken by staff (一个窗口受理).</summary>
 public enum ComplaintChannel { Web, Phone, Letter, Visit }
+
+public static class ComplaintChannels
+{
+    /// <summary>The channel's name for people (CSV files, metrics tables).</summary>
+    public static string Name(this ComplaintChannel channel, bool english) => channel switch
+    {
+        ComplaintChannel.Web => english ? "online" : "网上提交",
+        ComplaintChannel.Phone => english ? "phone" : "来电",
+        ComplaintChannel.Letter => english ? "letter" : "来信",
+        ComplaintChannel.Visit => english ? "visit" : "来访",
+        _ => channel.ToString(),
+    };
+}

@@ -32,24 +32,6 @@ public static class ExportQueue
         string Channel, DateTime SubmittedAt, DateOnly DueOn, long? AssigneeId, string? AssigneeName, string? ExtensionStatus,
         bool Review, int SupportCount, bool Urgent);
 
-    /// <summary>CSV when format=csv, or when Accept prefers text/csv to JSON; format=json (or nothing) is the page.</summary>
-    public static bool WantsCsv(HttpRequest request, string? format)
-    {
-        switch (format)
-        {
-            case "csv": return true;
-            case "json": return false;
-            case not null:
-                throw new ValidationException([new ValidationFailure("format", Lang.Pick("format 须为 csv 或 json", "format is csv or json"))]);
-        }
-        var accepted = request.GetTypedHeaders().Accept;
-        double Quality(string mediaType) => accepted
-            .Where(a => a.MatchesMediaType(mediaType) && a.MediaType != "*/*")
-            .Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
-        var csv = Quality("text/csv");
-        return csv > 0 && csv >= Quality("application/json");
-    }
-
     public sealed class Handler(ReadDatabase database, QueueSelection selection, CurrentStaff staff, CategoryCatalog catalog, BureauClock clock,
         WorkingDayCalendar calendar, IValidator<ListQueue.Query> filtersValidator, AuditLog audit) : IStreamQueryHandler<Query, ListQueue.Item>
     {
@@ -122,11 +104,7 @@ public static class ExportQueue
 
             var english = Lang.IsEnglish;
             var today = clock.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            http.Response.ContentType = "text/csv; charset=utf-8";
-            http.Response.Headers.CacheControl = "no-store";
-            // An ASCII name for every client, and a Chinese one (RFC 6266 filename*) for those that read it.
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"complaints-{today}.csv\""
-                + (english ? "" : $"; filename*=UTF-8''{Uri.EscapeDataString($"投诉案件-{today}.csv")}");
+            CsvDownload.StartResponse(http.Response, $"complaints-{today}.csv", $"投诉案件-{today}.csv");
 
             await using var csv = new CsvWriter(http.Response.Body);
             foreach (var header in Headers(english)) csv.Text(header);
@@ -154,7 +132,7 @@ public static class ExportQueue
                 .Text(item.CategoryName)
                 .Text(item.SectionName)
                 .Text(item.Township)
-                .Text(ChannelName(item.Channel, english))
+                .Text(item.Channel.Name(english))
                 .Text(TimeZoneInfo.ConvertTime(item.SubmittedAt, options.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))
                 .Text(item.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
                 .Number(item.Deadline.WorkingDaysLeft)
@@ -168,15 +146,6 @@ public static class ExportQueue
                 .Text(item.Excerpt);
         }
 
-        private static string ChannelName(ComplaintChannel channel, bool english) => channel switch
-        {
-            ComplaintChannel.Web => english ? "online" : "网上提交",
-            ComplaintChannel.Phone => english ? "phone" : "来电",
-            ComplaintChannel.Letter => english ? "letter" : "来信",
-            ComplaintChannel.Visit => english ? "visit" : "来访",
-            _ => channel.ToString(),
-        };
-
         private static string? ExtensionName(string? status, bool english) => status switch
         {
             "requested" => english ? "awaiting approval" : "延期待审批",
@@ -184,16 +153,5 @@ public static class ExportQueue
             "refused" => english ? "refused" : "延期未批准",
             _ => status,
         };
-
-        /// <summary>Adds the CSV beside the JSON page as a second content of the 200 answer.</summary>
-        public static Task DescribeAsync(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context,
-            CancellationToken cancellationToken)
-        {
-            operation.Responses?["200"].Content?.Add("text/csv", new Microsoft.OpenApi.OpenApiMediaType
-            {
-                Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String },
-            });
-            return Task.CompletedTask;
-        }
     }
 }

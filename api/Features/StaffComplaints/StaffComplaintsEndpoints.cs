@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure;
 using Feedback.Api.Infrastructure.Auth;
+using Feedback.Api.Infrastructure.Csv;
 using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Time;
 using Mediator;
@@ -24,7 +25,7 @@ public static class StaffComplaintsEndpoints
             .WithSummary("The work queue, with filters, search and counts per status; or all of it as CSV")
             .WithDescription("With Accept: text/csv or format=csv the answer is every case the filters select (not one page) as a CSV file: " +
                              "UTF-8 with a byte-order mark, CRLF, headers in the Accept-Language language, no contact details; each export is audited.")
-            .AddOpenApiOperationTransformer(ExportQueue.CsvFile.DescribeAsync)
+            .AddOpenApiOperationTransformer(CsvDownload.DescribeAsync)
             .ProducesValidationProblem();
 
         group.MapPost("/complaints", RegisterAsync)
@@ -64,7 +65,7 @@ public static class StaffComplaintsEndpoints
     private static async Task<Results<Ok<ListQueue.Result>, ExportQueue.CsvFile>> ListQueueAsync([AsParameters] ListQueue.Query query,
         [FromQuery(Name = "format")] [Description("csv: every matching case as a CSV file, like Accept: text/csv (no cursor or limit); json (the default): one page.")] string? format,
         HttpContext http, IMediator mediator, BureauClock clock, FeedbackOptions options, CancellationToken cancellationToken) =>
-        ExportQueue.WantsCsv(http.Request, format)
+        CsvDownload.Wanted(http.Request, format)
             ? new ExportQueue.CsvFile(mediator.CreateStream(new ExportQueue.Query(query), cancellationToken), clock, options)
             : TypedResults.Ok(await mediator.Send(query, cancellationToken));
 

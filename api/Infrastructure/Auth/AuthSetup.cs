@@ -17,6 +17,8 @@ public static class AuthSetup
     /// <summary>Everyone who works on complaints: clerks, section heads, discipline inspection, leaders.</summary>
     public const string CaseWorkers = "case-workers";
     public const string Administrators = "administrators";
+    /// <summary>Leaders and administrators (every section) and section heads (their own) read the metrics.</summary>
+    public const string Leadership = "leadership";
 
     public static void AddFeedbackAuth(this WebApplicationBuilder builder)
     {
@@ -54,7 +56,8 @@ public static class AuthSetup
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(CaseWorkers, policy => policy.RequireRole([.. StaffRoles.CaseWorkers.Select(role => role.ToCode())]))
-            .AddPolicy(Administrators, policy => policy.RequireRole(StaffRole.Admin.ToCode()));
+            .AddPolicy(Administrators, policy => policy.RequireRole(StaffRole.Admin.ToCode()))
+            .AddPolicy(Leadership, policy => policy.RequireRole(StaffRole.Leader.ToCode(), StaffRole.Admin.ToCode(), StaffRole.SectionHead.ToCode()));
     }
 
     public static void UseFeedbackAuth(this WebApplication app)

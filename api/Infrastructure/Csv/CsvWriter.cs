@@ -45,6 +45,14 @@ public sealed class CsvWriter(Stream stream) : IAsyncDisposable
         return this;
     }
 
+    /// <summary>A decimal the service computed, as written (invariant culture: a point, never a comma).</summary>
+    public CsvWriter Number(decimal? value)
+    {
+        Separate();
+        if (value is { } number) _row.Append(number.ToString(CultureInfo.InvariantCulture));
+        return this;
+    }
+
     /// <summary>Ends the row and hands it to the stream (which is written to whenever the buffer fills).</summary>
     public async ValueTask EndRowAsync(CancellationToken cancellationToken)
     {

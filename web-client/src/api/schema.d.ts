@@ -937,6 +937,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/metrics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every figure for a period, and for the period of the same length before it
+         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in the README (Metrics). With format=csv or Accept: text/csv: the same table as CSV, audited.
+         */
+        get: operations["GetMetricsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The figures per section, category, group, township or channel, or per month or week
+         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in the README (Metrics). With format=csv or Accept: text/csv: the same table as CSV, audited.
+         */
+        get: operations["GetMetricsBreakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sections by composite score; those with too few evaluations after them, unranked, with the reason
+         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in the README (Metrics). With format=csv or Accept: text/csv: the same table as CSV, audited.
+         */
+        get: operations["GetSectionRanking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open cases past their deadline today, most overdue first, with the reminders sent
+         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in the README (Metrics). With format=csv or Accept: text/csv: the same table as CSV, audited.
+         */
+        get: operations["ListOverdueCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1127,6 +1207,75 @@ export interface components {
          * @enum {unknown}
          */
         EvaluationSolved: "yes" | "partly" | "no";
+        /** @description Every figure of one period for one slice of the cases (README, Metrics, says how each is counted). */
+        Figures: {
+            /**
+             * Format: int64
+             * @description Cases submitted in the period (merged duplicates are counted in their original).
+             */
+            volume: number;
+            /**
+             * Format: int64
+             * @description Duplicates submitted in the period and merged into another case; in no other figure.
+             */
+            merged: number;
+            /**
+             * Format: int64
+             * @description Of the period's cases, those accepted (受理).
+             */
+            accepted: number;
+            /**
+             * Format: int64
+             * @description Of the period's cases, those rejected (不予受理).
+             */
+            rejected: number;
+            /**
+             * Format: int64
+             * @description Of the period's cases, those not decided yet.
+             */
+            awaitingDecision: number;
+            /** @description accepted ÷ (accepted + rejected). */
+            acceptanceShare: components["schemas"]["Rate"];
+            /** @description 响应率: decisions by the acceptance deadline ÷ cases decided in the period or whose acceptance deadline fell in it. */
+            responseRate: components["schemas"]["Rate"];
+            /** @description 按期办结率: cases resolved by their (possibly extended) deadline ÷ cases resolved, or overdue, in the period. */
+            onTimeRate: components["schemas"]["Rate"];
+            /** @description 解决率: evaluations answering "solved" ÷ evaluations. */
+            resolutionRate: components["schemas"]["Rate"];
+            /** @description 满意率: (满意 + w × 基本满意) ÷ evaluations. */
+            satisfactionRate: components["schemas"]["Rate"];
+            /**
+             * Format: double
+             * @description The configured weights applied to the three rates, 0–1, 4 decimals; null when one of them is null.
+             */
+            composite: null | number;
+            /**
+             * Format: int64
+             * @description Evaluations given in the period.
+             */
+            evaluations: number;
+            /** @description 复查率: reviews asked for in the period ÷ cases resolved or reviewed in it. */
+            reviewRate: components["schemas"]["Rate"];
+            /** @description Working hours from submission to the accept/reject decision, over the cases decided in the period. */
+            hoursToDecide: components["schemas"]["Hours"];
+            /** @description Working hours from submission to the result, over the cases resolved in the period. */
+            hoursToResolve: components["schemas"]["Hours"];
+            /**
+             * Format: int64
+             * @description Cases open at the end of the period.
+             */
+            backlog: number;
+            /**
+             * Format: int64
+             * @description Cases that missed an acceptance or resolution deadline falling in the period.
+             */
+            overdue: number;
+            /**
+             * Format: int64
+             * @description "Me too" supports of the period's cases.
+             */
+            supports: number;
+        };
         GetCaseContact: {
             name: null | string;
             phone: null | string;
@@ -1206,6 +1355,36 @@ export interface components {
             id: number;
             name: string;
         };
+        GetMetricsBreakdownResult: {
+            /** @description section, category, group, township, channel, month or week */
+            by: string;
+            period: components["schemas"]["MetricsPeriod"];
+            config: components["schemas"]["MetricsConfig"];
+            rows: components["schemas"]["GetMetricsBreakdownRow"][];
+        };
+        GetMetricsBreakdownRow: {
+            /** @description The section/category/group code, township name ("" for none given), channel, month (2026-03) or ISO week (2026-W09). */
+            key: string;
+            /** @description The key's name in the caller's language. */
+            label: string;
+            /** @description The row's period: the bucket's days for month and week, else the whole period. */
+            period: components["schemas"]["MetricsPeriod"];
+            /**
+             * Format: double
+             * @description Township rows: the mean map pin of the period's pinned cases, if any.
+             */
+            latitude: null | number;
+            /** Format: double */
+            longitude: null | number;
+            figures: components["schemas"]["Figures"];
+        };
+        GetMetricsSummaryResult: {
+            period: components["schemas"]["MetricsPeriod"];
+            previousPeriod: components["schemas"]["MetricsPeriod"];
+            config: components["schemas"]["MetricsConfig"];
+            current: components["schemas"]["Figures"];
+            previous: components["schemas"]["Figures"];
+        };
         GetProfileResult: {
             /** Format: int64 */
             id: number;
@@ -1243,8 +1422,48 @@ export interface components {
             /** @description propose, decide, withdraw: what this viewer may do now. */
             availableActions: string[];
         };
+        GetSectionRankingResult: {
+            period: components["schemas"]["MetricsPeriod"];
+            config: components["schemas"]["MetricsConfig"];
+            rows: components["schemas"]["GetSectionRankingRow"][];
+        };
+        GetSectionRankingRow: {
+            /**
+             * Format: int32
+             * @description 1 for the best; null when unranked.
+             */
+            rank: null | number;
+            section: string;
+            label: string;
+            /** Format: int64 */
+            evaluations: number;
+            /** Format: double */
+            composite: null | number;
+            responseRate: components["schemas"]["Rate"];
+            resolutionRate: components["schemas"]["Rate"];
+            satisfactionRate: components["schemas"]["Rate"];
+            /** @description Why the section is not ranked, in the caller's language. */
+            unrankedReason: null | string;
+        };
         HealthEndpointsHealthStatus: {
             status: string;
+        };
+        Hours: {
+            /**
+             * Format: double
+             * @description Working hours, rounded to 1 decimal; null when no case counts.
+             */
+            median: null | number;
+            /**
+             * Format: double
+             * @description The 90th percentile (linear interpolation, like the median).
+             */
+            p90: null | number;
+            /**
+             * Format: int64
+             * @description The cases measured.
+             */
+            count: number;
         };
         HttpValidationProblemDetails: {
             type?: null | string;
@@ -1334,6 +1553,39 @@ export interface components {
             username: string;
             displayName: string;
             role: components["schemas"]["StaffRole"];
+        };
+        ListOverdueCasesResult: {
+            /** Format: date */
+            asOf: string;
+            /**
+             * Format: int64
+             * @description All overdue cases under the filters (rows holds the first limit of them).
+             */
+            total: number;
+            rows: components["schemas"]["ListOverdueCasesRow"][];
+        };
+        ListOverdueCasesRow: {
+            trackingCode: string;
+            section: string;
+            sectionLabel: string;
+            category: string;
+            categoryLabel: string;
+            township: null | string;
+            status: components["schemas"]["ComplaintStatus"];
+            /** @description acceptance (not decided yet) or resolution. */
+            stage: string;
+            /** Format: date */
+            dueOn: string;
+            /**
+             * Format: int32
+             * @description Working days after the deadline, up to and including today.
+             */
+            daysOverdue: number;
+            /**
+             * Format: int64
+             * @description 督办 reminders recorded on the case.
+             */
+            remindersSent: number;
         };
         ListPublishedCasesItem: {
             /**
@@ -1501,6 +1753,29 @@ export interface components {
             originalTrackingCode: string;
             reason?: null | string;
         };
+        /** @description The rules the figures were computed with (FEEDBACK_METRICS_*), sent with every answer. */
+        MetricsConfig: {
+            weights: components["schemas"]["MetricsWeights"];
+            /** Format: double */
+            basicallySatisfiedFactor: number;
+            /** Format: int32 */
+            minimumEvaluations: number;
+        };
+        /** @description Inclusive dates in the bureau's calendar. */
+        MetricsPeriod: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        MetricsWeights: {
+            /** Format: double */
+            response: number;
+            /** Format: double */
+            resolution: number;
+            /** Format: double */
+            satisfaction: number;
+        };
         /** @description The upload's body, for the OpenAPI document (the endpoint reads the multipart stream itself). */
         PhotosEndpointsUploadForm: {
             /** @description The photo: JPEG, PNG or WebP, at most 10 MB. Any part name is accepted. */
@@ -1534,6 +1809,17 @@ export interface components {
             value: string;
             zh: string;
             en: string;
+        };
+        Rate: {
+            /**
+             * Format: double
+             * @description Numerator ÷ denominator, rounded half away from zero to 4 decimals (0.8765 = 87.65 %); null, not 0, when the denominator is 0.
+             */
+            value: null | number;
+            /** Format: double */
+            numerator: number;
+            /** Format: int64 */
+            denominator: number;
         };
         RefreshCommand: {
             refreshToken: string;
@@ -5213,6 +5499,262 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMetricsSummary: {
+        parameters: {
+            query?: {
+                /** @description First day (the bureau's calendar); default: 29 days before to. */
+                from?: string;
+                /** @description Last day, inclusive; default: today. */
+                to?: string;
+                /** @description One section (the one holding the case now). A section head always gets their own. */
+                section?: string;
+                /** @description A category code (air.odor) or a group code (air). */
+                category?: string;
+                /** @description Exactly this township or street. */
+                township?: string;
+                /** @description web, phone, letter or visit. */
+                channel?: string;
+                /** @description csv: the same table as a CSV file (like Accept: text/csv); json (the default). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMetricsSummaryResult"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMetricsBreakdown: {
+        parameters: {
+            query?: {
+                /** @description First day (the bureau's calendar); default: 29 days before to. */
+                from?: string;
+                /** @description Last day, inclusive; default: today. */
+                to?: string;
+                /** @description One section (the one holding the case now). A section head always gets their own. */
+                section?: string;
+                /** @description A category code (air.odor) or a group code (air). */
+                category?: string;
+                /** @description Exactly this township or street. */
+                township?: string;
+                /** @description web, phone, letter or visit. */
+                channel?: string;
+                /** @description section, category, group, township, channel, month or week */
+                by?: string;
+                /** @description csv: the same table as a CSV file (like Accept: text/csv); json (the default). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMetricsBreakdownResult"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetSectionRanking: {
+        parameters: {
+            query?: {
+                /** @description First day (the bureau's calendar); default: 29 days before to. */
+                from?: string;
+                /** @description Last day, inclusive; default: today. */
+                to?: string;
+                /** @description One section (the one holding the case now). A section head always gets their own. */
+                section?: string;
+                /** @description A category code (air.odor) or a group code (air). */
+                category?: string;
+                /** @description Exactly this township or street. */
+                township?: string;
+                /** @description web, phone, letter or visit. */
+                channel?: string;
+                /** @description csv: the same table as a CSV file (like Accept: text/csv); json (the default). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSectionRankingResult"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListOverdueCases: {
+        parameters: {
+            query?: {
+                /** @description First day (the bureau's calendar); default: 29 days before to. */
+                from?: string;
+                /** @description Last day, inclusive; default: today. */
+                to?: string;
+                /** @description One section (the one holding the case now). A section head always gets their own. */
+                section?: string;
+                /** @description A category code (air.odor) or a group code (air). */
+                category?: string;
+                /** @description Exactly this township or street. */
+                township?: string;
+                /** @description web, phone, letter or visit. */
+                channel?: string;
+                /** @description 1–1000, default 100 (the CSV holds every row). */
+                limit?: number;
+                /** @description csv: the same table as a CSV file (like Accept: text/csv); json (the default). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOverdueCasesResult"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -97,6 +97,12 @@ public sealed class AuthorizationMatrixTests
         ("GET /api/v1/admin/townships",                     "403 403 403 403 403 200 401"),
         ("POST /api/v1/admin/townships",                    "403 403 403 403 403 409 401"),
         ("PUT /api/v1/admin/townships/no-such-township",    "403 403 403 403 403 404 401"),
+        // Leadership metrics: leaders and administrators; a section head (their own section only).
+        ("GET /api/v1/metrics/summary",                     "403 403 200 403 200 200 401"),
+        ("GET /api/v1/metrics/summary?section=office",      "403 403 403 403 200 200 401"),
+        ("GET /api/v1/metrics/breakdown?by=section",        "403 403 200 403 200 200 401"),
+        ("GET /api/v1/metrics/ranking",                     "403 403 200 403 200 200 401"),
+        ("GET /api/v1/metrics/overdue",                     "403 403 200 403 200 200 401"),
         // Public: the same answer for everyone, signed in or not.
         ("GET /api/v1/public/cases",                        "200 200 200 200 200 200 200"),
     ];
