@@ -105,6 +105,9 @@ public sealed class AuthorizationMatrixTests
         ("GET /api/v1/metrics/overdue",                     "403 403 200 403 200 200 401"),
         // Public: the same answer for everyone, signed in or not.
         ("GET /api/v1/public/cases",                        "200 200 200 200 200 200 200"),
+        ("GET /api/v1/public/bulletins",                    "200 200 200 200 200 200 200"),
+        // A month before the first case: the same 404 for everyone, not a refusal.
+        ("GET /api/v1/public/bulletins/2001-01",            "404 404 404 404 404 404 404"),
     ];
 
     private static int[][] Parse(string answers) =>
