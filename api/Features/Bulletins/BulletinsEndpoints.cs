@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,7 +32,7 @@ public static class BulletinsEndpoints
         return TypedResults.Ok(result);
     }
 
-    private static async Task<Ok<GetBulletin.Result>> GetAsync(string month, IMediator mediator, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<GetBulletin.Result>> GetAsync([Description("yyyy-MM, e.g. 2026-10: a month that has ended.")] string month, IMediator mediator, HttpResponse response, CancellationToken cancellationToken)
     {
         var result = await mediator.Send(new GetBulletin.Query(month), cancellationToken);
         Public(response);

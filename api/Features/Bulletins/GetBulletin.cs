@@ -1,12 +1,9 @@
-using System.ComponentModel;
-using System.Globalization;
 using Dapper;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Metrics;
 using Feedback.Api.Features.StaffComplaints;
 using Feedback.Api.Infrastructure;
 using Feedback.Api.Infrastructure.Database;
-using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Time;
 using FluentValidation;
@@ -26,7 +23,7 @@ namespace Feedback.Api.Features.Bulletins;
 public static class GetBulletin
 {
     /// <param name="Month">yyyy-MM: a month that has ended, from the month of the service's first case.</param>
-    public sealed record Query([property: Description("yyyy-MM, e.g. 2026-10: a month that has ended.")] string Month) : IQuery<Result>;
+    public sealed record Query(string Month) : IQuery<Result>;
 
     /// <param name="Month">yyyy-MM.</param>
     /// <param name="From">The month's first day (the bureau's calendar).</param>
@@ -106,6 +103,7 @@ public static class GetBulletin
             }))!;
 
             var categories = await catalog.ListAllCategoriesAsync();
+            var confidential = categories.Where(c => c.Confidential).Select(c => c.GroupCode).ToHashSet();
             var groups = categories.Where(c => !c.Confidential).DistinctBy(c => c.GroupCode).Select(c =>
             {
                 var now = counts.Groups.GetValueOrDefault(("current", c.GroupCode));
@@ -113,9 +111,8 @@ public static class GetBulletin
                 return new GroupRow(c.GroupCode, Lang.Pick(c.GroupNameZh, c.GroupNameEn), now?.Volume ?? 0, before?.Volume ?? 0,
                     now?.Accepted ?? 0, now?.Rejected ?? 0, now?.AwaitingDecision ?? 0);
             }).ToList();
-            var conduct = new CountPair(
-                counts.Groups.Where(g => g.Key.Period == "current" && !groups.Any(r => r.Key == g.Key.Group)).Sum(g => g.Value.Volume),
-                counts.Groups.Where(g => g.Key.Period == "previous" && !groups.Any(r => r.Key == g.Key.Group)).Sum(g => g.Value.Volume));
+            long Conduct(string period) => counts.Groups.Where(g => g.Key.Period == period && confidential.Contains(g.Key.Group)).Sum(g => g.Value.Volume);
+            var conduct = new CountPair(Conduct("current"), Conduct("previous"));
 
             return new Result(
                 BulletinMonths.Format(month), month, month.AddMonths(1).AddDays(-1), BulletinMonths.Format(previous),

@@ -5953,6 +5953,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description yyyy-MM, e.g. 2026-10: a month that has ended. */
                 month: string;
             };
             cookie?: never;
