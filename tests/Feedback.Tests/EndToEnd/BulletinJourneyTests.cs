@@ -49,8 +49,11 @@ public sealed class BulletinJourneyTests : BrowserTest
             Assert.That(await Page.Locator("main").InnerTextAsync(), Does.Not.Contain("公报测试"), "no case text");
         });
 
-        // A month that has not ended: the API's reason, not a blank page.
+        // English, on the same page.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Expect(Page.GetByTestId("bulletin-month")).ToHaveTextAsync("Environmental complaints in November 2025");
+        // A month that has not ended: the API's reason (in the reader's language), not a blank page.
         await Page.GotoAsync("/#/bulletins/2099-01");
-        await Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("尚未结束");
+        await Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("has not ended");
     }
 }

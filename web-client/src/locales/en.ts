@@ -294,7 +294,7 @@ const en: Messages = {
     overview: 'Key figures',
     figure: 'Figure',
     thisMonth: 'This month',
-    lastMonth: 'Month before',
+    lastMonth: 'Last month',
     change: 'Change',
     figures: {
       volume: 'Complaints received',
