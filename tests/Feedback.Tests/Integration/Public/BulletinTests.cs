@@ -321,4 +321,27 @@ public sealed class BulletinTests : IntegrationTest
             Assert.That((long)other["previous"]!["volume"]!, Is.EqualTo(2));
         });
     }
+
+    [Test]
+    public async Task The_bulletin_and_the_leaders_summary_give_the_same_figures_for_a_month()
+    {
+        // No conduct case: leaders' totals include those, the bulletin's leave them out.
+        await SeedAsync(
+            new Seed("2025-09-01 09:00", "2025-09-03", Status: "closed", Decided: "2025-09-02 10:00", ResolveBy: "2025-09-20",
+                Resolved: "2025-09-10 10:00", Solved: "yes", Satisfaction: "basically_satisfied", Evaluated: "2025-09-12 10:00"),
+            new Seed("2025-09-05 09:00", "2025-09-09", "water.river", Status: "rejected", Decided: "2025-09-10 10:00", Ground: "duplicate"),
+            new Seed("2025-09-15 09:00", "2025-09-17", Status: "accepted", Decided: "2025-09-16 10:00", ResolveBy: "2025-09-26"),
+            new Seed("2025-09-20 09:00", "2025-09-22"));
+        var (bulletin, _) = await GetAsync("2025-09");
+        using var leader = await StaffAsync("leader");
+        var summary = (await leader.GetFromJsonAsync<JsonObject>("/api/v1/metrics/summary?from=2025-09-01&to=2025-09-30"))!;
+        Assert.Multiple(() =>
+        {
+            foreach (var (mine, theirs) in new[] { ("volume", "volume"), ("accepted", "accepted"), ("notAccepted", "rejected"), ("awaitingDecision", "awaitingDecision") })
+                Assert.That((long)bulletin["current"]![mine]!, Is.EqualTo((long)summary["current"]![theirs]!), mine);
+            foreach (var rate in new[] { "responseRate", "onTimeRate", "resolutionRate", "satisfactionRate" })
+                Assert.That(bulletin["current"]![rate]!.ToJsonString(), Is.EqualTo(summary["current"]![rate]!.ToJsonString()), rate);
+            Assert.That((long)bulletin["current"]!["volume"]!, Is.EqualTo(4));
+        });
+    }
 }
