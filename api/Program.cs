@@ -1,5 +1,6 @@
 using Dapper;
 using Feedback.Api.Features.Auth;
+using Feedback.Api.Features.Bulletins;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.Calendar;
@@ -64,6 +65,8 @@ builder.Services.AddScoped<FollowUpCases>();
 builder.Services.AddSingleton<AutoClose>();
 builder.Services.AddSingleton<StaffAccounts>();
 builder.Services.AddPhotos();
+builder.Services.AddMemoryCache();
+builder.Services.AddScoped<BulletinMonths>();
 
 builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
 {
@@ -103,6 +106,7 @@ app.MapCalendarEndpoints();
 app.MapTownshipsEndpoints();
 app.MapPublicationEndpoints();
 app.MapMetricsEndpoints();
+app.MapBulletinsEndpoints();
 
 switch (verb)
 {

@@ -66,6 +66,9 @@ public sealed record FeedbackOptions
     /// <summary>FEEDBACK_METRICS_WEIGHTS, FEEDBACK_METRICS_BASICALLY_SATISFIED, FEEDBACK_METRICS_MIN_EVALUATIONS: how the leadership metrics weigh and rank.</summary>
     public MetricsSettings Metrics { get; init; } = MetricsSettings.Default;
 
+    /// <summary>FEEDBACK_BULLETIN_MIN_CASES: in the public monthly bulletin, townships with fewer cases in the month are shown together as "other townships" (default 5; 0 or 1 shows every township).</summary>
+    public int BulletinMinimumCases { get; init; } = 5;
+
     public static FeedbackOptions FromConfiguration(IConfiguration configuration)
     {
         var connectionString = configuration["FEEDBACK_DB"];
@@ -99,6 +102,7 @@ public sealed record FeedbackOptions
             Metrics = MetricsSettings.Parse(NullIfBlank(configuration["FEEDBACK_METRICS_WEIGHTS"]),
                 NullIfBlank(configuration["FEEDBACK_METRICS_BASICALLY_SATISFIED"]),
                 NonNegative(configuration, "FEEDBACK_METRICS_MIN_EVALUATIONS")),
+            BulletinMinimumCases = NonNegative(configuration, "FEEDBACK_BULLETIN_MIN_CASES") ?? 5,
         };
     }
 

@@ -51,7 +51,7 @@ public static class StaffComplaintsEndpoints
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 
         actions.MapPost("/accept", AcceptAsync).WithName("AcceptComplaint").WithSummary("受理: accept the case");
-        actions.MapPost("/reject", RejectAsync).WithName("RejectComplaint").WithSummary("不予受理: reject it, with a reason and a referral").ProducesValidationProblem();
+        actions.MapPost("/reject", RejectAsync).WithName("RejectComplaint").WithSummary("不予受理: reject it, with a ground, a reason and a referral").ProducesValidationProblem();
         actions.MapPost("/assign", AssignAsync).WithName("AssignComplaint").WithSummary("Assign it to a member of the section (section head)").ProducesValidationProblem();
         actions.MapPost("/transfer", TransferAsync).WithName("TransferComplaint").WithSummary("转办: hand it to another section, with a reason (section head)").ProducesValidationProblem();
         actions.MapPost("/notes", NoteAsync).WithName("AddNote").WithSummary("Add an internal note (never shown to the citizen)").ProducesValidationProblem();
@@ -100,7 +100,7 @@ public static class StaffComplaintsEndpoints
 
     private static Task<Ok<CaseActionResult>> RejectAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
         RejectComplaint.Request request, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        ActAsync(new RejectComplaint.Command(trackingCode, ETags.RequireVersion(ifMatch), request.Reason, request.Referral), mediator, http, cancellationToken);
+        ActAsync(new RejectComplaint.Command(trackingCode, ETags.RequireVersion(ifMatch), request.Ground, request.Reason, request.Referral), mediator, http, cancellationToken);
 
     private static Task<Ok<CaseActionResult>> AssignAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
         AssignComplaint.Request request, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>

@@ -585,7 +585,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 不予受理: reject it, with a reason and a referral */
+        /** 不予受理: reject it, with a ground, a reason and a referral */
         post: operations["RejectComplaint"];
         delete?: never;
         options?: never;
@@ -1017,6 +1017,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/bulletins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The months that have a monthly bulletin, newest first (no sign-in) */
+        get: operations["ListBulletins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/bulletins/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 月度公报: a month's complaints in counts and rates, beside the previous month (no sign-in)
+         * @description Counts by category group and township (townships with few cases together), accepted and not accepted by ground, and the response, on-time, resolution and satisfaction rates as /metrics computes them. Conduct cases are only a count. No personal data. 400 for a malformed month; 404 for a month that has not ended or is before the service's first case. Labels follow Accept-Language. Cached for an hour.
+         */
+        get: operations["GetBulletin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1276,6 +1313,129 @@ export interface components {
              */
             supports: number;
         };
+        GetBulletinCountPair: {
+            /** Format: int64 */
+            count: number;
+            /** Format: int64 */
+            previousCount: number;
+        };
+        GetBulletinGroundRow: {
+            /** @description outside_remit, not_environmental, other_channel, duplicate, insufficient_information, other, or unclassified. */
+            ground: string;
+            label: string;
+            /** Format: int64 */
+            count: number;
+            /** Format: int64 */
+            previousCount: number;
+        };
+        GetBulletinGroupRow: {
+            /** @description The group's code, e.g. water. */
+            key: string;
+            label: string;
+            /** Format: int64 */
+            volume: number;
+            /** Format: int64 */
+            previousVolume: number;
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            notAccepted: number;
+            /** Format: int64 */
+            awaitingDecision: number;
+        };
+        GetBulletinResult: {
+            /** @description yyyy-MM. */
+            month: string;
+            /**
+             * Format: date
+             * @description The month's first day (the bureau's calendar).
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description The month's last day.
+             */
+            to: string;
+            /** @description yyyy-MM of the month compared with. */
+            previousMonth: string;
+            /** @description The month's figures, conduct cases left out. */
+            current: components["schemas"]["GetBulletinSummary"];
+            /** @description The same for the previous month. */
+            previous: components["schemas"]["GetBulletinSummary"];
+            /** @description Every category group but the confidential ones, in display order. */
+            groups: components["schemas"]["GetBulletinGroupRow"][];
+            /** @description The month's cases by township: townships with at least MinimumCases cases in display order, then "other" (the rest together), then "" (not given). */
+            townships: components["schemas"]["GetBulletinTownshipRow"][];
+            /** @description The cases not accepted by ground, every ground listed; "unclassified" (rejected before grounds existed) only when there are such cases. */
+            notAcceptedGrounds: components["schemas"]["GetBulletinGroundRow"][];
+            /** @description Complaints about staff conduct: only their number. */
+            conductCases: components["schemas"]["GetBulletinCountPair"];
+            /**
+             * Format: int32
+             * @description Townships with fewer cases than this in the month are shown together.
+             */
+            minimumCases: number;
+            /**
+             * Format: double
+             * @description How much a 基本满意 counts in the satisfaction rate (满意 counts 1).
+             */
+            basicallySatisfiedFactor: number;
+        };
+        GetBulletinSummary: {
+            /**
+             * Format: int64
+             * @description Complaints submitted in the month (a merged duplicate counts once, in its original).
+             */
+            volume: number;
+            /**
+             * Format: int64
+             * @description Of those, accepted (受理).
+             */
+            accepted: number;
+            /**
+             * Format: int64
+             * @description Of those, not accepted (不予受理).
+             */
+            notAccepted: number;
+            /**
+             * Format: int64
+             * @description Of those, not decided yet.
+             */
+            awaitingDecision: number;
+            /** @description accepted ÷ (accepted + not accepted). */
+            acceptanceShare: components["schemas"]["Rate"];
+            /** @description 响应率: decisions by the acceptance deadline ÷ deadlines falling in the month or decisions in it. */
+            responseRate: components["schemas"]["Rate"];
+            /** @description 按期办结率: resolved by the (possibly extended) deadline ÷ resolved or overdue in the month. Its numerator is the cases resolved on time. */
+            onTimeRate: components["schemas"]["Rate"];
+            /** @description 解决率: evaluations saying "solved" ÷ evaluations in the month. */
+            resolutionRate: components["schemas"]["Rate"];
+            /** @description 满意率: (满意 + factor × 基本满意) ÷ evaluations in the month. */
+            satisfactionRate: components["schemas"]["Rate"];
+            /**
+             * Format: int64
+             * @description Citizens' evaluations received in the month.
+             */
+            evaluations: number;
+        };
+        GetBulletinTownshipRow: {
+            /** @description The township's Chinese name as cases store it; "" for cases that gave none; "other" for the small ones together. */
+            key: string;
+            label: string;
+            /**
+             * Format: int32
+             * @description How many townships the row stands for (more than 1 only for "other").
+             */
+            townships: number;
+            /** Format: int64 */
+            volume: number;
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            notAccepted: number;
+            /** Format: int64 */
+            awaitingDecision: number;
+        };
         GetCaseContact: {
             name: null | string;
             phone: null | string;
@@ -1479,6 +1639,10 @@ export interface components {
         /** Format: binary */
         IFormFile: string;
         JsonObject: Record<string, never>;
+        ListBulletinsResult: {
+            /** @description yyyy-MM, newest first: every month that has ended since the service's first case. */
+            months: string[];
+        };
         ListCalendarDaysDay: {
             /** Format: date */
             date: string;
@@ -1845,11 +2009,20 @@ export interface components {
             longitude?: null | number;
         };
         RejectComplaintRequest: {
+            /** @description Which of the fixed grounds; the public bulletin groups rejections by it. */
+            ground: components["schemas"]["RejectionGround"];
             /** @description Why the bureau will not handle it; shown to the citizen. */
             reason: string;
             /** @description Where to go instead (another authority, a court, 12345…); shown to the citizen. */
             referral: string;
         };
+        /**
+         * @description Why a case was not accepted (不予受理的理由), from a fixed list so the public bulletin can group
+         *     them; the free-text reason and referral tell the citizen the particulars. Serialised in
+         *     snake_case ("outside_remit"), as stored in complaints.rejection_ground.
+         * @enum {unknown}
+         */
+        RejectionGround: "outside_remit" | "not_environmental" | "other_channel" | "duplicate" | "insufficient_information" | "other";
         RequestExtensionRequest: {
             /**
              * Format: int32
@@ -5746,6 +5919,67 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListBulletins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListBulletinsResult"];
+                };
+            };
+        };
+    };
+    GetBulletin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description yyyy-MM, e.g. 2026-10: a month that has ended. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBulletinResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -281,6 +281,62 @@ const en: Messages = {
     township: 'Township',
     failed: 'The published cases could not be loaded. Please try again later.',
   },
+  bulletin: {
+    nav: 'Monthly bulletin',
+    title: 'Monthly bulletin',
+    intro: "Each month, the environmental complaints the bureau received and how it handled them: numbers, decisions and the three rates. Figures only, never anyone's personal details.",
+    pick: 'Month',
+    loading: 'Loading…',
+    none: 'No bulletin yet.',
+    failed: 'The bulletin could not be loaded. Please try again later.',
+    heading: ({ named }: Ctx) => `Environmental complaints in ${named('month')}`,
+    compared: ({ named }: Ctx) => `Compared with the month before (${named('month')}).`,
+    overview: 'Key figures',
+    figure: 'Figure',
+    thisMonth: 'This month',
+    lastMonth: 'Last month',
+    change: 'Change',
+    figures: {
+      volume: 'Complaints received',
+      accepted: 'Accepted',
+      notAccepted: 'Not accepted',
+      awaitingDecision: 'Awaiting a decision',
+      evaluations: 'Evaluations received',
+      responseRate: 'Response rate',
+      onTimeRate: 'On-time resolution rate',
+      resolutionRate: 'Resolution rate',
+      satisfactionRate: 'Satisfaction rate',
+      acceptanceShare: 'Share accepted',
+    },
+    fraction: ({ named }: Ctx) => `${named('n')} of ${named('d')}`,
+    points: ({ named }: Ctx) => `${named('p')} pts`,
+    noData: 'No data',
+    byGroup: 'By kind of problem',
+    group: 'Kind',
+    cases: 'Cases',
+    byTownship: 'By township',
+    township: 'Township',
+    smallNumbers: ({ named }: Ctx) =>
+      `To protect complainants, townships with fewer than ${named('n')} cases in the month are shown together as "other townships".`,
+    noCases: 'No complaints this month.',
+    grounds: 'Why complaints were not accepted',
+    ground: 'Ground',
+    conduct: ({ named }: Ctx) =>
+      `The bureau also received ${named('n')} complaints about its own staff's conduct this month (${named('p')} the month before). Discipline inspection handles them; they are not detailed here and not in the figures above.`,
+    notesTitle: 'Notes',
+    notes: {
+      volume: 'Complaints are counted in the month they were submitted; a duplicate merged into another counts once.',
+      response:
+        'Response rate: decisions (to accept or not) made by the acceptance deadline, out of the cases whose deadline fell in the month or that were decided in it.',
+      onTime:
+        'On-time resolution rate: cases resolved by their deadline (including an approved extension), out of the cases resolved in the month or overdue in it.',
+      satisfaction: ({ named }: Ctx) =>
+        `Resolution and satisfaction rates use the evaluations received in the month; satisfaction = (satisfied + ${named('w')} × basically satisfied) ÷ evaluations.`,
+      noData: '"No data" means no case in the month to compute that rate from.',
+    },
+    toCases: 'See published cases',
+    fromCases: 'Monthly bulletin: the numbers, decisions and rates of each month',
+  },
 }
 
 export default en

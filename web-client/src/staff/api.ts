@@ -23,6 +23,7 @@ export type Rule = Schemas['ListRoutingRulesRule']
 export type RuleFields = Schemas['RoutingRuleFields']
 export type CalendarDay = Schemas['ListCalendarDaysDay']
 export type StaffRole = Schemas['StaffRole']
+export type RejectionGround = Schemas['RejectionGround']
 
 let client: ApiClient | null = null
 

@@ -81,7 +81,12 @@ export function describeEvent(
       detail = data.resolveBy ? t('staff.events.acceptedDetail', { date: shortDate(text(data, 'resolveBy'), locale) }) : ''
       break
     case 'rejected':
-      detail = data.referral ? t('staff.events.referral', { referral: text(data, 'referral') }) : ''
+      detail = [
+        data.ground && te(`staff.bulletin.grounds.${text(data, 'ground')}`) ? t(`staff.bulletin.grounds.${text(data, 'ground')}`) : '',
+        data.referral ? t('staff.events.referral', { referral: text(data, 'referral') }) : '',
+      ]
+        .filter(Boolean)
+        .join(' · ')
       break
     case 'assigned':
       detail = t('staff.events.assignedDetail', { name: text(data, 'assigneeName') })

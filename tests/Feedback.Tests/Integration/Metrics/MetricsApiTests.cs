@@ -136,7 +136,7 @@ public sealed class MetricsApiTests : IntegrationTest
         await SubmitAsync(ValidComplaint("water.river"));
         using var head = await StaffAsync("enforcement");
         await ActOkAsync(head, accepted, "accept");
-        await ActOkAsync(head, rejected, "reject", new { reason = "不属于本局职责", referral = "请向住建部门反映" });
+        await ActOkAsync(head, rejected, "reject", new { ground = "outside_remit", reason = "不属于本局职责", referral = "请向住建部门反映" });
 
         using var leader = await StaffAsync("leader");
         var current = (await GetOkAsync(leader, "/api/v1/metrics/summary"))["current"]!;

@@ -79,7 +79,7 @@ public sealed class SupplementTests : PhotoTest
     {
         var (code, password) = await SubmitWithPhotosOkAsync([]);
         using var staff = await StaffAsync("enforcement.staff");
-        await ActOkAsync(staff, code, "reject", new { reason = "不属于本局职责", referral = "请联系住建部门" });
+        await ActOkAsync(staff, code, "reject", new { ground = "outside_remit", reason = "不属于本局职责", referral = "请联系住建部门" });
         using var response = await SupplementAsync(code, password, new { text = "补充" });
         await AssertProblemAsync(response, 409);
     }

@@ -105,6 +105,9 @@ public sealed class AuthorizationMatrixTests
         ("GET /api/v1/metrics/overdue",                     "403 403 200 403 200 200 401"),
         // Public: the same answer for everyone, signed in or not.
         ("GET /api/v1/public/cases",                        "200 200 200 200 200 200 200"),
+        ("GET /api/v1/public/bulletins",                    "200 200 200 200 200 200 200"),
+        // A month before the first case: the same 404 for everyone, not a refusal.
+        ("GET /api/v1/public/bulletins/2001-01",            "404 404 404 404 404 404 404"),
     ];
 
     private static int[][] Parse(string answers) =>
@@ -230,7 +233,7 @@ public sealed class AuthorizationMatrixTests
 
     private object Body(string route, Kind kind) => route switch
     {
-        "reject" => new { reason = "不属于生态环境部门职责", referral = "请向市场监督管理局反映" },
+        "reject" => new { ground = "outside_remit", reason = "不属于生态环境部门职责", referral = "请向市场监督管理局反映" },
         "assign" => new { assigneeId = _members[kind == Kind.Conduct ? "discipline.staff" : "enforcement.staff"] },
         "transfer" => new { sectionCode = kind == Kind.Other ? "enforcement" : "monitoring", reason = "需要监测数据" },
         "notes" => new { text = "内部备注：已电话联系企业" },

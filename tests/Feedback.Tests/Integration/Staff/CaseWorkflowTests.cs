@@ -93,11 +93,11 @@ public sealed class CaseWorkflowTests : IntegrationTest
         using var clerk = await StaffAsync("enforcement.staff");
         var (_, etag) = await GetCaseAsync(clerk, code);
 
-        using var incomplete = await ActAsync(clerk, code, "reject", etag, new { reason = "不属于本局职责", referral = "  " });
+        using var incomplete = await ActAsync(clerk, code, "reject", etag, new { ground = "outside_remit", reason = "不属于本局职责", referral = "  " });
         var problem = await AssertProblemAsync(incomplete, 400);
         Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "referral" }));
 
-        await ActOkAsync(clerk, code, "reject", new { reason = "该事项属于住建部门职责", referral = "请向市住房和城乡建设局反映，电话 12345" });
+        await ActOkAsync(clerk, code, "reject", new { ground = "outside_remit", reason = "该事项属于住建部门职责", referral = "请向市住房和城乡建设局反映，电话 12345" });
         var (rejected, newTag) = await GetCaseAsync(clerk, code);
         Assert.That((string)rejected["status"]!, Is.EqualTo("rejected"));
         using var acceptAfter = await ActAsync(clerk, code, "accept", newTag);

@@ -46,7 +46,7 @@ public sealed class ConcurrencyTests : IntegrationTest
     private static readonly Dictionary<string, (string Event, object Body)> Actions = new()
     {
         ["accept"] = ("accepted", new { }),
-        ["reject"] = ("rejected", new { reason = "不属于本局职责", referral = "请向交警部门反映" }),
+        ["reject"] = ("rejected", new { ground = "not_environmental", reason = "不属于本局职责", referral = "请向交警部门反映" }),
         ["resolve"] = ("resolved", new { result = "已联系运输公司整改" }),
         ["replies"] = ("reply", new { text = "已转告执法人员" }),
         ["notes"] = ("note", new { text = "内部备注：车牌待核实" }),

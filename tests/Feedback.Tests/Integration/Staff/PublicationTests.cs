@@ -270,7 +270,7 @@ public sealed class PublicationTests : IntegrationTest
         var open = (string)(await SubmitAsync())["trackingCode"]!;
         var rejected = (string)(await SubmitAsync())["trackingCode"]!;
         using var clerk = await StaffAsync("enforcement.staff");
-        await ActOkAsync(clerk, rejected, "reject", new { reason = "不属于本局职责", referral = "请向市场监管局反映" });
+        await ActOkAsync(clerk, rejected, "reject", new { ground = "outside_remit", reason = "不属于本局职责", referral = "请向市场监管局反映" });
         foreach (var code in new[] { open, rejected })
         {
             using var response = await PostAsync(clerk, code, "", new { summary = Summary, result = Result }, "\"0\"");

@@ -647,6 +647,18 @@ const en: StaffMessages = {
     daysOverdue: 'Working days overdue',
     reminders: 'Reminders',
   },
+  bulletin: {
+    ground: 'Ground for not accepting',
+    groundHint: 'Counted in the public monthly bulletin; not shown to the citizen on its own.',
+    grounds: {
+      outside_remit: "Outside the bureau's remit",
+      not_environmental: 'Not an environmental matter',
+      other_channel: 'For a court, arbitration or administrative review',
+      duplicate: 'Duplicate of a case in hand',
+      insufficient_information: 'Too little information to verify',
+      other: 'Other',
+    },
+  },
 }
 
 export default en

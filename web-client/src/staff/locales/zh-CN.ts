@@ -646,6 +646,18 @@ const zhCN = {
     daysOverdue: '超期工作日',
     reminders: '已催办',
   },
+  bulletin: {
+    ground: '不予受理的理由类别',
+    groundHint: '用于月度公报的分类统计，不向投诉人单独显示。',
+    grounds: {
+      outside_remit: '不属于本局职责范围',
+      not_environmental: '非生态环境问题',
+      other_channel: '应通过诉讼、仲裁、复议等法定途径解决',
+      duplicate: '重复投诉',
+      insufficient_information: '信息不全，无法核实',
+      other: '其他',
+    },
+  },
 }
 
 export default zhCN

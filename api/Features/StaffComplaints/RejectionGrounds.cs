@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Feedback.Api.Infrastructure.Localization;
+
+namespace Feedback.Api.Features.StaffComplaints;
+
+/// <summary>
+/// Why a case was not accepted (不予受理的理由), from a fixed list so the public bulletin can group
+/// them; the free-text reason and referral tell the citizen the particulars. Serialised in
+/// snake_case ("outside_remit"), as stored in complaints.rejection_ground.
+/// </summary>
+public enum RejectionGround
+{
+    /// <summary>不属于生态环境部门职责: another authority's matter (referred there).</summary>
+    OutsideRemit,
+    /// <summary>非生态环境问题: not an environmental matter at all.</summary>
+    NotEnvironmental,
+    /// <summary>已经或依法应当通过诉讼、仲裁、行政复议等法定途径解决 (信访条例 art. 21).</summary>
+    OtherChannel,
+    /// <summary>重复投诉: the same matter is already accepted or in hand.</summary>
+    Duplicate,
+    /// <summary>信息不全，无法核实: no place, time or subject to check.</summary>
+    InsufficientInformation,
+    Other,
+}
+
+public static class RejectionGrounds
+{
+    public static string ToCode(this RejectionGround ground) => JsonNamingPolicy.SnakeCaseLower.ConvertName(ground.ToString());
+
+    public static string Label(this RejectionGround ground) => ground switch
+    {
+        RejectionGround.OutsideRemit => Lang.Pick("不属于本局职责范围", "Outside the bureau's remit"),
+        RejectionGround.NotEnvironmental => Lang.Pick("非生态环境问题", "Not an environmental matter"),
+        RejectionGround.OtherChannel => Lang.Pick("应通过诉讼、仲裁、复议等法定途径解决", "For a court, arbitration or administrative review"),
+        RejectionGround.Duplicate => Lang.Pick("重复投诉", "Duplicate of a case in hand"),
+        RejectionGround.InsufficientInformation => Lang.Pick("信息不全，无法核实", "Too little information to verify"),
+        _ => Lang.Pick("其他", "Other"),
+    };
+}
