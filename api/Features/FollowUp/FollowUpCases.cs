@@ -46,6 +46,23 @@ public sealed class FollowUpCases(WriteTransaction database, BureauClock clock)
     }
 
     /// <summary>A public timeline entry by the citizen or the system (no actor id: the citizen is anonymous).</summary>
+    /// <summary>
+    /// A review disputes the result, so a published summary of it (or a proposal to publish one)
+    /// comes down at once, recorded as an internal event; staff propose it again once resolved.
+    /// </summary>
+    public Task WithdrawPublicationAsync(long id, string reason, CancellationToken cancellationToken) =>
+        database.ExecuteAsync(
+            """
+            with withdrawn as (
+                update published_cases set status = 'withdrawn', decided_by = null, decided_at = @now, decision_reason = @reason, version = version + 1
+                where complaint_id = @id and status in ('proposed', 'published')
+                returning 1
+            )
+            insert into complaint_events (complaint_id, type, visibility, actor_kind, message, data, occurred_at)
+            select @id, 'publication_withdrawn', 'internal', 'system', @reason, '{"cause": "review_requested"}', @now from withdrawn
+            """,
+            new { id, reason, now = Now }, cancellationToken);
+
     public Task RecordEventAsync(long id, string type, string actorKind, string? message, object data, CancellationToken cancellationToken) =>
         database.ExecuteAsync(
             """

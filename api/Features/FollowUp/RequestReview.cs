@@ -49,6 +49,7 @@ public static class RequestReview
                 resolve_by = @resolveBy, due_on = @resolveBy, reminded_for = null
                 """, new { resolveBy }, cancellationToken);
             await cases.RecordEventAsync(id, "review_requested", "citizen", ComplaintText.Clean(command.Reason), new { resolveBy }, cancellationToken);
+            await cases.WithdrawPublicationAsync(id, "复查：办理结果待重新确认 / Under review: the result is being looked at again", cancellationToken);
             return new Result(current.TrackingCode, ComplaintStatus.InProgress, cases.Now, resolveBy);
         }
     }

@@ -383,4 +383,33 @@ public sealed class PublicationTests : IntegrationTest
         using var badLimit = await Client.GetAsync("/api/v1/public/cases?limit=0");
         await AssertProblemAsync(badLimit, 400);
     }
+
+    [Test]
+    public async Task A_review_takes_the_published_case_down()
+    {
+        var submitted = await SubmitAsync();
+        var code = (string)submitted["trackingCode"]!;
+        using (var clerk = await StaffAsync("enforcement.staff"))
+        {
+            await ActOkAsync(clerk, code, "accept");
+            await ActOkAsync(clerk, code, "resolve", new { result = "已责令整改。" });
+        }
+        await ProposeAsync(code);
+        await ApproveAsync(code);
+        Assert.That((await ListAsync()).Items, Has.Count.EqualTo(1));
+
+        using var review = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/complaints/{code}/review")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { reason = "异味还在" }),
+        };
+        review.Headers.Add("X-Query-Password", (string)submitted["queryPassword"]!);
+        using var reviewed = await Client.SendAsync(review);
+        Assert.That((int)reviewed.StatusCode, Is.EqualTo(200), await reviewed.Content.ReadAsStringAsync());
+
+        Assert.That((await ListAsync()).Items, Is.Empty, "the disputed result is no longer public");
+        Assert.That(await PublicationEventsAsync(code), Is.EqualTo(new[]
+            { "publication_proposed:internal", "publication_approved:internal", "publication_withdrawn:internal" }));
+        using var head = await StaffAsync("enforcement");
+        Assert.That((string)(await GetPublicationAsync(head, code)).Publication["status"]!, Is.EqualTo("withdrawn"));
+    }
 }
