@@ -63,6 +63,9 @@ public sealed record FeedbackOptions
     /// <summary>FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS: how often cases past the evaluation window close and stale uploads, idempotency keys and lookup failures are forgotten (default 300).</summary>
     public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>FEEDBACK_EXPORT_CONCURRENCY: queue exports one instance runs at once (each holds a database connection while it streams); more get 429.</summary>
+    public int ExportConcurrency { get; init; } = 2;
+
     /// <summary>FEEDBACK_METRICS_WEIGHTS, FEEDBACK_METRICS_BASICALLY_SATISFIED, FEEDBACK_METRICS_MIN_EVALUATIONS: how the leadership metrics weigh and rank.</summary>
     public MetricsSettings Metrics { get; init; } = MetricsSettings.Default;
 
@@ -99,6 +102,7 @@ public sealed record FeedbackOptions
             UploadsDirectory = Path.GetFullPath(NullIfBlank(configuration["FEEDBACK_UPLOADS_DIR"]) ?? Path.Combine(".data", "uploads")),
             HousekeepingInterval = TimeSpan.FromSeconds(
                 NonNegative(configuration, "FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS") is { } interval and > 0 ? interval : 300),
+            ExportConcurrency = NonNegative(configuration, "FEEDBACK_EXPORT_CONCURRENCY") is { } exports and > 0 ? exports : 2,
             Metrics = MetricsSettings.Parse(NullIfBlank(configuration["FEEDBACK_METRICS_WEIGHTS"]),
                 NullIfBlank(configuration["FEEDBACK_METRICS_BASICALLY_SATISFIED"]),
                 NonNegative(configuration, "FEEDBACK_METRICS_MIN_EVALUATIONS")),

@@ -92,11 +92,12 @@ public static class ExportQueue
     }
 
     /// <summary>The CSV response: headers in the caller's language, one line per case, written as they come.</summary>
-    public sealed class CsvFile(IAsyncEnumerable<ListQueue.Item> items, BureauClock clock, FeedbackOptions options) : IResult
+    public sealed class CsvFile(IAsyncEnumerable<ListQueue.Item> items, BureauClock clock, FeedbackOptions options, ExportSlots slots) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
             var cancellationToken = http.RequestAborted;
+            using var slot = slots.Take();
             await using var cases = items.GetAsyncEnumerator(cancellationToken);
             // The first step validates, authorises and starts the query: a refusal is still a problem
             // response, because nothing has been written yet.

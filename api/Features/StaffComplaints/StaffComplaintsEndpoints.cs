@@ -64,9 +64,9 @@ public static class StaffComplaintsEndpoints
 
     private static async Task<Results<Ok<ListQueue.Result>, ExportQueue.CsvFile>> ListQueueAsync([AsParameters] ListQueue.Query query,
         [FromQuery(Name = "format")] [Description("csv: every matching case as a CSV file, like Accept: text/csv (no cursor or limit); json (the default): one page.")] string? format,
-        HttpContext http, IMediator mediator, BureauClock clock, FeedbackOptions options, CancellationToken cancellationToken) =>
+        HttpContext http, IMediator mediator, BureauClock clock, FeedbackOptions options, ExportSlots exportSlots, CancellationToken cancellationToken) =>
         CsvDownload.Wanted(http.Request, format)
-            ? new ExportQueue.CsvFile(mediator.CreateStream(new ExportQueue.Query(query), cancellationToken), clock, options)
+            ? new ExportQueue.CsvFile(mediator.CreateStream(new ExportQueue.Query(query), cancellationToken), clock, options, exportSlots)
             : TypedResults.Ok(await mediator.Send(query, cancellationToken));
 
     private static async Task<Created<SubmitComplaint.Result>> RegisterAsync(RegisterComplaint.Command command, IMediator mediator, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using FluentValidation;
 using FluentValidation.Results;
@@ -5,6 +6,31 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace Feedback.Api.Infrastructure.Csv;
+
+/// <summary>
+/// How many long exports run at once on this instance (FEEDBACK_EXPORT_CONCURRENCY): each holds a
+/// database connection for as long as it streams, so a burst of them must not empty the pool that
+/// citizens' submissions need. One more is refused at once with 429, not queued.
+/// </summary>
+public sealed class ExportSlots(FeedbackOptions options)
+{
+    private readonly SemaphoreSlim _slots = new(options.ExportConcurrency, options.ExportConcurrency);
+
+    public IDisposable Take() => _slots.Wait(0)
+        ? new Slot(_slots)
+        : throw new ProblemException(StatusCodes.Status429TooManyRequests,
+            Lang.Pick("导出任务较多，请稍后再试", "Other exports are running; try again in a moment"), retryAfter: TimeSpan.FromSeconds(10));
+
+    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
+        }
+    }
+}
 
 /// <summary>How a list route decides between JSON and CSV, and how OpenAPI says it can answer both.</summary>
 public static class CsvDownload

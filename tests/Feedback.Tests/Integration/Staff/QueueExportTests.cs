@@ -276,4 +276,44 @@ public sealed class QueueExportTests : IntegrationTest
             Assert.That(records[count][16], Is.EqualTo($"第 {count} 号，含逗号和\"引号\""));
         });
     }
+
+    [Test]
+    public async Task A_third_export_at_once_is_refused_with_429_until_one_ends()
+    {
+        // Enough rows that an export the client does not read stalls on TCP back-pressure, holding its slot.
+        await ExecuteAsync(
+            """
+            insert into complaints (tracking_code, query_password_hash, category_code, description, township, section_code,
+                                    submitted_at, accept_by, due_on, updated_at)
+            select 'XZ' || translate(lpad(i::text, 10, '0'), '0123456789', '23456789AB'), 'v1$x$y', 'air.odor',
+                   repeat('长', 80), '剡湖街道', 'enforcement', now() - i * interval '1 minute', current_date, current_date, now()
+            from generate_series(1, 25000) i
+            """);
+        using var leader = await StaffAsync("leader");
+        async Task<HttpResponseMessage> StartAsync() =>
+            await leader.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/staff/complaints?format=csv"), HttpCompletionOption.ResponseHeadersRead);
+
+        var first = await StartAsync();
+        using var second = await StartAsync();
+        Assert.That((int)first.StatusCode, Is.EqualTo(200));
+        Assert.That((int)second.StatusCode, Is.EqualTo(200));
+
+        using (var third = await StartAsync())
+        {
+            await AssertProblemAsync(third, 429);
+            Assert.That(third.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(10)));
+        }
+        using (var page = await leader.GetAsync("/api/v1/staff/complaints"))
+            Assert.That((int)page.StatusCode, Is.EqualTo(200), "the JSON queue is not limited");
+
+        first.Dispose(); // the client leaves: the server's next write fails and the slot is free again
+        var status = 0;
+        for (var attempt = 0; attempt < 50 && status != 200; attempt++)
+        {
+            await Task.Delay(100);
+            using var again = await StartAsync();
+            status = (int)again.StatusCode;
+        }
+        Assert.That(status, Is.EqualTo(200));
+    }
 }
