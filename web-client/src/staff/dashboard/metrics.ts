@@ -1,6 +1,7 @@
 import { call, type Outcome } from '../../api/problem'
 import type { paths } from '../../api/schema'
 import { staffApi, type Schemas } from '../api'
+import { saveDownload } from '../download'
 
 // The metrics API as the dashboard reads it, through the console's typed client.
 
@@ -70,15 +71,7 @@ function fetchCsv(r: CsvRequest) {
 export async function downloadCsv(r: CsvRequest): Promise<Outcome<null>> {
   const outcome = await fetchCsv(r)
   if (!outcome.ok) return outcome
-  const name = /filename="([^"]+)"/.exec(outcome.headers.get('Content-Disposition') ?? '')?.[1] ?? `metrics-${r.route}.csv`
-  const url = URL.createObjectURL(outcome.data as unknown as Blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = name
-  document.body.appendChild(link)
-  link.click()
-  link.remove()
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  saveDownload(outcome.headers, outcome.data as unknown as Blob, `metrics-${r.route}.csv`)
   return { ...outcome, data: null }
 }
 
