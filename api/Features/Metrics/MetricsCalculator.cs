@@ -83,6 +83,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         // per date, whatever the number of periods); 0 is before them all, one past the last is after.
         parameters.Add("bounds", periods.Select(p => p.Period.From).Append(periods[^1].Period.To.AddDays(1)).ToArray());
         parameters.Add("labels", periods.Select(p => p.Key).Prepend(Before).ToArray());
+        parameters.Add("instantBounds", periods.Select(p => clock.StartOf(p.Period.From)).Append(clock.StartOf(periods[^1].Period.To.AddDays(1))).ToArray());
 
         var where = new List<string>();
         if (filter.Section is not null) { where.Add("c.section_code = @section"); parameters.Add("section", filter.Section); }
@@ -106,6 +107,9 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
             _ => ("''", ""),
         };
         static string Bucket(string date) => $"(@labels::text[])[width_bucket({date}, @bounds::date[]) + 1]";
+        // The same for an instant, against the instants the bureau's days begin: no time-zone
+        // conversion per case and date, which was most of the statement's time.
+        static string BucketOf(string instant) => $"(@labels::text[])[width_bucket({instant}, @instantBounds::timestamptz[]) + 1]";
         var filters = string.Join(" and ", where);
 
         // Each case is tagged with the period of each of its dates (b_submitted…) and with what the
@@ -131,14 +135,14 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
                        c.resolve_by < @today as resolution_deadline_passed,
                        c.evaluation_solved = 'yes' as solved, c.evaluation_satisfaction as satisfaction,
                        c.support_count, c.latitude, c.longitude,
-                       {Bucket("(c.submitted_at at time zone @tz)::date")} as b_submitted,
-                       {Bucket("(c.decided_at at time zone @tz)::date")} as b_decided,
-                       {Bucket("(c.resolved_at at time zone @tz)::date")} as b_resolved,
-                       {Bucket("(c.evaluated_at at time zone @tz)::date")} as b_evaluated,
-                       {Bucket("(c.review_requested_at at time zone @tz)::date")} as b_reviewed,
+                       {BucketOf("c.submitted_at")} as b_submitted,
+                       {BucketOf("c.decided_at")} as b_decided,
+                       {BucketOf("c.resolved_at")} as b_resolved,
+                       {BucketOf("c.evaluated_at")} as b_evaluated,
+                       {BucketOf("c.review_requested_at")} as b_reviewed,
                        {Bucket("c.accept_by")} as b_accept_due,
                        {Bucket("c.resolve_by")} as b_resolve_due,
-                       {Bucket("(case when c.status = 'rejected' then c.decided_at else c.resolved_at end at time zone @tz)::date")} as b_finished
+                       {BucketOf("case when c.status = 'rejected' then c.decided_at else c.resolved_at end")} as b_finished
                 from complaints c {join}
                 where {filters}
             ),
@@ -205,9 +209,9 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
             left join working_days wd on wd.day = (c.decided_at at time zone @tz)::date
             left join working_days wr on wr.day = (c.resolved_at at time zone @tz)::date
             cross join lateral (values
-                ('decide', {Bucket("(c.decided_at at time zone @tz)::date")}, {dimension},
+                ('decide', {BucketOf("c.decided_at")}, {dimension},
                  ({WorkingHoursUpTo("c.decided_at", "wd")} - {WorkingHoursUpTo("c.submitted_at", "ws")})::float8),
-                ('resolve', {Bucket("(c.resolved_at at time zone @tz)::date")}, {dimension},
+                ('resolve', {BucketOf("c.resolved_at")}, {dimension},
                  ({WorkingHoursUpTo("c.resolved_at", "wr")} - {WorkingHoursUpTo("c.submitted_at", "ws")})::float8)
             ) as x (what, period_key, dim, hours)
             where {filters} and c.status <> 'merged' and (c.decided_at >= @scanFrom or c.resolved_at >= @scanFrom)
