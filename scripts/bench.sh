@@ -263,26 +263,33 @@ dotnet build api -c Release -nologo -v quiet -clp:'ErrorsOnly;NoSummary' >&2 || 
 # Starts the API on a free port against DATABASE and waits until it is ready; sets api_pid and base.
 # Usage: start_api DATABASE LOG [VARIABLE=VALUE...] (extra environment, e.g. FEEDBACK_DEMO=1)
 start_api() {
-  local database=$1 api_log=$2 port
+  local database=$1 api_log=$2 port try
   shift 2
-  port=$(free_port)
-  base="http://127.0.0.1:$port"
-  log "Starting the API on $base against database $database (Release; Logging__LogLevel__Default=Warning: per-request info logging is off)"
-  (
-    cd api/bin/Release/net10.0
-    exec env -u FEEDBACK_DB_READ -u FEEDBACK_WEB_ROOT \
-      FEEDBACK_DB="${FEEDBACK_DB/Database=feedback;/Database=$database;}${API_DB_OPTIONS:+;$API_DB_OPTIONS}" \
-      FEEDBACK_DB_MIGRATE="${FEEDBACK_DB_MIGRATE/Database=feedback;/Database=$database;}" \
-      ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-      FEEDBACK_RATE_LIMIT_PER_MINUTE=0 FEEDBACK_UPLOADS_DIR="$tmp/uploads" "$@" \
-      dotnet Feedback.Api.dll --urls "$base"
-  ) > "$api_log" 2>&1 &
-  api_pid=$!
-  for attempt in $(seq 1 240); do
-    kill -0 "$api_pid" 2>/dev/null || { cat "$api_log" >&2; fail "the API exited while starting"; }
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/health/ready" || true)" = 200 ] && break
-    [ "$attempt" -lt 240 ] || { cat "$api_log" >&2; fail "GET /health/ready never answered 200"; }
-    sleep 0.5
+  # The free port can be taken before the API binds it (the machine is shared): then another one.
+  for try in 1 2 3 4 5; do
+    port=$(free_port)
+    base="http://127.0.0.1:$port"
+    log "Starting the API on $base against database $database (Release; Logging__LogLevel__Default=Warning: per-request info logging is off)"
+    (
+      cd api/bin/Release/net10.0
+      exec env -u FEEDBACK_DB_READ -u FEEDBACK_WEB_ROOT \
+        FEEDBACK_DB="${FEEDBACK_DB/Database=feedback;/Database=$database;}${API_DB_OPTIONS:+;$API_DB_OPTIONS}" \
+        FEEDBACK_DB_MIGRATE="${FEEDBACK_DB_MIGRATE/Database=feedback;/Database=$database;}" \
+        ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+        FEEDBACK_RATE_LIMIT_PER_MINUTE=0 FEEDBACK_UPLOADS_DIR="$tmp/uploads" "$@" \
+        dotnet Feedback.Api.dll --urls "$base"
+    ) > "$api_log" 2>&1 &
+    api_pid=$!
+    for attempt in $(seq 1 240); do
+      if ! kill -0 "$api_pid" 2>/dev/null; then
+        wait "$api_pid" 2>/dev/null || true
+        grep -q 'address already in use' "$api_log" && [ "$try" -lt 5 ] && continue 2
+        cat "$api_log" >&2; fail "the API exited while starting"
+      fi
+      [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/health/ready" || true)" = 200 ] && break 2
+      [ "$attempt" -lt 240 ] || { cat "$api_log" >&2; fail "GET /health/ready never answered 200"; }
+      sleep 0.5
+    done
   done
   [ "$(cat "/proc/$api_pid/comm")" = dotnet ] || fail "process $api_pid is $(cat "/proc/$api_pid/comm"), not dotnet"
 }
