@@ -12,9 +12,10 @@ log_min_duration_statement = 0 and auto_explain (log_analyze, log_buffers) were 
                                becomes the variable :sk_n
     OUT_DIR/pgbench-NAME.vars  the variables' values, "name=value" a line (for pgbench -D)
 
-and prints one summary line per statement: "NAME kind: what the plan scans" (index names, or
-"Seq Scan on table"), where kind is session (the sign-in check), page, counts, or page+counts (a
-search reads its matches once for both).
+and prints one summary line per statement: "NAME kind: what the plan scans (its time)" (index
+names, or "Seq Scan on table"; the time is EXPLAIN ANALYZE's, so a little above the statement's
+own), where kind is session (the sign-in check), page, counts, page+counts (a search reads its
+matches once for both), or metrics (MetricsCalculator's one statement).
 """
 import re
 import sys
@@ -36,6 +37,8 @@ def entries(text):
 def kind(sql):
     if "staff_sessions" in sql:
         return "session"
+    if "working_days" in sql:
+        return "metrics"
     if "group by" in sql:
         return "page+counts" if "order by" in sql else "counts"
     return "page"
@@ -86,7 +89,8 @@ def main(log, start, end, name, out):
             label = f"{scan} on {target}" if scan == "Seq Scan" else f"{scan} {target}"
             if label not in scans:
                 scans.append(label)
-        print(f"{name} {kind(sql)}: {', '.join(scans) or 'no plan logged'}")
+        took = re.match(r"duration: ([\d.]+) ms", plan)
+        print(f"{name} {kind(sql)}: {', '.join(scans) or 'no plan logged'}" + (f" ({float(took.group(1)):.2f} ms)" if took else ""))
 
 
 if __name__ == "__main__":

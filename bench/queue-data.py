@@ -47,6 +47,9 @@ TOWNSHIPS = ["剡湖街道", "三江街道", "鹿山街道", "浦口街道", "�
              "石璜镇", "谷来镇", "仙岩镇", "金庭镇", "北漳镇", "下王镇", "贵门乡", "里南乡", "竹溪乡", "雅璜乡", "通源乡", "王院乡"]
 ROADS = ["城东路", "城南路", "兴盛街", "官河路", "鹿山路", "江滨路", "剡湖路", "东前街", "北直街", "嵊州大道", "领带园路",
          "经济开发区", "工业园区", "长春路", "三江路", "双塔路", "越剧小镇", "白莲堂路", "环城北路", "时代广场"]
+# Where each township's pins fall (around Shengzhou, 29.59 N 120.82 E); fixed, so runs compare.
+TOWNSHIP_CENTRES = {name: (round(29.59 + 0.22 * ((i * 7) % 11 / 10 - 0.5), 4), round(120.82 + 0.3 * ((i * 5) % 13 / 12 - 0.5), 4))
+                    for i, name in enumerate(TOWNSHIPS)}
 LANDMARKS = ["附近", "旁边", "对面", "后面", "一带", "东侧", "北侧路口", "桥头", "菜市场旁", "小区门口"]
 NAMES = ["王女士", "李先生", "张女士", "刘先生", "陈女士", "杨先生", "赵女士", "黄先生", "周女士", "吴先生",
          "徐女士", "孙先生", "马女士", "胡先生", "朱女士", "郭先生", "钱女士", "何先生", "罗女士", "高先生"]
@@ -280,64 +283,127 @@ def complaints(first, last, rows, now, events_path):
         p_open = 0.05 + 0.9 * 2.718281828 ** (-age_days / 160)
         day = submitted.astimezone(bureau).date()
         accept_by = add_working_days(day, accept_days)
-        resolve_by = decided = resolved = merged_into = extension = None
+        resolve_by = decided = resolved = first_resolved = merged_into = extension = None
+        evaluated = solved = satisfaction = reviewed = closed = None
         if rng.random() < p_open:
             status = "submitted" if age_days < 2 or rng.random() < 0.2 else rng.choice(["accepted", "in_progress", "in_progress"])
         else:
-            status = rng.choices(["closed", "resolved", "rejected", "merged"], [74, 8, 12, 6])[0]
-            if status == "resolved" and age_days > 40:
-                status = "closed"
+            status = rng.choices(["closed", "rejected", "merged"], [82, 12, 6])[0]
             if status == "merged" and n < 10:
                 status = "closed"
         if status != "submitted":
             decided = submitted + dt.timedelta(hours=rng.uniform(1, 60))
             if decided > now:
                 decided = now
-        if status in ("accepted", "in_progress", "resolved", "closed"):
+        if status in ("accepted", "in_progress", "closed"):
             resolve_by = add_working_days(decided.astimezone(bureau).date(), resolve_days)
             if rng.random() < 0.03:
                 extension = rng.randint(5, 30)
                 resolve_by = add_working_days(resolve_by, extension)
-        if status in ("resolved", "closed"):
+        if status == "closed":
+            # The follow-up as the API records it: the citizen evaluates within 15 days of the
+            # result (which closes the case), or AutoClose closes it when the window has passed;
+            # a dissatisfied citizen may ask for a review, which reopens the case until it is
+            # resolved again (the evaluation stays).
             resolved = decided + dt.timedelta(days=rng.uniform(1, 25))
             if resolved > now:
                 resolved = now
+            if rng.random() < 0.55:
+                evaluated = resolved + dt.timedelta(days=rng.uniform(0.05, 14))
+                if evaluated <= now:
+                    solved = rng.choices(["yes", "partly", "no"], [72, 16, 12])[0]
+                    satisfaction = rng.choices(["satisfied", "basically_satisfied", "dissatisfied"],
+                                               {"yes": [78, 18, 4], "partly": [30, 50, 20], "no": [5, 25, 70]}[solved])[0]
+                    closed = evaluated
+                    if satisfaction == "dissatisfied" and rng.random() < 0.35:
+                        reviewed = evaluated + dt.timedelta(days=rng.uniform(0.05, 5))
+                        if reviewed > now:
+                            reviewed = None
+                else:
+                    evaluated = None
+            first_resolved = resolved
+            if reviewed:
+                resolve_by = add_working_days(reviewed.astimezone(bureau).date(), resolve_days)
+                resolved = reviewed + dt.timedelta(days=rng.uniform(2, 20))
+                closed = None
+                if resolved > now:
+                    resolved, status = None, "in_progress"
+            if resolved and not closed:
+                closed = resolved + dt.timedelta(days=15)
+                if closed > now:
+                    closed, status = None, "resolved"
         if status == "merged":
             merged_into = max(1, n - rng.randint(1, 5000))
         due_on = accept_by if status in ("submitted", "rejected", "merged") else resolve_by
-        updated = resolved or decided or submitted
+        updated = max(t for t in (submitted, decided, resolved, evaluated, reviewed, closed) if t)
+        supports = min(int(rng.expovariate(1.2)), 30) if rng.random() < 0.12 else 0
+        # A map pin on a third of the web submissions, near the township's centre.
+        pin = None
+        if channel == "web" and rng.random() < 0.35:
+            centre = TOWNSHIP_CENTRES[township]
+            pin = (round(centre[0] + rng.gauss(0, 0.01), 6), round(centre[1] + rng.gauss(0, 0.01), 6))
+
+        # The timeline, as the API writes it: (type, visibility, actor kind, message, data, instant).
+        actor = "citizen" if channel == "web" else "staff"
+        timeline = [("submitted", "public", actor, None, f'{{"channel": "{channel}", "sectionCode": "{section}"}}', submitted),
+                    ("routed", "internal", "system", None, f'{{"basis": "category", "sectionCode": "{section}"}}', submitted)]
+        if status == "rejected":
+            timeline.append(("rejected", "public", "staff", "不属于本局职责范围", '{"referral": "请向属地乡镇人民政府反映"}', decided))
+        elif status == "merged":
+            timeline.append(("merged", "public", "staff", "与已受理的投诉重复", f'{{"originalTrackingCode": "{tracking_code(merged_into)}"}}', decided))
+        elif decided:
+            timeline.append(("accepted", "public", "staff", None, f'{{"resolveBy": "{resolve_by.isoformat()}"}}', decided))
+            # Staff at work on the case: an internal note or a reply to the citizen, now and then.
+            for _ in range(rng.choices([0, 1, 2], [75, 22, 3])[0]):
+                at = decided + dt.timedelta(hours=rng.uniform(1, 72))
+                if at < now:
+                    timeline.append(rng.choice([("note", "internal", "staff", "已联系企业负责人，约定现场检查时间", "{}", at),
+                                                ("reply", "public", "staff", "已安排执法人员到现场核查，请耐心等待", "{}", at)]))
+            if extension:
+                at = min(decided + dt.timedelta(days=rng.uniform(1, 5)), now)
+                timeline += [("extension_requested", "internal", "staff", "需要委托监测机构取样检测", f'{{"days": {extension}}}', at),
+                             ("extension_approved", "internal", "staff", None, f'{{"days": {extension}}}', at)]
+        if status not in ("submitted", "rejected", "merged") and first_resolved:
+            timeline.append(("resolved", "public", "staff", "经现场检查，已责令整改并依法处理。", "{}", first_resolved))
+        if evaluated:
+            timeline += [("evaluated", "public", "citizen", None, f'{{"solved": "{solved}", "satisfaction": "{satisfaction}"}}', evaluated),
+                         ("closed", "public", "system", None, '{"reason": "evaluated"}', evaluated)]
+        if reviewed:
+            timeline.append(("review_requested", "public", "citizen", "问题没有解决，请重新处理", f'{{"resolveBy": "{resolve_by.isoformat()}"}}', reviewed))
+            if resolved:
+                timeline.append(("resolved", "public", "staff", "复查后已再次责令整改。", "{}", resolved))
+        if closed and closed != evaluated:
+            timeline.append(("closed", "public", "system", None, '{"reason": "evaluation_window_passed"}', closed))
+        reminded_for = None
+        if status in ("submitted", "accepted", "in_progress") and due_on < today:
+            # 督办, as OverdueReminders records it, with the case's bookkeeping of migration 0008
+            # (so its first round finds nothing left to do).
+            reminded_for = due_on
+            deadline = "accept" if status == "submitted" else "resolve"
+            timeline.append(("reminder", "internal", "system", None, f'{{"deadline": "{deadline}", "due": "{due_on.isoformat()}", "sectionCode": "{section}"}}',
+                             dt.datetime.combine(add_working_days(due_on, 1), dt.time(1), dt.timezone.utc)))
+        version = 1 + sum(e[0] not in ("submitted", "routed", "note", "reply", "reminder") for e in timeline)
 
         fields = [
             str(n), tracking_code(n), f"v1${rng.getrandbits(128):032x}${rng.getrandbits(256):064x}", code, copy_escape(text),
             township, address,
             rng.choice(NAMES) if has_contact else "\\N",
             f"1{rng.choice('3456789')}{rng.randint(0, 999999999):09d}" if has_contact else "\\N",
-            channel, status, section, submitted.isoformat(), accept_by.isoformat(), updated.isoformat(),
-            str(2 + (resolved is not None) + (extension is not None)) if decided else "1",
+            channel, status, section, submitted.isoformat(), accept_by.isoformat(), updated.isoformat(), str(version),
             resolve_by.isoformat() if resolve_by else "\\N", due_on.isoformat(),
             decided.isoformat() if decided else "\\N", resolved.isoformat() if resolved else "\\N",
             "approved" if extension else "\\N", str(extension) if extension else "\\N",
             "需要委托监测机构取样检测" if extension else "\\N",
             str(merged_into) if merged_into else "\\N",
             tsvector_text(text_lexemes | place_lexemes(address) | place_lexemes(township)),
+            str(pin[0]) if pin else "\\N", str(pin[1]) if pin else "\\N", str(supports),
+            solved or "\\N", satisfaction or "\\N", evaluated.isoformat() if evaluated else "\\N",
+            reviewed.isoformat() if reviewed else "\\N", closed.isoformat() if closed else "\\N",
+            reminded_for.isoformat() if reminded_for else "\\N",
         ]
         buffer.append("\t".join(fields))
-
-        actor = "citizen" if channel == "web" else "staff"
-        event_buffer.append(f"{n}\tsubmitted\tpublic\t{actor}\t\\N\t\\N\t{{\"channel\": \"{channel}\", \"sectionCode\": \"{section}\"}}\t{submitted.isoformat()}")
-        if status == "rejected":
-            event_buffer.append(f"{n}\trejected\tpublic\tstaff\t\\N\t不属于本局职责范围\t{{\"referral\": \"请向属地乡镇人民政府反映\"}}\t{decided.isoformat()}")
-        elif status == "merged":
-            event_buffer.append(f"{n}\tmerged\tpublic\tstaff\t\\N\t与已受理的投诉重复\t{{\"originalTrackingCode\": \"{tracking_code(merged_into)}\"}}\t{decided.isoformat()}")
-        elif decided:
-            event_buffer.append(f"{n}\taccepted\tpublic\tstaff\t\\N\t\\N\t{{\"resolveBy\": \"{resolve_by.isoformat()}\"}}\t{decided.isoformat()}")
-        if resolved:
-            event_buffer.append(f"{n}\tresolved\tpublic\tstaff\t\\N\t经现场检查，已责令整改并依法处理。\t{{}}\t{resolved.isoformat()}")
-        if status in ("submitted", "accepted", "in_progress") and due_on < today:
-            # 督办, as OverdueReminders records it (so its first round finds nothing left to do).
-            deadline = "accept" if status == "submitted" else "resolve"
-            event_buffer.append(f"{n}\treminder\tinternal\tsystem\t\\N\t\\N\t{{\"deadline\": \"{deadline}\", \"due\": \"{due_on.isoformat()}\", "
-                                f"\"sectionCode\": \"{section}\"}}\t{dt.datetime.combine(add_working_days(due_on, 1), dt.time(1), dt.timezone.utc).isoformat()}")
+        for kind, visibility, actor_kind, message, data, at in timeline:
+            event_buffer.append(f"{n}\t{kind}\t{visibility}\t{actor_kind}\t\\N\t{message or chr(92) + 'N'}\t{data}\t{at.isoformat()}")
         if len(buffer) >= 5000:
             out.write("\n".join(buffer) + "\n")
             events.write("\n".join(event_buffer) + "\n")
@@ -352,7 +418,9 @@ def complaints(first, last, rows, now, events_path):
 
 COMPLAINT_COLUMNS = ("id, tracking_code, query_password_hash, category_code, description, township, address, contact_name, "
                      "contact_phone, channel, status, section_code, submitted_at, accept_by, updated_at, version, resolve_by, "
-                     "due_on, decided_at, resolved_at, extension_status, extension_days, extension_reason, merged_into_id, search_vector")
+                     "due_on, decided_at, resolved_at, extension_status, extension_days, extension_reason, merged_into_id, search_vector, "
+                     "latitude, longitude, support_count, evaluation_solved, evaluation_satisfaction, evaluated_at, "
+                     "review_requested_at, closed_at, reminded_for")
 EVENT_COLUMNS = "complaint_id, type, visibility, actor_kind, actor_id, message, data, occurred_at"
 
 if __name__ == "__main__":

@@ -98,12 +98,5 @@ if [ "$(psql_ -At -c "select to_regclass('complaint_counts') is not null")" = t 
   step "rebuilt complaint_counts"
 fi
 
-# Migration 0008's bookkeeping: the generator gave every overdue open case its reminder already.
-if [ "$(psql_ -At -c "select count(*) from information_schema.columns where table_name = 'complaints' and column_name = 'reminded_for'")" = 1 ]; then
-  psql_ -c "update complaints c set reminded_for = c.due_on where exists (select 1 from complaint_events e
-              where e.complaint_id = c.id and e.type = 'reminder' and e.data ->> 'due' = c.due_on::text)" >/dev/null
-  step "marked the reminded cases"
-fi
-
 psql_ -c "vacuum (analyze) complaints" -c "vacuum (analyze) complaint_events"
 step "VACUUM ANALYZE"

@@ -12,7 +12,14 @@
 #      leader the queue's first page and a two-character search (q=偷排) under wrk (bench/queue.lua),
 #      against pgbench running the very statements the API sent (read back from the server log with
 #      their parameters and plans by bench/queue-capture.py; the plans go to bench/results/plans/);
-#   4. a markdown table (also written to bench/results/latest.md): throughput, p50/p95/p99 latency,
+#   4. the leadership metrics (issue 5) at 100,000 and at 1,000,000 complaints, each size in its own
+#      database loaded the same way (the queue's database serves again for its size): summary,
+#      breakdown by section and ranking for one year (today − 364 days to today, in the bureau's
+#      time zone) as the leader, back to back on one connection (bench/metrics-client.py: requests
+#      take up to seconds, so a fixed number of answers rather than wrk's fixed time), p50/p95/p99,
+#      the ratio of the two sizes, and the plan of MetricsCalculator's statement at each size
+#      (bench/results/plans/plans-metrics-*.txt);
+#   5. a markdown table (also written to bench/results/latest.md): throughput, p50/p95/p99 latency,
 #      API/pgbench ratio, the API's peak memory, the CPU split, and the targets.
 #
 # Exits non-zero when something failed (a non-2xx answer, a socket error, a tool error); a target
@@ -21,7 +28,10 @@
 # (default "8 32"; must include 32), BENCH_API_DB_OPTIONS (Npgsql settings appended to the API's
 # connection string, e.g. "Max Auto Prepare=20"; the report names them); for the queue:
 # BENCH_PHOTO_CLIENTS (default "1 4"); BENCH_QUEUE_ROWS (default 1000000; 0 skips the queue), BENCH_QUEUE_CLIENTS (default "1 4"; the
-# goals are judged at the first), BENCH_QUEUE_DURATION (seconds per run, default 10).
+# goals are judged at the first), BENCH_QUEUE_DURATION (seconds per run, default 10); for the metrics:
+# BENCH_METRICS (default 1; 0 skips the metrics), BENCH_METRICS_ROWS (default "100000 1000000", in
+# increasing order; the ratio is last ÷ first), BENCH_METRICS_REQUESTS (answers per route and size,
+# at least; default 10), BENCH_METRICS_SECONDS (seconds per route and size, at least; default 10).
 source "$(dirname "$0")/common.sh"
 
 DURATION=${BENCH_DURATION:-15}
@@ -31,6 +41,10 @@ API_DB_OPTIONS=${BENCH_API_DB_OPTIONS:-}
 QUEUE_ROWS=${BENCH_QUEUE_ROWS:-1000000}
 read -r -a QUEUE_CLIENTS <<< "${BENCH_QUEUE_CLIENTS:-1 4}"
 QUEUE_DURATION=${BENCH_QUEUE_DURATION:-10}
+METRICS=${BENCH_METRICS:-1}
+read -r -a METRICS_ROWS <<< "${BENCH_METRICS_ROWS:-100000 1000000}"
+METRICS_REQUESTS=${BENCH_METRICS_REQUESTS:-10}
+METRICS_SECONDS=${BENCH_METRICS_SECONDS:-10}
 THREADS=2
 read -r -a PHOTO_CLIENTS <<< "${BENCH_PHOTO_CLIENTS:-1 4}"
 SEED_PAIRS=2000 # complaints created through the API before the tracking run
@@ -249,30 +263,94 @@ dotnet build api -c Release -nologo -v quiet -clp:'ErrorsOnly;NoSummary' >&2 || 
 # Starts the API on a free port against DATABASE and waits until it is ready; sets api_pid and base.
 # Usage: start_api DATABASE LOG [VARIABLE=VALUE...] (extra environment, e.g. FEEDBACK_DEMO=1)
 start_api() {
-  local database=$1 api_log=$2 port
+  local database=$1 api_log=$2 port try
   shift 2
-  port=$(free_port)
-  base="http://127.0.0.1:$port"
-  log "Starting the API on $base against database $database (Release; Logging__LogLevel__Default=Warning: per-request info logging is off)"
-  (
-    cd api/bin/Release/net10.0
-    exec env -u FEEDBACK_DB_READ -u FEEDBACK_WEB_ROOT \
-      FEEDBACK_DB="${FEEDBACK_DB/Database=feedback;/Database=$database;}${API_DB_OPTIONS:+;$API_DB_OPTIONS}" \
-      FEEDBACK_DB_MIGRATE="${FEEDBACK_DB_MIGRATE/Database=feedback;/Database=$database;}" \
-      ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-      FEEDBACK_RATE_LIMIT_PER_MINUTE=0 FEEDBACK_UPLOADS_DIR="$tmp/uploads" "$@" \
-      dotnet Feedback.Api.dll --urls "$base"
-  ) > "$api_log" 2>&1 &
-  api_pid=$!
-  for attempt in $(seq 1 240); do
-    kill -0 "$api_pid" 2>/dev/null || { cat "$api_log" >&2; fail "the API exited while starting"; }
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/health/ready" || true)" = 200 ] && break
-    [ "$attempt" -lt 240 ] || { cat "$api_log" >&2; fail "GET /health/ready never answered 200"; }
-    sleep 0.5
+  # The free port can be taken before the API binds it (the machine is shared): then another one.
+  for try in 1 2 3 4 5; do
+    port=$(free_port)
+    base="http://127.0.0.1:$port"
+    log "Starting the API on $base against database $database (Release; Logging__LogLevel__Default=Warning: per-request info logging is off)"
+    (
+      cd api/bin/Release/net10.0
+      exec env -u FEEDBACK_DB_READ -u FEEDBACK_WEB_ROOT \
+        FEEDBACK_DB="${FEEDBACK_DB/Database=feedback;/Database=$database;}${API_DB_OPTIONS:+;$API_DB_OPTIONS}" \
+        FEEDBACK_DB_MIGRATE="${FEEDBACK_DB_MIGRATE/Database=feedback;/Database=$database;}" \
+        ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+        FEEDBACK_RATE_LIMIT_PER_MINUTE=0 FEEDBACK_UPLOADS_DIR="$tmp/uploads" "$@" \
+        dotnet Feedback.Api.dll --urls "$base"
+    ) > "$api_log" 2>&1 &
+    api_pid=$!
+    for attempt in $(seq 1 240); do
+      if ! kill -0 "$api_pid" 2>/dev/null; then
+        wait "$api_pid" 2>/dev/null || true
+        grep -q 'address already in use' "$api_log" && [ "$try" -lt 5 ] && continue 2
+        cat "$api_log" >&2; fail "the API exited while starting"
+      fi
+      [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/health/ready" || true)" = 200 ] && break 2
+      [ "$attempt" -lt 240 ] || { cat "$api_log" >&2; fail "GET /health/ready never answered 200"; }
+      sleep 0.5
+    done
   done
   [ "$(cat "/proc/$api_pid/comm")" = dotnet ] || fail "process $api_pid is $(cat "/proc/$api_pid/comm"), not dotnet"
 }
 start_api feedback "$tmp/api.log"
+
+staff_token() { # USERNAME: a fresh access token (valid 10 minutes) of a demo account (FEEDBACK_DEMO=1)
+  local token
+  token=$(curl -s -H 'Content-Type: application/json' --data "{\"username\":\"$1\",\"password\":\"demo-2026\"}" "$base/api/v1/auth/login" \
+    | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
+  [ -n "$token" ] || fail "POST /api/v1/auth/login gave no access token for $1"
+  echo "$token"
+}
+
+# Creates DATABASE, migrates it and bulk-loads ROWS synthetic complaints with COPY
+# (bench/queue-load.sh, rows from bench/queue-data.py); sets load_seconds.
+load_complaints() { # database rows label
+  local database=$1 rows=$2 label=$3 started
+  as_admin -c "create database $database owner $(as_admin -At -c "select pg_get_userbyid(datdba) from pg_database where datname = 'feedback'")"
+  log "$label: migrating database $database"
+  (
+    cd api/bin/Release/net10.0
+    env FEEDBACK_DB="${FEEDBACK_DB/Database=feedback;/Database=$database;}" \
+      FEEDBACK_DB_MIGRATE="${FEEDBACK_DB_MIGRATE/Database=feedback;/Database=$database;}" Logging__LogLevel__Default=Warning \
+      dotnet Feedback.Api.dll migrate
+  ) > "$tmp/migrate-$database.log" 2>&1 || { cat "$tmp/migrate-$database.log" >&2; fail "the migrations failed on $database"; }
+  log "$label: bulk-loading $rows complaints with COPY (bench/queue-load.sh)"
+  mkdir -p "$tmp/load-$database"
+  started=$SECONDS
+  PATH="$PG_BIN:$PATH" PGUSER=postgres PGPASSWORD=$admin_password PGDATABASE=$database \
+    bash bench/queue-load.sh "$rows" "$(date -u +%Y-%m-%dT%H:%M:%S+00:00)" "$tmp/load-$database" 2>&1 | tee "$raw/load-$database.txt" >&2
+  load_seconds=$((SECONDS - started))
+}
+
+# auto_explain in every new session (start the API after this), silent until capture_plan turns it on.
+enable_auto_explain() {
+  as_admin -c "alter system set session_preload_libraries = 'auto_explain'" -c "alter system set log_line_prefix = '%m [%p] %a: '" \
+    -c "select pg_reload_conf()" >/dev/null
+}
+
+# One request with every statement, its parameters and its plan (EXPLAIN ANALYZE, BUFFERS, as the
+# API's warm prepared statements run) in the server log, read back by bench/queue-capture.py into
+# OUT_DIR (plans-NAME.txt, copied to bench/results/plans/, and a pgbench script of the statements);
+# prints one summary line per statement.
+server_log="$tmp/pg/server.log"
+mkdir -p bench/results/plans
+rm -f bench/results/plans/*
+capture_plan() { # name token path out_dir
+  local name=$1 token=$2 path=$3 out=$4 start_offset end_offset status
+  as_admin -c "alter system set log_min_duration_statement = 0" -c "alter system set auto_explain.log_min_duration = 0" \
+    -c "alter system set auto_explain.log_analyze = on" -c "alter system set auto_explain.log_buffers = on" -c "select pg_reload_conf()" >/dev/null
+  sleep 0.5
+  start_offset=$(stat -c %s "$server_log")
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base$path")
+  sleep 0.5
+  end_offset=$(stat -c %s "$server_log")
+  as_admin -c "alter system reset log_min_duration_statement" -c "alter system reset auto_explain.log_min_duration" \
+    -c "alter system reset auto_explain.log_analyze" -c "alter system reset auto_explain.log_buffers" -c "select pg_reload_conf()" >/dev/null
+  [ "$status" = 200 ] || fail "GET $path ($name) answered $status"
+  python3 bench/queue-capture.py "$server_log" "$start_offset" "$end_offset" "$name" "$out"
+  cp "$out/plans-$name.txt" bench/results/plans/
+}
 
 printf '{"categoryCode":"air.odor","description":"%s","township":"剡湖街道","address":"城东路88号","contact":{"name":"王女士","phone":"13800138000"}}' \
   "$description" > "$tmp/submit.json"
@@ -302,16 +380,21 @@ run_wrk() { # name clients seconds script url [script args...]
   cpu_stop "$(awk '{print $1 + $2}' "$out.time")"
   cp "$out" "$raw/wrk-$name-$clients.txt"
   printf '%s wrk %s %s connections, %s s\n' "$(date -u -d "@${cpu0_wall%.*}" +%T)" "$name" "$clients" "$seconds" >> "$raw/timeline.txt"
-  local summary
+  read_bench_line wrk "$name" "$clients" "$out" "$status"
+}
+
+# Reads the "BENCH ok=… p99_us=…" line a load generator printed into OUT; fails on any bad answer.
+read_bench_line() { # tool name clients out exit_status
+  local tool=$1 name=$2 clients=$3 out=$4 status=$5 summary
   summary=$(grep '^BENCH ok=' "$out" || true)
-  if [ "$status" -ne 0 ] || [ -z "$summary" ]; then cat "$out" >&2; fail "wrk $name at $clients connections failed (exit $status)"; fi
+  if [ "$status" -ne 0 ] || [ -z "$summary" ]; then cat "$out" >&2; fail "$tool $name at $clients connections failed (exit $status)"; fi
   local ok bad socket_errors
   ok=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<<"$summary")
   bad=$(sed -n 's/.* bad=\([0-9]*\).*/\1/p' <<<"$summary")
   socket_errors=$(sed -n 's/.* socket_errors=\([0-9]*\).*/\1/p' <<<"$summary")
   if [ "$bad" != 0 ] || [ "$socket_errors" != 0 ] || [ "$ok" = 0 ]; then
     cat "$out" >&2
-    fail "wrk $name at $clients connections: $ok expected answers, $bad unexpected, $socket_errors socket errors"
+    fail "$tool $name at $clients connections: $ok expected answers, $bad unexpected, $socket_errors socket errors"
   fi
   rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$summary")
   lat50=$(sed -n 's/.* p50_us=\([0-9]*\).*/\1/p' <<<"$summary" | awk '{printf "%.2f", $1 / 1000}')
@@ -391,23 +474,9 @@ if [ "$QUEUE_ROWS" -gt 0 ]; then
   kill "$api_pid"; wait "$api_pid" 2>/dev/null || true; api_pid=
   queue_started=$SECONDS
   queue_db=feedback_queue
-  queue_owner=$(as_admin -At -c "select pg_get_userbyid(datdba) from pg_database where datname = 'feedback'")
-  as_admin -c "create database $queue_db owner $queue_owner"
   as_queue() { PGPASSWORD=$admin_password "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -U postgres -d "$queue_db" "$@"; }
-  log "Queue: migrating database $queue_db"
-  (
-    cd api/bin/Release/net10.0
-    env FEEDBACK_DB="${FEEDBACK_DB/Database=feedback;/Database=$queue_db;}" \
-      FEEDBACK_DB_MIGRATE="${FEEDBACK_DB_MIGRATE/Database=feedback;/Database=$queue_db;}" Logging__LogLevel__Default=Warning \
-      dotnet Feedback.Api.dll migrate
-  ) > "$tmp/queue-migrate.log" 2>&1 || { cat "$tmp/queue-migrate.log" >&2; fail "the migrations failed on $queue_db"; }
-
-  log "Queue: bulk-loading $QUEUE_ROWS complaints with COPY (bench/queue-load.sh)"
+  load_complaints "$queue_db" "$QUEUE_ROWS" Queue
   mkdir -p "$tmp/queue"
-  load_started=$SECONDS
-  PATH="$PG_BIN:$PATH" PGUSER=postgres PGPASSWORD=$admin_password PGDATABASE=$queue_db \
-    bash bench/queue-load.sh "$QUEUE_ROWS" "$(date -u +%Y-%m-%dT%H:%M:%S+00:00)" "$tmp/queue" 2>&1 | tee "$raw/queue-load.txt" >&2
-  load_seconds=$((SECONDS - load_started))
   queue_facts=$(as_queue -At -F ' ' -c "
     select count(*), round(100.0 * count(*) filter (where status in ('submitted', 'accepted', 'in_progress')) / count(*)),
            count(*) filter (where section_code = 'enforcement' and category_code not like 'conduct.%'),
@@ -419,19 +488,10 @@ if [ "$QUEUE_ROWS" -gt 0 ]; then
   printf '    %s complaints (%s%% open, %s events, %s with indexes), enforcement %s (%s open), 偷排 in %s, description %s characters on average\n' \
     "$q_rows" "$q_open" "$q_events" "$q_size" "$q_enf" "$q_enf_open" "$q_hits" "$q_len" >&2
 
-  # auto_explain in every new session, silent until the plans are captured below.
-  as_queue -c "alter system set session_preload_libraries = 'auto_explain'" -c "alter system set log_line_prefix = '%m [%p] %a: '" \
-    -c "select pg_reload_conf()" >/dev/null
+  enable_auto_explain
   # The 督办 job's round takes seconds at this size (README): once at start-up, then hourly, so that
   # no round lands in a measurement.
   start_api "$queue_db" "$tmp/api-queue.log" FEEDBACK_DEMO=1 FEEDBACK_DEMO_PASSWORD=demo-2026 FEEDBACK_REMINDER_INTERVAL_SECONDS=3600
-  staff_token() { # USERNAME: a fresh access token (valid 10 minutes)
-    local token
-    token=$(curl -s -H 'Content-Type: application/json' --data "{\"username\":\"$1\",\"password\":\"demo-2026\"}" "$base/api/v1/auth/login" \
-      | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
-    [ -n "$token" ] || fail "POST /api/v1/auth/login gave no access token for $1"
-    echo "$token"
-  }
   search=$(printf '偷排' | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g' | tr a-f A-F)
   queue_scenarios=(queue-clerk queue-leader search-clerk search-leader)
   declare -A q_user=([queue-clerk]=enforcement.staff [queue-leader]=leader [search-clerk]=enforcement.staff [search-leader]=leader)
@@ -456,24 +516,9 @@ if [ "$QUEUE_ROWS" -gt 0 ]; then
   # BUFFERS, as the API's warm prepared statements run) in the server log; the statements become
   # the pgbench scripts, so the baseline runs exactly the API's SQL.
   log "Queue: capturing the API's statements and plans"
-  server_log="$tmp/pg/server.log"
-  mkdir -p bench/results/plans
-  rm -f bench/results/plans/*
   plan_summary=""
   for name in "${queue_scenarios[@]}"; do
-    token=$(staff_token "${q_user[$name]}")
-    as_queue -c "alter system set log_min_duration_statement = 0" -c "alter system set auto_explain.log_min_duration = 0" \
-      -c "alter system set auto_explain.log_analyze = on" -c "alter system set auto_explain.log_buffers = on" -c "select pg_reload_conf()" >/dev/null
-    sleep 0.5
-    start_offset=$(stat -c %s "$server_log")
-    status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base${q_path[$name]}")
-    sleep 0.5
-    end_offset=$(stat -c %s "$server_log")
-    as_queue -c "alter system reset log_min_duration_statement" -c "alter system reset auto_explain.log_min_duration" \
-      -c "alter system reset auto_explain.log_analyze" -c "alter system reset auto_explain.log_buffers" -c "select pg_reload_conf()" >/dev/null
-    [ "$status" = 200 ] || fail "GET ${q_path[$name]} as ${q_user[$name]} answered $status"
-    plan_summary+=$(python3 bench/queue-capture.py "$server_log" "$start_offset" "$end_offset" "$name" "$tmp/queue")$'\n'
-    cp "$tmp/queue/plans-$name.txt" bench/results/plans/
+    plan_summary+=$(capture_plan "$name" "$(staff_token "${q_user[$name]}")" "${q_path[$name]}" "$tmp/queue")$'\n'
   done
   sleep 0.5
   api_backends=$(client_backends)
@@ -535,6 +580,136 @@ QUEUE
 )$'\n\n'
 fi
 
+# ---- Leadership metrics at 100,000 and 1,000,000 complaints --------------------------------------
+# Issue 5: summary, breakdown by section and ranking for one year (today − 364 days to today) as the
+# leader, each size in its own database loaded like the queue's (the queue's own database is used
+# again when it holds the same number of complaints). Requests take up to seconds here, so the
+# client is bench/metrics-client.py (at least METRICS_REQUESTS answers and METRICS_SECONDS per
+# route, back to back on one connection), not wrk, which would drop the request in flight at the end.
+metrics_report=""
+if [ "$METRICS" != 0 ]; then
+  metrics_started=$SECONDS
+  [ -n "$queue_report" ] || cp "$tmp/api.log" "$raw/api.log"
+  enable_auto_explain
+  bureau_zone=${FEEDBACK_TIME_ZONE:-Asia/Shanghai} # the API's, as start_api passes the environment on
+  bureau_today=$(TZ=$bureau_zone date +%F)
+  metrics_from=$(date -d "$bureau_today - 364 days" +%F)
+  metrics_routes=(summary breakdown ranking)
+  declare -A m_path=([summary]="/api/v1/metrics/summary?from=$metrics_from&to=$bureau_today"
+                     [breakdown]="/api/v1/metrics/breakdown?by=section&from=$metrics_from&to=$bureau_today"
+                     [ranking]="/api/v1/metrics/ranking?from=$metrics_from&to=$bureau_today")
+  declare -A m_marker=([summary]='"current":{"volume":' [breakdown]='"rows":[{"key":' [ranking]='"rows":[{"rank":')
+  declare -A m_p50 m_p95 m_p99 m_count m_sql m_cpu m_facts m_load m_peak
+  metrics_plans=""
+  mkdir -p "$tmp/metrics"
+  for size in "${METRICS_ROWS[@]}"; do
+    if [ -n "$api_pid" ]; then kill "$api_pid"; wait "$api_pid" 2>/dev/null || true; api_pid=; fi
+    if [ -n "$queue_report" ] && [ "$size" = "$QUEUE_ROWS" ]; then
+      database=$queue_db; m_load[$size]="the queue phase's database"
+    else
+      database=feedback_metrics_$size
+      load_complaints "$database" "$size" "Metrics"
+      m_load[$size]="loaded in ${load_seconds} s"
+    fi
+    m_facts[$size]=$(PGPASSWORD=$admin_password "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -U postgres -d "$database" -At -F ' ' \
+      -v from="$metrics_from" -v to="$bureau_today" -v tz="$bureau_zone" <<'SQL'
+select count(*), (select count(*) from complaint_events),
+       count(*) filter (where (submitted_at at time zone :'tz')::date between :'from' and :'to'),
+       count(*) filter (where (evaluated_at at time zone :'tz')::date between :'from' and :'to'),
+       count(*) filter (where (review_requested_at at time zone :'tz')::date between :'from' and :'to'),
+       count(*) filter (where status = 'merged'), count(*) filter (where latitude is not null), count(*) filter (where support_count > 0),
+       pg_size_pretty(pg_total_relation_size('complaints'))
+from complaints
+SQL
+    )
+    read -r f_rows f_events f_year f_evals f_reviews f_merged f_pinned f_supported f_size <<< "${m_facts[$size]}"
+    printf '    %s complaints, %s events, %s with indexes; in the year: %s submitted, %s evaluations, %s reviews\n' \
+      "$f_rows" "$f_events" "$f_size" "$f_year" "$f_evals" "$f_reviews" >&2
+    start_api "$database" "$tmp/api-metrics-$size.log" FEEDBACK_DEMO=1 FEEDBACK_DEMO_PASSWORD=demo-2026 FEEDBACK_REMINDER_INTERVAL_SECONDS=3600
+    for route in "${metrics_routes[@]}"; do
+      name=metrics-$route-$size
+      out="$tmp/metrics/$name"
+      # Two answers to warm up (caches, JIT of the API, prepared statements), then the plan.
+      python3 bench/metrics-client.py "$base" "$(staff_token leader)" "${m_path[$route]}" "${m_marker[$route]}" 2 0 600 "$out.warmup" > "$out.warmup.txt" \
+        || { cat "$out.warmup.txt" >&2; fail "the warm-up of $name failed"; }
+      read_bench_line metrics-client "warmup-$name" 1 "$out.warmup.txt" 0
+      line=$(capture_plan "$name" "$(staff_token leader)" "${m_path[$route]}" "$tmp/metrics")
+      metrics_plans+="$line"$'\n'
+      m_sql[$route-$size]=$(sed -n 's/.* metrics: .*(\([0-9.]*\) ms)$/\1/p' <<< "$line")
+      log "GET ${m_path[$route]} as leader at $size complaints: at least $METRICS_REQUESTS requests and ${METRICS_SECONDS}s"
+      as_admin -c checkpoint
+      cpu_start
+      pg_cpu0=$(postgres_cpu) api_cpu0=$(process_cpu "$api_pid")
+      status=0
+      TIMEFORMAT='%U %S'
+      { time python3 bench/metrics-client.py "$base" "$(staff_token leader)" "${m_path[$route]}" "${m_marker[$route]}" \
+          "$METRICS_REQUESTS" "$METRICS_SECONDS" 600 "$out.latencies" > "$out.txt" 2>&1; } 2> "$out.time" || status=$?
+      pg_cpu1=$(postgres_cpu) api_cpu1=$(process_cpu "$api_pid")
+      cpu_stop "$(awk '{print $1 + $2}' "$out.time")"
+      cp "$out.txt" "$raw/$name.txt"; cp "$out.latencies" "$raw/$name-latencies-us.txt"
+      read_bench_line metrics-client "$name" 1 "$out.txt" "$status"
+      m_p50[$route-$size]=$lat50; m_p95[$route-$size]=$lat95; m_p99[$route-$size]=$lat99; m_count[$route-$size]=$(wc -l < "$out.latencies")
+      # CPU per request: what the request costs whatever else the machine runs (latency is not).
+      m_cpu[$route-$size]="$(awk -v a="$pg_cpu0" -v b="$pg_cpu1" -v n="${m_count[$route-$size]}" 'BEGIN {printf "%.0f", 1000 * (b - a) / n}') / $(awk -v a="$api_cpu0" -v b="$api_cpu1" -v n="${m_count[$route-$size]}" 'BEGIN {printf "%.0f", 1000 * (b - a) / n}')"
+      cpu[api-$name]="| API metrics $route · $(thousands "$size") | 1 $cpu_cells"
+      printf '    %s answers, p50 %s ms, p95 %s ms, p99 %s ms (the statement alone, under EXPLAIN ANALYZE: %s ms; CPU ms per request, PostgreSQL / API: %s)\n' \
+        "${m_count[$route-$size]}" "$lat50" "$lat95" "$lat99" "${m_sql[$route-$size]}" "${m_cpu[$route-$size]}" >&2
+    done
+    m_peak[$size]=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$api_pid/status")
+    cp "$tmp/api-metrics-$size.log" "$raw/api-metrics-$size.log"
+  done
+  metrics_seconds=$((SECONDS - metrics_started))
+
+  small=${METRICS_ROWS[0]} large=${METRICS_ROWS[-1]}
+  declare -A m_label=([summary]="summary (and the previous year)" [breakdown]="breakdown by section" [ranking]="ranking")
+  m_header="| Route |" m_rule="|---|"
+  for size in "${METRICS_ROWS[@]}"; do
+    m_header+=" $(thousands "$size"): answers | p50 / p95 / p99 ms | SQL ms | CPU ms PostgreSQL / API |"; m_rule+="---:|---:|---:|---:|"
+  done
+  [ "$small" = "$large" ] || { m_header+=" p50 / p95 ratio |"; m_rule+="---:|"; }
+  metrics_rows="" metrics_goals="" metrics_ratio_goals=""
+  for route in "${metrics_routes[@]}"; do
+    row="| ${m_label[$route]} |"
+    for size in "${METRICS_ROWS[@]}"; do
+      key=$route-$size
+      row+=" ${m_count[$key]} | ${m_p50[$key]} / ${m_p95[$key]} / ${m_p99[$key]} | ${m_sql[$key]} | ${m_cpu[$key]} |"
+    done
+    if [ "$small" != "$large" ]; then
+      p50_ratio=$(awk -v a="${m_p50[$route-$large]}" -v b="${m_p50[$route-$small]}" 'BEGIN {printf "%.1f", a / b}')
+      p95_ratio=$(awk -v a="${m_p95[$route-$large]}" -v b="${m_p95[$route-$small]}" 'BEGIN {printf "%.1f", a / b}')
+      row+=" ${p50_ratio}× / ${p95_ratio}× |"
+      metrics_ratio_goals+="| ${m_label[$route]}: p95 at $(thousands "$large") ÷ p95 at $(thousands "$small") < 2 | ${p95_ratio}× | $(awk -v r="$p95_ratio" 'BEGIN {print (r < 2 ? "PASS" : "SHORT")}') |"$'\n'
+    fi
+    metrics_rows+="$row"$'\n'
+    metrics_goals+="| ${m_label[$route]}: p95 < 100 ms at $(thousands "$large") | ${m_p95[$route-$large]} ms | $(awk -v p="${m_p95[$route-$large]}" 'BEGIN {print (p < 100 ? "PASS" : "SHORT")}') |"$'\n'
+  done
+  metrics_data=""
+  for size in "${METRICS_ROWS[@]}"; do
+    read -r f_rows f_events f_year f_evals f_reviews f_merged f_pinned f_supported f_size <<< "${m_facts[$size]}"
+    metrics_data+="- $(thousands "$f_rows") complaints (${m_load[$size]}): $(thousands "$f_events") timeline events ($(awk -v e="$f_events" -v r="$f_rows" 'BEGIN {printf "%.1f", e / r}') per case), $f_size with indexes; in the measured year $(thousands "$f_year") submitted, $(thousands "$f_evals") evaluations, $(thousands "$f_reviews") reviews; $(thousands "$f_merged") merged, $(thousands "$f_pinned") pinned on the map, $(thousands "$f_supported") with supports. API peak memory ${m_peak[$size]} MiB."$'\n'
+  done
+  metrics_report=$(cat <<METRICS
+### Leadership metrics at $(for size in "${METRICS_ROWS[@]}"; do printf '%s and ' "$(thousands "$size")"; done | sed 's/ and $//') complaints
+
+- Data (bench/queue-data.py, COPY by bench/queue-load.sh): complaints over the two years before the run, with decisions, deadlines, extensions, results, evaluations (55% of resolved cases), reviews, supports and map pins, and their timeline events.
+${metrics_data}- Each request as the leader, for one year: $metrics_from to $bureau_today (the summary also computes the year before). bench/metrics-client.py sends it back to back on one connection (at least $METRICS_REQUESTS answers and ${METRICS_SECONDS} s per route, after two warm-up requests), every answer checked (200 with figures); percentiles nearest-rank over the answers. "SQL ms" is MetricsCalculator's one statement under EXPLAIN ANALYZE (auto_explain, one request; timing adds a little); "CPU ms" is the CPU time PostgreSQL and the API used per request over the run, which other work on the machine does not inflate as it does latency.
+
+$m_header
+$m_rule
+${metrics_rows}
+| Goal (issue 5) | Measured | Result |
+|---|---:|---|
+${metrics_goals}${metrics_ratio_goals}
+What each statement's plan scans (EXPLAIN ANALYZE of one request; full plans in bench/results/plans/plans-metrics-*.txt):
+
+\`\`\`
+${metrics_plans}\`\`\`
+
+The metrics phase took ${metrics_seconds} s.
+METRICS
+)$'\n\n'
+fi
+
 # ---- Report -------------------------------------------------------------------------------------
 
 rows=""
@@ -583,12 +758,13 @@ CPU used during each run, in % of one CPU (the machine has $(( $(nproc) * 100 ))
 $(for key in insert select api-insert api-select; do for clients in "${CLIENTS[@]}"; do printf '%s\n' "${cpu[$key-$clients]}"; done; done)
 $(for clients in "${PHOTO_CLIENTS[@]}"; do printf '%s\n' "${cpu[api-photo-$clients]}"; done)
 $(if [ -n "$queue_report" ]; then for key in "${queue_scenarios[@]}" "${queue_scenarios[@]/#/api-}"; do for clients in "${QUEUE_CLIENTS[@]}"; do printf '%s\n' "${cpu[$key-$clients]}"; done; done; fi)
+$(if [ -n "$metrics_report" ]; then for size in "${METRICS_ROWS[@]}"; do for route in "${metrics_routes[@]}"; do printf '%s\n' "${cpu[api-metrics-$route-$size]}"; done; done; fi)
 
-${queue_report}${noisy}Run took $((SECONDS - started)) s.
+${queue_report}${metrics_report}${noisy}Run took $((SECONDS - started)) s.
 REPORT
 )
 
-[ -n "$queue_report" ] || cp "$tmp/api.log" "$raw/api.log"
+[ -n "$queue_report$metrics_report" ] || cp "$tmp/api.log" "$raw/api.log"
 as_admin -c "select relname, n_live_tup, last_autovacuum, last_autoanalyze, autovacuum_count, autoanalyze_count from pg_stat_user_tables order by relname" \
   -c "select * from pg_stat_bgwriter" > "$raw/postgres-stats.txt" 2>&1 || true
 printf '%s\n' "$report" > bench/results/latest.md
