@@ -36,13 +36,17 @@ public sealed class BulletinMonths(ReadDatabase database, BureauClock clock)
         var (first, last) = await RangeAsync(cancellationToken);
         if (month > last)
             throw new ProblemException(StatusCodes.Status404NotFound,
-                Lang.Pick($"{Format(month)} 尚未结束，月度公报在该月结束后发布", $"{Format(month)} has not ended yet: a month's bulletin comes out once it is over"));
+                Lang.Pick($"{Spoken(month)} 尚未结束，月度公报在该月结束后发布", $"{Spoken(month)} has not ended yet: a month's bulletin comes out once it is over"));
         if (first is null || month < first)
             throw new ProblemException(StatusCodes.Status404NotFound, first is null
                 ? Lang.Pick("还没有月度公报：尚未收到投诉", "No bulletin yet: no complaint has been received")
-                : Lang.Pick($"没有 {Format(month)} 的公报：本服务自 {Format(first.Value)} 起受理投诉",
-                    $"No bulletin for {Format(month)}: the service has taken complaints since {Format(first.Value)}"));
+                : Lang.Pick($"没有{Spoken(month)}的公报：本服务自{Spoken(first.Value)}起受理投诉",
+                    $"No bulletin for {Spoken(month)}: the service has taken complaints since {Spoken(first.Value)}"));
     }
+
+    /// <summary>A month as people say it: 2026年11月, November 2026.</summary>
+    private static string Spoken(DateOnly month) =>
+        Lang.Pick($"{month.Year}年{month.Month}月", month.ToString("MMMM yyyy", CultureInfo.InvariantCulture));
 
     /// <summary>The first case's month (null without any case) and the last month that has ended.</summary>
     private async Task<(DateOnly? First, DateOnly Last)> RangeAsync(CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ public sealed class MetricsCsv(string name, string nameZh, object filters, IRead
             Plain("投诉量", "Volume"), Plain("合并", "Merged"), Plain("受理", "Accepted"), Plain("不予受理", "Rejected"), Plain("待受理", "Awaiting decision"),
             .. Rate("受理占比", "Acceptance share"), .. Rate("响应率", "Response rate"), .. Rate("按期办结率", "On-time rate"),
             .. Rate("解决率", "Resolution rate"), .. Rate("满意率", "Satisfaction rate"),
-            Plain("综合得分（0–100）", "Composite (0–100)"), Plain("评价数", "Evaluations"), .. Rate("复查率", "Review rate"),
+            Plain("综合得分（%）", "Composite (%)"), Plain("评价数", "Evaluations"), .. Rate("复查率", "Review rate"),
             Plain("受理用时中位数（工作小时）", "Hours to decide, median (working)"), Plain("受理用时90分位（工作小时）", "Hours to decide, 90th percentile"),
             Plain("办结用时中位数（工作小时）", "Hours to resolve, median (working)"), Plain("办结用时90分位（工作小时）", "Hours to resolve, 90th percentile"),
             Plain("期末积压", "Backlog at end"), Plain("逾期", "Overdue"), Plain("附议", "Supports"),
@@ -64,7 +64,8 @@ public sealed class MetricsCsv(string name, string nameZh, object filters, IRead
 
     public static CsvWriter WriteRate(CsvWriter csv, Rate rate) => csv.Number(Percent(rate.Value)).Number(rate.Numerator).Number(rate.Denominator);
 
-    private static decimal? Percent(decimal? fraction) => fraction * 100 is { } percent ? Math.Round(percent, 2) : null;
+    /// <summary>Always two decimals (87.50, 100.00), so a column reads alike in a spreadsheet.</summary>
+    private static decimal? Percent(decimal? fraction) => fraction * 100 is { } percent ? Math.Round(percent, 2) + 0.00m : null;
 
     public static IEnumerable<string> RateHeaders(string zh, string en) => Lang.IsEnglish
         ? [$"{en} (%)", $"{en} numerator", $"{en} denominator"]

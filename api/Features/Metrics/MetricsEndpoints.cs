@@ -77,13 +77,13 @@ public static class MetricsEndpoints
 
         IEnumerable<string> headers = [
             Lang.Pick("名次", "Rank"), Lang.Pick("科室代码", "Section code"), Lang.Pick("科室", "Section"), Lang.Pick("评价数", "Evaluations"),
-            Lang.Pick("综合得分（0–100）", "Composite (0–100)"), .. MetricsCsv.RateHeaders("响应率", "Response rate"),
+            Lang.Pick("综合得分（%）", "Composite (%)"), .. MetricsCsv.RateHeaders("响应率", "Response rate"),
             .. MetricsCsv.RateHeaders("解决率", "Resolution rate"), .. MetricsCsv.RateHeaders("满意率", "Satisfaction rate"),
             Lang.Pick("未排名原因", "Why not ranked")];
         return new MetricsCsv("section-ranking", "科室排名", filters, headers.ToList(),
             result.Rows.Select(row => (Action<Infrastructure.Csv.CsvWriter>)(csv =>
             {
-                csv.Number(row.Rank).Text(row.Section).Text(row.Label).Number(row.Evaluations).Number(row.Composite * 100 is { } c ? Math.Round(c, 2) : null);
+                csv.Number(row.Rank).Text(row.Section).Text(row.Label).Number(row.Evaluations).Number(row.Composite * 100 is { } c ? Math.Round(c, 2) + 0.00m : null);
                 MetricsCsv.WriteRate(csv, row.ResponseRate);
                 MetricsCsv.WriteRate(csv, row.ResolutionRate);
                 MetricsCsv.WriteRate(csv, row.SatisfactionRate).Text(row.UnrankedReason);

@@ -284,7 +284,7 @@ const en: Messages = {
   bulletin: {
     nav: 'Monthly bulletin',
     title: 'Monthly bulletin',
-    intro: "Each month, the environmental complaints the bureau received and how it handled them: numbers, decisions and the three rates. Figures only, never anyone's personal details.",
+    intro: "Each month, the environmental complaints the bureau received and how it handled them: numbers, decisions and the response, on-time, resolution and satisfaction rates. Figures only, never anyone's personal details.",
     pick: 'Month',
     loading: 'Loading…',
     none: 'No bulletin yet.',
@@ -322,7 +322,7 @@ const en: Messages = {
     grounds: 'Why complaints were not accepted',
     ground: 'Ground',
     conduct: ({ named }: Ctx) =>
-      `The bureau also received ${named('n')} complaints about its own staff's conduct this month (${named('p')} the month before). Discipline inspection handles them; they are not detailed here and not in the figures above.`,
+      `The bureau also received ${named('n')} complaint${named('n') === 1 ? '' : 's'} about its own staff's conduct this month (${named('p')} the month before). Discipline inspection handles them; they are not detailed here and not in the figures above.`,
     notesTitle: 'Notes',
     notes: {
       volume: 'Complaints are counted in the month they were submitted; a duplicate merged into another counts once.',

@@ -184,6 +184,14 @@ public sealed class MetricsApiTests : IntegrationTest
     }
 
     [Test]
+    public async Task A_leaders_section_filter_narrows_the_ranking_to_that_row()
+    {
+        using var leader = await StaffAsync("leader");
+        var rows = (await GetOkAsync(leader, "/api/v1/metrics/ranking?section=office"))["rows"]!.AsArray();
+        Assert.That(rows.Select(r => (string)r!["section"]!), Is.EqualTo(new[] { "office" }));
+    }
+
+    [Test]
     public async Task Ranking_lists_every_section_with_the_reason_it_is_not_ranked()
     {
         using var leader = await StaffAsync("leader");
@@ -222,13 +230,18 @@ public sealed class MetricsApiTests : IntegrationTest
         Assert.That(lines[0], Does.StartWith("代码,名称,起,止,投诉量,合并,受理,不予受理,待受理,受理占比（%）,受理占比分子,受理占比分母,响应率（%）"));
         Assert.That(lines[1], Does.StartWith("enforcement,生态环境执法大队,"));
         Assert.That(lines, Has.Length.EqualTo(3), "header, one section, and the final CRLF");
+        Assert.That(lines[1].Split(',')[9..12], Is.EqualTo(new[] { "", "0", "0" }), "a rate without a denominator: no percent");
+
+        using var summary = await leader.GetAsync("/api/v1/metrics/summary?format=csv");
+        var summaryRow = (await summary.Content.ReadAsStringAsync()).Split("\r\n")[1].Split(',');
+        Assert.That(summaryRow[7..11], Is.EqualTo(new[] { "1", "", "0", "0" }), "awaiting decision, then acceptance share with nothing decided");
 
         using var english = new HttpRequestMessage(HttpMethod.Get, "/api/v1/metrics/ranking?format=csv");
         english.Headers.AcceptLanguage.ParseAdd("en");
         using var ranking = await leader.SendAsync(english);
         var text = await ranking.Content.ReadAsStringAsync();
-        Assert.That(text.TrimStart('\uFEFF'), Does.StartWith("Rank,Section code,Section,Evaluations,Composite (0–100),Response rate (%)"));
+        Assert.That(text.TrimStart('\uFEFF'), Does.StartWith("Rank,Section code,Section,Evaluations,Composite (%),Response rate (%)"));
 
-        Assert.That(await CountAsync("audit_log where action = 'metrics.export' and outcome = 'succeeded'"), Is.EqualTo(2));
+        Assert.That(await CountAsync("audit_log where action = 'metrics.export' and outcome = 'succeeded'"), Is.EqualTo(3));
     }
 }

@@ -273,7 +273,7 @@ public sealed class BulletinTests : IntegrationTest
         foreach (var (month, says) in new[]
                  {
                      (Month(thisMonth), "尚未结束"), (Month(thisMonth.AddMonths(1)), "尚未结束"), ("2099-01", "尚未结束"),
-                     ("2025-03", "2025-04"), ("2001-01", "2025-04"),
+                     ("2025-03", "2025年4月"), ("2001-01", "2025年4月"),
                  })
         {
             using var response = await Client.GetAsync($"/api/v1/public/bulletins/{month}");

@@ -582,7 +582,7 @@ const en: StaffMessages = {
     volumeDetail: ({ named }: Ctx) =>
       `${named('accepted')} accepted · ${named('rejected')} rejected · ${named('waiting')} awaiting decision`,
     backlog: 'Open at period end',
-    overdue: 'Overdue',
+    overdue: 'Deadlines missed in the period',
     hoursToDecide: 'Time to decide (median)',
     hoursToResolve: 'Time to resolve (median)',
     hoursValue: ({ named }: Ctx) => `${named('n')} h`,

@@ -582,7 +582,7 @@ const zhCN = {
     volumeDetail: ({ named }: Ctx) =>
       `受理 ${named('accepted')} · 不予受理 ${named('rejected')} · 待决定 ${named('waiting')}`,
     backlog: '期末未办结',
-    overdue: '超期',
+    overdue: '本期到期未按时办理',
     hoursToDecide: '受理决定用时（中位数）',
     hoursToResolve: '办结用时（中位数）',
     hoursValue: ({ named }: Ctx) => `${named('n')} 小时`,
