@@ -26,7 +26,7 @@ public sealed class BulletinJourneyTests : BrowserTest
             """);
 
         await Page.GotoAsync("/#/cases");
-        await Page.GetByRole(AriaRole.Link, new() { Name = "查看月度公报：每月投诉件数、受理情况和“三率”" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "查看月度公报：每月投诉件数、受理情况和各项比率" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = "月度公报" })).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("bulletin-month")).ToBeVisibleAsync(); // the latest month, by default
         await Expect(Page.GetByRole(AriaRole.Contentinfo).GetByRole(AriaRole.Link, new() { Name = "月度公报" })).ToBeVisibleAsync();
@@ -45,6 +45,8 @@ public sealed class BulletinJourneyTests : BrowserTest
         Assert.Multiple(async () =>
         {
             Assert.That(await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(360), "no sideways scrolling");
+            Assert.That(await Page.GetByTestId("bulletin-overview").EvaluateAsync<bool>("t => t.scrollWidth <= t.parentElement.clientWidth"), Is.True,
+                "the key figures fit a phone without scrolling inside their box");
             Assert.That(await SeriousViolationsAsync(), Is.Empty);
             Assert.That(await Page.Locator("main").InnerTextAsync(), Does.Not.Contain("公报测试"), "no case text");
         });

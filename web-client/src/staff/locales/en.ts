@@ -620,6 +620,7 @@ const en: StaffMessages = {
     chartFailed: 'The chart could not be loaded; the table has the numbers.',
     mapFailed: 'The map could not be loaded.',
     ranking: 'Section ranking',
+    rankingScope: 'The ranking compares every section on all its cases in the period; the section, category and township filters do not apply to it.',
     rank: 'Rank',
     evaluations: 'Evaluations',
     unranked: 'Not ranked',

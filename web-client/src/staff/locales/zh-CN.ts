@@ -619,6 +619,7 @@ const zhCN = {
     chartFailed: '图表未能加载，请查看表格中的数字。',
     mapFailed: '地图未能加载。',
     ranking: '科室排名',
+    rankingScope: '排名比较各科室在本统计期内的全部案件，不受科室、类别、乡镇筛选影响。',
     rank: '名次',
     evaluations: '评价数',
     unranked: '未参加排名',
