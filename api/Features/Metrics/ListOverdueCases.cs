@@ -20,11 +20,12 @@ public static class ListOverdueCases
     /// <param name="All">Every row (the CSV file) instead of the first <c>Limit</c>.</param>
     public sealed record Query(MetricsFilters Filters, int? Limit, bool All = false) : IQuery<Result>;
 
+    /// <param name="TownshipLabel">The township's name in the caller's language.</param>
     /// <param name="Stage">acceptance (not decided yet) or resolution.</param>
     /// <param name="DaysOverdue">Working days after the deadline, up to and including today.</param>
     /// <param name="RemindersSent">督办 reminders recorded on the case.</param>
     public sealed record Row(
-        string TrackingCode, string Section, string SectionLabel, string Category, string CategoryLabel, string? Township,
+        string TrackingCode, string Section, string SectionLabel, string Category, string CategoryLabel, string? Township, string? TownshipLabel,
         ComplaintStatus Status, [property: Description("acceptance or resolution")] string Stage, DateOnly DueOn, int DaysOverdue, long RemindersSent);
 
     /// <param name="Total">All overdue cases under the filters (rows holds the first limit of them).</param>
@@ -81,7 +82,7 @@ public static class ListOverdueCases
                 var category = await catalog.GetCategoryAsync(f.CategoryCode);
                 var status = ComplaintStatuses.Parse(f.Status);
                 rows.Add(new Row(f.TrackingCode, f.SectionCode, Lang.Pick(section.NameZh, section.NameEn), f.CategoryCode, Lang.Pick(category.NameZh, category.NameEn),
-                    f.Township, status, status == ComplaintStatus.Submitted ? "acceptance" : "resolution", f.DueOn,
+                    f.Township, f.Township is null ? null : await scope.LabelAsync(MetricsDimension.Township, f.Township), status, status == ComplaintStatus.Submitted ? "acceptance" : "resolution", f.DueOn,
                     calendar.WorkingDaysBetween(f.DueOn, today), f.RemindersSent));
             }
             return new Result(today, found.Count > 0 ? found[0].Total : 0, rows);

@@ -107,7 +107,7 @@ public static class MetricsEndpoints
             Lang.Pick("督办次数", "Reminders sent")];
         return new MetricsCsv("overdue-cases", "逾期案件", filters, headers,
             result.Rows.Select(row => (Action<Infrastructure.Csv.CsvWriter>)(csv => csv
-                .Text(row.TrackingCode).Text(row.SectionLabel).Text(row.CategoryLabel).Text(row.Township)
+                .Text(row.TrackingCode).Text(row.SectionLabel).Text(row.CategoryLabel).Text(row.TownshipLabel)
                 .Text(StaffComplaints.CaseRules.StatusName(row.Status, english))
                 .Text(row.Stage == "acceptance" ? Lang.Pick("受理", "acceptance") : Lang.Pick("办结", "resolution"))
                 .Text(Date(row.DueOn)).Number(row.DaysOverdue).Number(row.RemindersSent))).ToList(),

@@ -1735,6 +1735,8 @@ export interface components {
             category: string;
             categoryLabel: string;
             township: null | string;
+            /** @description The township's name in the caller's language. */
+            townshipLabel: null | string;
             status: components["schemas"]["ComplaintStatus"];
             /** @description acceptance (not decided yet) or resolution. */
             stage: string;

@@ -192,6 +192,28 @@ public sealed class MetricsApiTests : IntegrationTest
     }
 
     [Test]
+    public async Task The_overdue_list_names_places_in_the_readers_language_and_shows_no_contact()
+    {
+        var code = (string)(await SubmitAsync(ValidComplaint("air.odor")))["trackingCode"]!;
+        await ExecuteAsync($"update complaints set accept_by = current_date - 10, due_on = current_date - 10 where tracking_code = '{code}'");
+        using var leader = await StaffAsync("leader");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/metrics/overdue");
+        request.Headers.AcceptLanguage.ParseAdd("en");
+        using var response = await leader.SendAsync(request);
+        var body = await ReadJsonAsync(response);
+        var row = body["rows"]!.AsArray().Single()!;
+        Assert.Multiple(() =>
+        {
+            Assert.That((long)body["total"]!, Is.EqualTo(1));
+            Assert.That((string)row["trackingCode"]!, Is.EqualTo(code));
+            Assert.That((string)row["township"]!, Is.EqualTo("剡湖街道"));
+            Assert.That((string)row["townshipLabel"]!, Is.EqualTo("Shanhu Subdistrict"));
+            Assert.That((string)row["stage"]!, Is.EqualTo("acceptance"));
+            Assert.That(body.ToJsonString(), Does.Not.Contain("13800138000").And.Not.Contain("王女士"));
+        });
+    }
+
+    [Test]
     public async Task Ranking_lists_every_section_with_the_reason_it_is_not_ranked()
     {
         using var leader = await StaffAsync("leader");
