@@ -205,14 +205,9 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
                    (percentile_cont(array[0.5, 0.9]) within group (order by x.hours))[1] as median,
                    (percentile_cont(array[0.5, 0.9]) within group (order by x.hours))[2] as p90
             from complaints c {join}
-            left join working_days ws on ws.day = (c.submitted_at at time zone @tz)::date
-            left join working_days wd on wd.day = (c.decided_at at time zone @tz)::date
-            left join working_days wr on wr.day = (c.resolved_at at time zone @tz)::date
             cross join lateral (values
-                ('decide', {BucketOf("c.decided_at")}, {dimension},
-                 ({WorkingHoursUpTo("c.decided_at", "wd")} - {WorkingHoursUpTo("c.submitted_at", "ws")})::float8),
-                ('resolve', {BucketOf("c.resolved_at")}, {dimension},
-                 ({WorkingHoursUpTo("c.resolved_at", "wr")} - {WorkingHoursUpTo("c.submitted_at", "ws")})::float8)
+                ('decide', {BucketOf("c.decided_at")}, {dimension}, c.decide_hours),
+                ('resolve', {BucketOf("c.resolved_at")}, {dimension}, c.resolve_hours)
             ) as x (what, period_key, dim, hours)
             where {filters} and c.status <> 'merged' and (c.decided_at >= @scanFrom or c.resolved_at >= @scanFrom)
               and x.period_key is not null and x.period_key <> '{Before}'
@@ -221,10 +216,6 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
 
         return await ReadAsync(sql, parameters, periods, cancellationToken);
     }
-
-    /// <summary>Working hours from the calendar's start to the instant (see migration 0015); null for a null instant.</summary>
-    private static string WorkingHoursUpTo(string instant, string day) =>
-        $"(24 * {day}.ordinal + case when {day}.working then extract(epoch from ({instant} at time zone @tz)::time) / 3600 else 0 end)";
 
     private sealed record PercentileRow(string What, string PeriodKey, string Key, double? Median, double? P90);
 

@@ -44,6 +44,8 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
                 throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed.", result.Error);
             foreach (var script in result.Scripts)
                 logger.LogInformation("Applied migration {Script}", script.Name);
+            // The database works out working hours itself (migration 0017), in the bureau's zone.
+            await lockConnection.ExecuteAsync("update bureau_settings set time_zone = @zone where time_zone <> @zone", new { zone = options.TimeZone.Id });
             logger.LogInformation("Database schema is up to date ({Count} migrations)", ScriptNames.Count);
         }
         finally
