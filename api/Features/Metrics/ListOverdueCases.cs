@@ -54,13 +54,9 @@ public static class ListOverdueCases
         {
             var filter = await scope.FilterAsync(query.Filters);
             var today = scope.Today;
-            var where = new List<string> { "c.status in ('submitted', 'accepted', 'in_progress')", "c.due_on < @today" };
             var parameters = new DynamicParameters(new { today, limit = query.All ? (int?)null : query.Limit ?? DefaultLimit });
-            if (filter.Section is not null) { where.Add("c.section_code = @section"); parameters.Add("section", filter.Section); }
-            if (filter.Categories is not null) { where.Add("c.category_code = any(@categories)"); parameters.Add("categories", filter.Categories.ToArray()); }
-            if (filter.ExcludedCategories.Count > 0) { where.Add("c.category_code <> all(@excluded)"); parameters.Add("excluded", filter.ExcludedCategories.ToArray()); }
-            if (filter.Township is not null) { where.Add("c.township = @township"); parameters.Add("township", filter.Township); }
-            if (filter.Channel is not null) { where.Add("c.channel = @channel"); parameters.Add("channel", filter.Channel); }
+            var where = filter.Conditions(parameters);
+            where.InsertRange(0, ["c.status in ('submitted', 'accepted', 'in_progress')", "c.due_on < @today"]);
 
             // complaints_open_by_due holds only open cases, so this reads the overdue ones, not the history.
             var sql = $"""

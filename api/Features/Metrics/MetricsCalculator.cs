@@ -9,7 +9,20 @@ namespace Feedback.Api.Features.Metrics;
 /// <summary>Which cases the figures cover (already checked against what the caller may see).</summary>
 /// <param name="Categories">The categories to count (one, or a group's); null for all.</param>
 /// <param name="ExcludedCategories">Categories never counted (conduct cases, for a section head who may not see them).</param>
-public sealed record MetricsFilter(string? Section, IReadOnlyList<string>? Categories, IReadOnlyList<string> ExcludedCategories, string? Township, string? Channel);
+public sealed record MetricsFilter(string? Section, IReadOnlyList<string>? Categories, IReadOnlyList<string> ExcludedCategories, string? Township, string? Channel)
+{
+    /// <summary>The filter as conditions on complaints c, their values added to <paramref name="parameters"/>.</summary>
+    public List<string> Conditions(DynamicParameters parameters)
+    {
+        var conditions = new List<string>();
+        if (Section is not null) { conditions.Add("c.section_code = @section"); parameters.Add("section", Section); }
+        if (Categories is not null) { conditions.Add("c.category_code = any(@categories)"); parameters.Add("categories", Categories.ToArray()); }
+        if (ExcludedCategories.Count > 0) { conditions.Add("c.category_code <> all(@excluded)"); parameters.Add("excluded", ExcludedCategories.ToArray()); }
+        if (Township is not null) { conditions.Add("c.township = @township"); parameters.Add("township", Township); }
+        if (Channel is not null) { conditions.Add("c.channel = @channel"); parameters.Add("channel", Channel); }
+        return conditions;
+    }
+}
 
 /// <summary>What a breakdown splits the cases by (month and week split the period instead).</summary>
 public enum MetricsDimension { Section, Category, Group, Township, Channel }
@@ -85,12 +98,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         parameters.Add("labels", periods.Select(p => p.Key).Prepend(Before).ToArray());
         parameters.Add("instantBounds", periods.Select(p => clock.StartOf(p.Period.From)).Append(clock.StartOf(periods[^1].Period.To.AddDays(1))).ToArray());
 
-        var where = new List<string>();
-        if (filter.Section is not null) { where.Add("c.section_code = @section"); parameters.Add("section", filter.Section); }
-        if (filter.Categories is not null) { where.Add("c.category_code = any(@categories)"); parameters.Add("categories", filter.Categories.ToArray()); }
-        if (filter.ExcludedCategories.Count > 0) { where.Add("c.category_code <> all(@excluded)"); parameters.Add("excluded", filter.ExcludedCategories.ToArray()); }
-        if (filter.Township is not null) { where.Add("c.township = @township"); parameters.Add("township", filter.Township); }
-        if (filter.Channel is not null) { where.Add("c.channel = @channel"); parameters.Add("channel", filter.Channel); }
+        var where = filter.Conditions(parameters);
         where.Add("""
             (c.status in ('submitted', 'accepted', 'in_progress') or c.submitted_at >= @scanFrom or c.decided_at >= @scanFrom
              or c.resolved_at >= @scanFrom or c.evaluated_at >= @scanFrom or c.review_requested_at >= @scanFrom
