@@ -29,7 +29,8 @@ using Microsoft.Extensions.FileProviders;
 
 // Verbs: (none) serve · "migrate" apply migrations and exit · "admin [username]" create the first administrator and exit ·
 // "openapi <file>" write the OpenAPI document and exit.
-var verb = args.FirstOrDefault(arg => !arg.StartsWith('-'));
+// Only the first argument can be a verb: "--urls http://…" serves.
+var verb = args.FirstOrDefault() is "openapi" or "migrate" or "admin" ? args[0] : null;
 var builder = WebApplication.CreateBuilder(args);
 if (verb == "openapi") builder.Configuration["FEEDBACK_DB"] ??= "Host=not-used-for-the-document";
 var options = FeedbackOptions.FromConfiguration(builder.Configuration);
@@ -59,6 +60,8 @@ builder.Services.AddScoped<QueueSelection>();
 builder.Services.AddScoped<MetricsScope>();
 builder.Services.AddSingleton<ExportSlots>();
 builder.Services.AddScoped<MetricsCalculator>();
+builder.Services.AddSingleton<MetricsFolder>();
+if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<MetricsFolder>());
 builder.Services.AddSingleton<OverdueReminders>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminders>());
 builder.Services.AddSingleton<Housekeeping>();
@@ -113,7 +116,7 @@ app.MapBulletinsEndpoints();
 switch (verb)
 {
     case "openapi":
-        await OpenApiSetup.ExportAsync(app, args.SkipWhile(arg => arg != "openapi").Skip(1).FirstOrDefault() ?? "openapi.yaml");
+        await OpenApiSetup.ExportAsync(app, args.Skip(1).FirstOrDefault() ?? "openapi.yaml");
         return;
     case "migrate":
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
@@ -121,7 +124,7 @@ switch (verb)
     case "admin":
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         await app.Services.GetRequiredService<CategoryCatalog>().LoadAsync();
-        Environment.ExitCode = await AdministratorVerb.RunAsync(app.Services, args.SkipWhile(arg => arg != "admin").Skip(1).FirstOrDefault() ?? "admin");
+        Environment.ExitCode = await AdministratorVerb.RunAsync(app.Services, args.Skip(1).FirstOrDefault() ?? "admin");
         return;
     default:
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateWhenReachableAsync(app.Lifetime.ApplicationStopping);

@@ -63,6 +63,9 @@ public sealed record FeedbackOptions
     /// <summary>FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS: how often cases past the evaluation window close and stale uploads, idempotency keys and lookup failures are forgotten (default 300).</summary>
     public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>FEEDBACK_METRICS_FOLD_SECONDS: how often the metrics change log is folded into the counters (default 5). Requests read what is not folded yet, so this changes their cost, never their figures.</summary>
+    public TimeSpan MetricsFoldInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>FEEDBACK_EXPORT_CONCURRENCY: queue exports one instance runs at once (each holds a database connection while it streams); more get 429.</summary>
     public int ExportConcurrency { get; init; } = 2;
 
@@ -102,6 +105,8 @@ public sealed record FeedbackOptions
             UploadsDirectory = Path.GetFullPath(NullIfBlank(configuration["FEEDBACK_UPLOADS_DIR"]) ?? Path.Combine(".data", "uploads")),
             HousekeepingInterval = TimeSpan.FromSeconds(
                 NonNegative(configuration, "FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS") is { } interval and > 0 ? interval : 300),
+            MetricsFoldInterval = TimeSpan.FromSeconds(
+                NonNegative(configuration, "FEEDBACK_METRICS_FOLD_SECONDS") is { } fold and > 0 ? fold : 5),
             ExportConcurrency = NonNegative(configuration, "FEEDBACK_EXPORT_CONCURRENCY") is { } exports and > 0 ? exports : 2,
             Metrics = MetricsSettings.Parse(NullIfBlank(configuration["FEEDBACK_METRICS_WEIGHTS"]),
                 NullIfBlank(configuration["FEEDBACK_METRICS_BASICALLY_SATISFIED"]),

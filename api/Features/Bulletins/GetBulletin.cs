@@ -129,11 +129,10 @@ public static class GetBulletin
                 ("previous", new MetricsPeriod(previous, month.AddDays(-1))),
                 ("current", new MetricsPeriod(month, month.AddMonths(1).AddDays(-1))),
             ];
-            var confidential = (await catalog.ListAllCategoriesAsync()).Where(c => c.Confidential).Select(c => c.Code).ToList();
-            var open = new MetricsFilter(null, null, confidential, null, null);
+            var open = new MetricsFilter(null, null, WithoutConfidential: true, null, null);
             var totals = await metrics.ComputeAsync(periods, open, null, cancellationToken);
             // Confidential groups too, for their one count; their other figures are never shown.
-            var byGroup = await metrics.ComputeAsync(periods, open with { ExcludedCategories = [] }, MetricsDimension.Group, cancellationToken);
+            var byGroup = await metrics.ComputeAsync(periods, open with { WithoutConfidential = false }, MetricsDimension.Group, cancellationToken);
             var byTownship = await metrics.ComputeAsync([periods[1]], open, MetricsDimension.Township, cancellationToken);
 
             await using var connection = await database.OpenConnectionAsync(cancellationToken);

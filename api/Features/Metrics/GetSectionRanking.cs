@@ -31,10 +31,10 @@ public static class GetSectionRanking
             var shown = filter.Section;
             // Ranked on the figures leaders see. A section head's own row then shows their figures
             // without the conduct cases they may not see (at the rank leaders see).
-            var computed = (await calculator.ComputeAsync([("period", period)], filter with { Section = null, ExcludedCategories = [] },
+            var computed = (await calculator.ComputeAsync([("period", period)], filter with { Section = null, WithoutConfidential = false },
                     MetricsDimension.Section, cancellationToken))
                 .ToDictionary(r => r.Key, r => r.Figures);
-            var ownFigures = filter.ExcludedCategories.Count == 0 || shown is null ? null
+            var ownFigures = !filter.WithoutConfidential || shown is null ? null
                 : (await calculator.ComputeAsync([("period", period)], filter, null, cancellationToken)).FirstOrDefault()?.Figures ?? Figures.Empty;
 
             var minimum = scope.Config.MinimumEvaluations;

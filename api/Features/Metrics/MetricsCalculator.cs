@@ -8,8 +8,8 @@ namespace Feedback.Api.Features.Metrics;
 
 /// <summary>Which cases the figures cover (already checked against what the caller may see).</summary>
 /// <param name="Categories">The categories to count (one, or a group's); null for all.</param>
-/// <param name="ExcludedCategories">Categories never counted (conduct cases, for a section head who may not see them).</param>
-public sealed record MetricsFilter(string? Section, IReadOnlyList<string>? Categories, IReadOnlyList<string> ExcludedCategories, string? Township, string? Channel)
+/// <param name="WithoutConfidential">Leaves out conduct cases, for a section head who may not see them.</param>
+public sealed record MetricsFilter(string? Section, IReadOnlyList<string>? Categories, bool WithoutConfidential, string? Township, string? Channel)
 {
     /// <summary>The filter as conditions on complaints c, their values added to <paramref name="parameters"/>.</summary>
     public List<string> Conditions(DynamicParameters parameters)
@@ -17,9 +17,20 @@ public sealed record MetricsFilter(string? Section, IReadOnlyList<string>? Categ
         var conditions = new List<string>();
         if (Section is not null) { conditions.Add("c.section_code = @section"); parameters.Add("section", Section); }
         if (Categories is not null) { conditions.Add("c.category_code = any(@categories)"); parameters.Add("categories", Categories.ToArray()); }
-        if (ExcludedCategories.Count > 0) { conditions.Add("c.category_code <> all(@excluded)"); parameters.Add("excluded", ExcludedCategories.ToArray()); }
+        if (WithoutConfidential)
+            conditions.Add("c.category_code not in (select k.code from categories k join category_groups g on g.code = k.group_code where g.confidential)");
         if (Township is not null) { conditions.Add("c.township = @township"); parameters.Add("township", Township); }
         if (Channel is not null) { conditions.Add("c.channel = @channel"); parameters.Add("channel", Channel); }
+        return conditions;
+    }
+
+    /// <summary>The section, category and confidentiality conditions on rows r of the metrics counters (migration 0018).</summary>
+    public List<string> CounterConditions(DynamicParameters parameters)
+    {
+        var conditions = new List<string>();
+        if (Section is not null) { conditions.Add("r.section_code = @section"); parameters.Add("section", Section); }
+        if (Categories is not null) { conditions.Add("r.category_code = any(@categories)"); parameters.Add("categories", Categories.ToArray()); }
+        if (WithoutConfidential) conditions.Add("not r.confidential");
         return conditions;
     }
 }
@@ -34,11 +45,10 @@ public sealed record MetricsRow(string PeriodKey, string Key, decimal? Latitude,
 
 /// <summary>
 /// Computes the figures of README "Metrics" for several periods at once, optionally split by a
-/// dimension, in one statement over the cases that can matter: those open now and those with any
-/// date (submitted, decided, resolved, evaluated, reviewed, deadlines) from the first period's start
-/// on. Each case is tied to the periods its dates fall in (at most seven), so a year split into 53
-/// weeks reads each case once, not 53 times. The backlog is a running sum: +1 in the period a case
-/// was filed in, −1 in the one it was finished in, counted from before the first period.
+/// dimension, in one statement: sums of the facts of <see cref="MetricsFacts"/> by period, read
+/// from the stored counters (migration 0018) or, for a township or a channel, which they do not
+/// keep, worked out from the cases themselves. The backlog, and the pairs of days still open for
+/// the "either day in the period" figures, are running sums carried from before the first period.
 /// </summary>
 public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, FeedbackOptions options)
 {
@@ -75,216 +85,313 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         return buckets;
     }
 
-    private sealed record FlowRow(
-        string PeriodKey, string Key, long Volume, long Merged, long Accepted, long Rejected, long AwaitingDecision,
-        long ResponseNumerator, long ResponseDenominator, long OnTimeNumerator, long OnTimeDenominator,
-        long Evaluations, long Solved, long Satisfied, long BasicallySatisfied, long Reviews, long ReviewDenominator,
-        long DecideCount, long ResolveCount, long Overdue, long Supports,
-        double? Latitude, double? Longitude, long BacklogDelta);
+    private sealed record FactRow(string PeriodKey, string Key, short Fact, long N);
+
+    private sealed record PinRow(string PeriodKey, string Key, long Pinned, double? LatitudeSum, double? LongitudeSum);
 
     /// <summary>Contiguous periods in time order (each key distinct), e.g. previous then current.</summary>
     public async Task<IReadOnlyList<MetricsRow>> ComputeAsync(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, MetricsFilter filter,
         MetricsDimension? by, CancellationToken cancellationToken)
     {
         var first = periods[0].Period.From;
+        var last = periods[^1].Period.To;
+        var today = clock.Today;
         var parameters = new DynamicParameters();
         parameters.Add("first", first);
-        parameters.Add("scanFrom", clock.StartOf(first));
-        parameters.Add("tz", options.TimeZone.Id);
-        parameters.Add("today", clock.Today);
-        // Which period holds a date: width_bucket finds it among the periods' first days (one look-up
-        // per date, whatever the number of periods); 0 is before them all, one past the last is after.
-        parameters.Add("bounds", periods.Select(p => p.Period.From).Append(periods[^1].Period.To.AddDays(1)).ToArray());
+        parameters.Add("last", last);
+        parameters.Add("today", today);
+        parameters.Add("hourSteps", MetricsFacts.HourSteps);
+        parameters.Add("history", MetricsFacts.History);
+        parameters.Add("passedOnly", MetricsFacts.PassedOnly);
+        // Which period holds a day: width_bucket finds it among the periods' first days; 0 is before
+        // them all, one past the last is after.
+        parameters.Add("bounds", periods.Select(p => p.Period.From).Append(last.AddDays(1)).ToArray());
         parameters.Add("labels", periods.Select(p => p.Key).Prepend(Before).ToArray());
-        parameters.Add("instantBounds", periods.Select(p => clock.StartOf(p.Period.From)).Append(clock.StartOf(periods[^1].Period.To.AddDays(1))).ToArray());
+        // The days just outside each period, for pairs of days lying strictly around it; for facts
+        // counted only once their deadline has passed, the period ends yesterday at the latest.
+        parameters.Add("keys", periods.Select(p => p.Key).ToArray());
+        parameters.Add("lows", periods.Select(p => p.Period.From.AddDays(-1)).ToArray());
+        parameters.Add("highs", periods.Select(p => p.Period.To.AddDays(1)).ToArray());
+        parameters.Add("passedHighs", periods.Select(p => Later(Earlier(p.Period.To, today.AddDays(-1)), p.Period.From.AddDays(-1)).AddDays(1)).ToArray());
 
+        var stored = filter.Township is null && filter.Channel is null && by is not (MetricsDimension.Township or MetricsDimension.Channel);
+        var sql = stored ? StoredSql(periods, filter, by, today, parameters) : CasesSql(filter, by, parameters);
+        if (by == MetricsDimension.Township) sql += ";\n" + PinsSql(periods, filter, parameters);
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        // One snapshot for the counters and the changes not folded into them yet; no JIT, whose
+        // compiling of these wide expressions costs more than it saves.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("set local jit = off", transaction: transaction, cancellationToken: cancellationToken));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+        var facts = (await results.ReadAsync<FactRow>()).ToList();
+        var pins = by == MetricsDimension.Township ? (await results.ReadAsync<PinRow>()).ToDictionary(p => (p.PeriodKey, p.Key)) : [];
+        await transaction.CommitAsync(cancellationToken);
+        return Assemble(periods, facts, pins);
+    }
+
+    private static DateOnly Earlier(DateOnly a, DateOnly b) => a < b ? a : b;
+    private static DateOnly Later(DateOnly a, DateOnly b) => a > b ? a : b;
+
+    private static string Label(string day) => $"(@labels::text[])[width_bucket({day}, @bounds::date[]) + 1]";
+
+    /// <summary>The facts of rows r (day, fact, n, key) by period and key, days after the last period and facts of no use left out.</summary>
+    private const string FactsByPeriod = """
+        select (@labels::text[])[width_bucket(r.day, @bounds::date[]) + 1] as period_key, r.key, r.fact, sum(r.n)::bigint as n
+        from fact_rows r
+        where r.day <= @last and (r.day >= @first or r.fact = any(@history)) and not (r.fact = any(@passedOnly) and r.day >= @today)
+        group by 1, 2, 3
+        having sum(r.n) <> 0
+        """;
+
+    /// <summary>Pairs of days (rows r of kind, lo, hi, n) lying strictly around a period, as fact -kind.</summary>
+    private static string SpansAround(string rows, string key, string conditions, bool indexed)
+    {
+        // The GiST index of metrics_spans answers "contains"; the changes not folded yet are few.
+        string Around(string high) => indexed
+            ? $"daterange(r.lo, r.hi, '[]') @> daterange(p.low, p.{high}, '[]')"
+            : $"r.lo <= p.low and r.hi >= p.{high}";
+        return $"""
+            select p.key as period_key, {key} as key, (-r.kind)::smallint as fact, r.n
+            from unnest(@keys::text[], @lows::date[], @highs::date[], @passedHighs::date[]) as p (key, low, high, passed_high)
+            join {rows} on {Around("high")}
+            where r.kind <> {MetricsFacts.Overdue.First} and {conditions}
+            union all
+            select p.key as period_key, {key} as key, (-r.kind)::smallint as fact, r.n
+            from unnest(@keys::text[], @lows::date[], @highs::date[], @passedHighs::date[]) as p (key, low, high, passed_high)
+            join {rows} on {Around("passed_high")}
+            where r.kind = {MetricsFacts.Overdue.First} and {conditions}
+            """;
+    }
+
+    /// <summary>
+    /// From the stored counters (README, Metrics, "How the figures are stored"), at the level that
+    /// answers with the fewest rows (the bureau's, a section's, or a category's), calendar months
+    /// where a period holds a whole month that has ended and single days elsewhere; plus the changes
+    /// not folded yet.
+    /// </summary>
+    private static string StoredSql(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, MetricsFilter filter, MetricsDimension? by,
+        DateOnly today, DynamicParameters parameters)
+    {
+        var first = periods[0].Period.From;
+        var historyMonth = new DateOnly(first.Year, first.Month, 1);
+        var months = new List<DateOnly>();
+        var days = new List<DateOnly>();
+        for (var day = historyMonth; day < first; day = day.AddDays(1)) days.Add(day);
+        foreach (var (_, period) in periods)
+            for (var day = period.From; day <= period.To;)
+            {
+                var month = new DateOnly(day.Year, day.Month, 1);
+                var monthEnd = month.AddMonths(1).AddDays(-1);
+                if (day == month && monthEnd <= period.To && monthEnd < today)
+                {
+                    months.Add(month);
+                    day = monthEnd.AddDays(1);
+                }
+                else
+                {
+                    days.Add(day);
+                    day = day.AddDays(1);
+                }
+            }
+        parameters.Add("historyMonth", historyMonth);
+        parameters.Add("months", months.ToArray());
+        parameters.Add("days", days.ToArray());
+
+        var level = filter.Categories is not null || by is MetricsDimension.Category or MetricsDimension.Group ? "r.category_code <> ''"
+            : filter.Section is not null || by == MetricsDimension.Section ? "r.category_code = '' and r.section_code <> ''"
+            : "r.category_code = '' and r.section_code = ''";
+        var conditions = string.Join(" and ", filter.CounterConditions(parameters).Prepend("true"));
+        var (key, join) = by switch
+        {
+            MetricsDimension.Section => ("r.section_code", ""),
+            MetricsDimension.Category => ("r.category_code", ""),
+            MetricsDimension.Group => ("g.group_code", "join categories g on g.code = r.category_code"),
+            _ => ("''", ""),
+        };
+        return $"""
+            with pending as (
+                select r.*, {key} as key
+                from (select m.*, cg.confidential
+                      from metrics_changes m join categories k on k.code = m.category_code join category_groups cg on cg.code = k.group_code) as r
+                {join}
+                where {conditions}
+            ),
+            {MetricsFacts.Expand("pending")},
+            fact_rows as (
+                select r.day, r.fact, r.n, {key} as key
+                from metrics_facts r {join}
+                where ((r.grain = 'm' and (r.day < @historyMonth or r.day = any(@months))) or (r.grain = 'd' and r.day = any(@days)))
+                  and {level} and {conditions}
+                union all
+                select day, fact, n, key from case_facts
+            )
+            {FactsByPeriod}
+            union all
+            select period_key, key, fact, sum(n)::bigint from (
+                {SpansAround($"metrics_spans r {join}", key, $"{level} and {conditions}", indexed: true)}
+                union all
+                {SpansAround("case_spans r", "r.key", "true", indexed: false)}
+            ) as spans
+            group by 1, 2, 3
+            having sum(n) <> 0
+            """;
+    }
+
+    /// <summary>From the cases themselves, for what the counters do not keep (township, channel).</summary>
+    private string CasesSql(MetricsFilter filter, MetricsDimension? by, DynamicParameters parameters)
+    {
+        var first = parameters.Get<DateOnly>("first");
+        parameters.Add("tz", options.TimeZone.Id);
+        parameters.Add("scanFrom", clock.StartOf(first));
         var where = filter.Conditions(parameters);
+        // Cases whose every date is before the first period, and that are finished, count for nothing.
         where.Add("""
             (c.status in ('submitted', 'accepted', 'in_progress') or c.submitted_at >= @scanFrom or c.decided_at >= @scanFrom
              or c.resolved_at >= @scanFrom or c.evaluated_at >= @scanFrom or c.review_requested_at >= @scanFrom
              or c.accept_by >= @first or c.resolve_by >= @first)
             """);
-
-        var (dimension, join) = by switch
+        var key = by switch
         {
-            MetricsDimension.Section => ("c.section_code", ""),
-            MetricsDimension.Category => ("c.category_code", ""),
-            MetricsDimension.Group => ("g.group_code", "join categories g on g.code = c.category_code"),
-            MetricsDimension.Township => ("coalesce(c.township, '')", ""),
-            MetricsDimension.Channel => ("c.channel", ""),
-            _ => ("''", ""),
+            MetricsDimension.Section => "c.section_code",
+            MetricsDimension.Category => "c.category_code",
+            MetricsDimension.Group => "k.group_code",
+            MetricsDimension.Township => "coalesce(c.township, '')",
+            MetricsDimension.Channel => "c.channel",
+            _ => "''",
         };
-        static string Bucket(string date) => $"(@labels::text[])[width_bucket({date}, @bounds::date[]) + 1]";
-        // The same for an instant, against the instants the bureau's days begin: no time-zone
-        // conversion per case and date, which was most of the statement's time.
-        static string BucketOf(string instant) => $"(@labels::text[])[width_bucket({instant}, @instantBounds::timestamptz[]) + 1]";
-        var filters = string.Join(" and ", where);
-
-        // Each case is tagged with the period of each of its dates (b_submitted…) and with what the
-        // figures ask of it (decided on time…); cases alike in all of these are counted together
-        // (a few thousand groups for a million cases). Each group is then repeated once per distinct
-        // period among its tags (filed and decided in the same month: one row for that month), so
-        // "decided in the period" is b_decided = period, and "either date in the period, counted once"
-        // an OR of two such tests on one row. Rows of '<' (dates before the first period) carry only
-        // the backlog's steps. The working-hour percentiles, which need every value sorted, come from
-        // a second statement.
-        string[] tags = ["b_submitted", "b_decided", "b_resolved", "b_evaluated", "b_reviewed", "b_accept_due", "b_resolve_due", "b_finished"];
-        var distinctTags = string.Join(", ", tags.Select((tag, i) => i == 0 ? tag
-            : $"case when {string.Join(" and ", tags.Take(i).Select(earlier => $"{tag} is distinct from {earlier}"))} then {tag} end"));
-
-        const string Alike = "dim, merged, rejected, decided, decided_on_time, acceptance_deadline_passed, resolved, resolved_on_time, " +
-            "resolution_deadline_passed, solved, satisfaction, b_submitted, b_decided, b_resolved, b_evaluated, b_reviewed, b_accept_due, b_resolve_due, b_finished";
-        var sql = $"""
-            with c as (
-                select {dimension} as dim, c.status = 'merged' as merged, c.status = 'rejected' as rejected,
-                       c.decided_at is not null as decided, (c.decided_at at time zone @tz)::date <= c.accept_by as decided_on_time,
-                       c.accept_by < @today as acceptance_deadline_passed,
-                       c.resolved_at is not null as resolved, (c.resolved_at at time zone @tz)::date <= c.resolve_by as resolved_on_time,
-                       c.resolve_by < @today as resolution_deadline_passed,
-                       c.evaluation_solved = 'yes' as solved, c.evaluation_satisfaction as satisfaction,
-                       c.support_count, c.latitude, c.longitude,
-                       {BucketOf("c.submitted_at")} as b_submitted,
-                       {BucketOf("c.decided_at")} as b_decided,
-                       {BucketOf("c.resolved_at")} as b_resolved,
-                       {BucketOf("c.evaluated_at")} as b_evaluated,
-                       {BucketOf("c.review_requested_at")} as b_reviewed,
-                       {Bucket("c.accept_by")} as b_accept_due,
-                       {Bucket("c.resolve_by")} as b_resolve_due,
-                       {BucketOf("case when c.status = 'rejected' then c.decided_at else c.resolved_at end")} as b_finished
-                from complaints c {join}
-                where {filters}
+        return $"""
+            with images as (
+                select 1::smallint as sign, c.section_code, c.category_code, cg.confidential, {key} as key,
+                       c.status = 'merged' as merged, c.status = 'rejected' as rejected,
+                       (c.submitted_at at time zone @tz)::date as submitted, (c.decided_at at time zone @tz)::date as decided,
+                       (c.resolved_at at time zone @tz)::date as resolved, (c.evaluated_at at time zone @tz)::date as evaluated,
+                       (c.review_requested_at at time zone @tz)::date as reviewed, c.accept_by, c.resolve_by,
+                       c.evaluation_solved = 'yes' as solved, c.evaluation_satisfaction as satisfaction, c.support_count as supports,
+                       c.decide_hours, c.resolve_hours
+                from complaints c join categories k on k.code = c.category_code join category_groups cg on cg.code = k.group_code
+                where {string.Join(" and ", where)}
             ),
-            alike as (
-                select {Alike}, count(*) as n, sum(support_count) as supports,
-                       count(latitude) as pinned, sum(latitude) as latitude_sum, sum(longitude) as longitude_sum
-                from c
-                group by {Alike}
-            ),
-            tagged as (
-                select alike.*, t.period_key from alike cross join lateral unnest(array[{distinctTags}]) as t (period_key)
-                where t.period_key is not null
-            ),
-            f as (
-                select *,
-                       not merged and b_submitted = period_key as submitted_in,
-                       merged and b_submitted = period_key as merged_in,
-                       not merged and b_decided = period_key as decided_in,
-                       not merged and b_resolved = period_key as resolved_in,
-                       not merged and b_evaluated = period_key as evaluated_in,
-                       not merged and b_reviewed = period_key as reviewed_in,
-                       not merged and b_accept_due = period_key as accept_due_in,
-                       not merged and b_resolve_due = period_key as resolve_due_in,
-                       case when merged then 0 else (b_submitted = period_key)::int - (b_finished is not distinct from period_key)::int end as backlog_step
-                from tagged
-            ),
-            g as (
-                select *,
-                       accept_due_in and acceptance_deadline_passed and coalesce(not decided_on_time, true) as missed_acceptance,
-                       resolve_due_in and resolution_deadline_passed and coalesce(not resolved_on_time, true) as missed_resolution
-                from f
-            )
-            select period_key, dim as key,
-                   coalesce(sum(n) filter (where submitted_in), 0)::bigint as volume,
-                   coalesce(sum(n) filter (where merged_in), 0)::bigint as merged,
-                   coalesce(sum(n) filter (where submitted_in and decided and not rejected), 0)::bigint as accepted,
-                   coalesce(sum(n) filter (where submitted_in and rejected), 0)::bigint as rejected,
-                   coalesce(sum(n) filter (where submitted_in and not decided), 0)::bigint as awaiting_decision,
-                   coalesce(sum(n) filter (where (decided_in or accept_due_in) and decided_on_time), 0)::bigint as response_numerator,
-                   coalesce(sum(n) filter (where decided_in or (accept_due_in and (decided or acceptance_deadline_passed))), 0)::bigint as response_denominator,
-                   coalesce(sum(n) filter (where resolved_in and resolved_on_time), 0)::bigint as on_time_numerator,
-                   coalesce(sum(n) filter (where resolved_in or missed_resolution), 0)::bigint as on_time_denominator,
-                   coalesce(sum(n) filter (where evaluated_in), 0)::bigint as evaluations,
-                   coalesce(sum(n) filter (where evaluated_in and solved), 0)::bigint as solved,
-                   coalesce(sum(n) filter (where evaluated_in and satisfaction = 'satisfied'), 0)::bigint as satisfied,
-                   coalesce(sum(n) filter (where evaluated_in and satisfaction = 'basically_satisfied'), 0)::bigint as basically_satisfied,
-                   coalesce(sum(n) filter (where reviewed_in), 0)::bigint as reviews,
-                   coalesce(sum(n) filter (where resolved_in or reviewed_in), 0)::bigint as review_denominator,
-                   coalesce(sum(n) filter (where decided_in), 0)::bigint as decide_count,
-                   coalesce(sum(n) filter (where resolved_in), 0)::bigint as resolve_count,
-                   coalesce(sum(n) filter (where missed_acceptance or missed_resolution), 0)::bigint as overdue,
-                   coalesce(sum(supports) filter (where submitted_in), 0)::bigint as supports,
-                   sum(latitude_sum) filter (where submitted_in) / nullif(sum(pinned) filter (where submitted_in), 0)::float8 as latitude,
-                   sum(longitude_sum) filter (where submitted_in) / nullif(sum(pinned) filter (where submitted_in), 0)::float8 as longitude,
-                   coalesce(sum(n * backlog_step), 0)::bigint as backlog_delta
-            from g
-            group by period_key, dim;
-
-            select x.what, x.period_key, x.dim as key,
-                   (percentile_cont(array[0.5, 0.9]) within group (order by x.hours))[1] as median,
-                   (percentile_cont(array[0.5, 0.9]) within group (order by x.hours))[2] as p90
-            from complaints c {join}
-            cross join lateral (values
-                ('decide', {BucketOf("c.decided_at")}, {dimension}, c.decide_hours),
-                ('resolve', {BucketOf("c.resolved_at")}, {dimension}, c.resolve_hours)
-            ) as x (what, period_key, dim, hours)
-            where {filters} and c.status <> 'merged' and (c.decided_at >= @scanFrom or c.resolved_at >= @scanFrom)
-              and x.period_key is not null and x.period_key <> '{Before}'
-            group by x.what, x.period_key, x.dim;
+            {MetricsFacts.Expand("images")},
+            fact_rows as (select day, fact, n, key from case_facts)
+            {FactsByPeriod}
+            union all
+            select period_key, key, fact, sum(n)::bigint from ({SpansAround("case_spans r", "r.key", "true", indexed: false)}) as spans
+            group by 1, 2, 3
             """;
-
-        return await ReadAsync(sql, parameters, periods, cancellationToken);
     }
 
-    private sealed record PercentileRow(string What, string PeriodKey, string Key, double? Median, double? P90);
-
-    private async Task<IReadOnlyList<MetricsRow>> ReadAsync(string sql, DynamicParameters parameters,
-        IReadOnlyList<(string Key, MetricsPeriod Period)> periods, CancellationToken cancellationToken)
+    /// <summary>The mean pin of each period's pinned cases, for township rows on a map.</summary>
+    private string PinsSql(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, MetricsFilter filter, DynamicParameters parameters)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // One snapshot for both statements, and settings for them alone: work_mem to sort a year of
-        // working hours in memory rather than in temporary files; no JIT, whose compiling of these
-        // wide expressions cost more than it saved.
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("set local work_mem = '64MB'; set local jit = off", transaction: transaction, cancellationToken: cancellationToken));
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
-        var found = (await results.ReadAsync<FlowRow>()).ToList();
-        var percentiles = (await results.ReadAsync<PercentileRow>()).ToDictionary(r => (r.What, r.PeriodKey, r.Key));
-        await transaction.CommitAsync(cancellationToken);
+        var where = filter.Conditions(parameters);
+        parameters.Add("instantBounds", periods.Select(p => clock.StartOf(p.Period.From)).Append(clock.StartOf(periods[^1].Period.To.AddDays(1))).ToArray());
+        where.Add("c.status <> 'merged' and c.latitude is not null");
+        where.Add("c.submitted_at >= (@instantBounds::timestamptz[])[1] and c.submitted_at < (@instantBounds::timestamptz[])[array_length(@instantBounds::timestamptz[], 1)]");
+        return $"""
+            select (@labels::text[])[width_bucket(c.submitted_at, @instantBounds::timestamptz[]) + 1] as period_key,
+                   coalesce(c.township, '') as key, count(*) as pinned, sum(c.latitude) as latitude_sum, sum(c.longitude) as longitude_sum
+            from complaints c
+            where {string.Join(" and ", where)}
+            group by 1, 2
+            """;
+    }
 
-        var flows = found.Where(r => r.PeriodKey != Before).ToDictionary(r => (r.PeriodKey, r.Key));
-        var backlogDeltas = found.ToLookup(r => r.Key);
+    /// <summary>
+    /// The figures of each key and period from the summed facts. What is carried from one period to
+    /// the next: the backlog, and for each "either day" figure the pairs opened and not yet closed.
+    /// </summary>
+    private IReadOnlyList<MetricsRow> Assemble(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, List<FactRow> facts,
+        IReadOnlyDictionary<(string, string), PinRow> pins)
+    {
+        var byKey = facts.GroupBy(f => f.Key);
         var settings = options.Metrics;
         var rows = new List<MetricsRow>();
-        foreach (var key in backlogDeltas.Select(g => g.Key))
+        foreach (var keyFacts in byKey)
         {
-            var deltas = backlogDeltas[key].ToDictionary(d => d.PeriodKey, d => d.BacklogDelta);
-            var backlog = deltas.GetValueOrDefault(Before);
+            var sums = keyFacts.GroupBy(f => f.PeriodKey).ToDictionary(g => g.Key, g => g.ToDictionary(f => f.Fact, f => f.N));
+            var before = sums.GetValueOrDefault(Before) ?? [];
+            long backlog = 0;
+            var open = MetricsFacts.Unions.ToDictionary(u => u, _ => 0L);
+            Carry(before);
+            var keyRows = new List<MetricsRow>();
             foreach (var (periodKey, _) in periods)
             {
-                backlog += deltas.GetValueOrDefault(periodKey);
-                if (flows.GetValueOrDefault((periodKey, key)) is not { } flow)
-                {
-                    rows.Add(new MetricsRow(periodKey, key, null, null, Figures.Empty with { Backlog = backlog }));
-                    continue;
-                }
-                Hours HoursOf(string what, long count) => percentiles.GetValueOrDefault((what, periodKey, key)) is { } p
-                    ? new Hours(Round(p.Median, 1), Round(p.P90, 1), count) : new Hours(null, null, count);
-                rows.Add(new MetricsRow(periodKey, key, Round(flow.Latitude, 6), Round(flow.Longitude, 6),
-                    ToFigures(flow, backlog, settings) with { HoursToDecide = HoursOf("decide", flow.DecideCount), HoursToResolve = HoursOf("resolve", flow.ResolveCount) }));
+                var f = sums.GetValueOrDefault(periodKey) ?? [];
+                long Count(short fact) => f.GetValueOrDefault(fact);
+                long Union(MetricsFacts.Union u) =>
+                    Count(u.First) + (u.Due is { } due ? Count(due) : 0) + open[u] - Count((short)-u.First);
+                var pin = pins.GetValueOrDefault((periodKey, keyFacts.Key));
+                var figures = ToFigures(Count, Union, backlog + Count(MetricsFacts.Volume) - Count(MetricsFacts.Finished), f, settings);
+                keyRows.Add(new MetricsRow(periodKey, keyFacts.Key,
+                    pin is { Pinned: > 0 } ? Round(pin.LatitudeSum / pin.Pinned, 6) : null,
+                    pin is { Pinned: > 0 } ? Round(pin.LongitudeSum / pin.Pinned, 6) : null, figures));
+                Carry(f);
+            }
+            // A key shows when some case touches one of its periods (as the breakdown's rows).
+            if (keyRows.Any(r => !IsEmpty(r.Figures))) rows.AddRange(keyRows);
+
+            void Carry(Dictionary<short, long> periodFacts)
+            {
+                backlog += periodFacts.GetValueOrDefault(MetricsFacts.Volume) - periodFacts.GetValueOrDefault(MetricsFacts.Finished);
+                foreach (var u in MetricsFacts.Unions)
+                    open[u] += periodFacts.GetValueOrDefault(u.From) - periodFacts.GetValueOrDefault(u.Until);
             }
         }
         return rows;
     }
 
-    private static Figures ToFigures(FlowRow row, long backlog, MetricsSettings settings)
+    private static bool IsEmpty(Figures f) => f.Volume == 0 && f.Merged == 0 && f.ResponseRate.Denominator == 0 && f.OnTimeRate.Denominator == 0
+        && f.Evaluations == 0 && f.ReviewRate.Denominator == 0 && f.HoursToDecide.Count == 0 && f.HoursToResolve.Count == 0
+        && f.Backlog == 0 && f.Overdue == 0 && f.Supports == 0;
+
+    private static Figures ToFigures(Func<short, long> count, Func<MetricsFacts.Union, long> union, long backlog,
+        IReadOnlyDictionary<short, long> facts, MetricsSettings settings)
     {
-        var response = Rate.Of(row.ResponseNumerator, row.ResponseDenominator);
-        var resolution = Rate.Of(row.Solved, row.Evaluations);
-        var satisfaction = Rate.Of(row.Satisfied + settings.BasicallySatisfiedFactor * row.BasicallySatisfied, row.Evaluations);
-        return new Figures(row.Volume, row.Merged, row.Accepted, row.Rejected, row.AwaitingDecision,
-            Rate.Of(row.Accepted, row.Accepted + row.Rejected), response, Rate.Of(row.OnTimeNumerator, row.OnTimeDenominator),
-            resolution, satisfaction, Composite(row, settings), row.Evaluations, Rate.Of(row.Reviews, row.ReviewDenominator),
-            new Hours(null, null, row.DecideCount), new Hours(null, null, row.ResolveCount), backlog, row.Overdue, row.Supports);
+        long accepted = count(MetricsFacts.Accepted), rejected = count(MetricsFacts.Rejected), evaluations = count(MetricsFacts.Evaluations);
+        long responseOnTime = union(MetricsFacts.ResponseOnTime), responses = union(MetricsFacts.Response);
+        long solved = count(MetricsFacts.Solved);
+        var satisfied = count(MetricsFacts.Satisfied) + settings.BasicallySatisfiedFactor * count(MetricsFacts.BasicallySatisfied);
+        decimal? composite = responses == 0 || evaluations == 0 ? null
+            : Math.Round(settings.ResponseWeight * responseOnTime / responses + settings.ResolutionWeight * solved / evaluations
+                         + settings.SatisfactionWeight * satisfied / evaluations, 4, MidpointRounding.AwayFromZero);
+        return new Figures(count(MetricsFacts.Volume), count(MetricsFacts.Merged), accepted, rejected, count(MetricsFacts.AwaitingDecision),
+            Rate.Of(accepted, accepted + rejected), Rate.Of(responseOnTime, responses),
+            Rate.Of(count(MetricsFacts.ResolvedOnTime), union(MetricsFacts.OnTime)),
+            Rate.Of(solved, evaluations), Rate.Of(satisfied, evaluations), composite, evaluations,
+            Rate.Of(count(MetricsFacts.Reviews), union(MetricsFacts.ReviewBase)),
+            HoursOf(facts, MetricsFacts.DecideStep), HoursOf(facts, MetricsFacts.ResolveStep),
+            backlog, union(MetricsFacts.Overdue), count(MetricsFacts.Supports));
     }
 
-    /// <summary>From the unrounded rates, so rounding happens once.</summary>
-    private static decimal? Composite(FlowRow row, MetricsSettings settings)
+    /// <summary>
+    /// The median and the 90th percentile of hours counted in steps (facts step + 1…): the grouped-data
+    /// formula, lower edge + (p × n − cases below the step) ÷ cases in the step × the step's width;
+    /// the last step, open-ended, gives its lower edge.
+    /// </summary>
+    private static Hours HoursOf(IReadOnlyDictionary<short, long> facts, short step)
     {
-        if (row.ResponseDenominator == 0 || row.Evaluations == 0) return null;
-        var value = settings.ResponseWeight * row.ResponseNumerator / row.ResponseDenominator
-                    + settings.ResolutionWeight * row.Solved / row.Evaluations
-                    + settings.SatisfactionWeight * (row.Satisfied + settings.BasicallySatisfiedFactor * row.BasicallySatisfied) / row.Evaluations;
-        return Math.Round(value, 4, MidpointRounding.AwayFromZero);
+        var steps = MetricsFacts.HourSteps;
+        var counts = new long[steps.Length];
+        for (var i = 0; i < steps.Length; i++) counts[i] = facts.GetValueOrDefault((short)(step + i + 1));
+        var total = counts.Sum();
+        return total == 0 ? new Hours(null, null, 0) : new Hours(Percentile(0.5m), Percentile(0.9m), total);
+
+        decimal Percentile(decimal p)
+        {
+            var target = p * total;
+            long below = 0;
+            for (var i = 0; ; i++)
+            {
+                if (counts[i] > 0 && below + counts[i] >= target)
+                {
+                    var lower = steps[i];
+                    var width = i + 1 < steps.Length ? steps[i + 1] - lower : 0;
+                    return Math.Round(lower + (target - below) / counts[i] * width, 1, MidpointRounding.AwayFromZero);
+                }
+                below += counts[i];
+            }
+        }
     }
 
     /// <summary>Through decimal, so 18.25 stored as a double rounds to 18.3 as it reads.</summary>

@@ -20,8 +20,8 @@ public sealed record Rate(decimal? Value, decimal Numerator, long Denominator)
         new(denominator == 0 ? null : Math.Round(numerator / denominator, 4, MidpointRounding.AwayFromZero), numerator, denominator);
 }
 
-/// <param name="Median">Working hours, rounded to 1 decimal; null when no case counts.</param>
-/// <param name="P90">The 90th percentile (linear interpolation, like the median).</param>
+/// <param name="Median">Working hours, rounded to 1 decimal; null when no case counts. Read from the hours counted in steps about a tenth wide (README, Metrics).</param>
+/// <param name="P90">The 90th percentile, read like the median.</param>
 /// <param name="Count">The cases measured.</param>
 public sealed record Hours(decimal? Median, decimal? P90, long Count);
 

@@ -75,7 +75,7 @@ public sealed class MetricsScope(CurrentStaff staff, CategoryCatalog catalog, Bu
             errors.Add(new ValidationFailure("channel", Lang.Pick("来源须为 web、phone、letter 或 visit", "channel is web, phone, letter or visit")));
         if (errors.Count > 0) throw new ValidationException(errors);
 
-        IReadOnlyList<string> excluded = [];
+        var withoutConfidential = false;
         if (staff.Role == StaffRole.SectionHead)
         {
             if (section is not null && section != staff.SectionCode)
@@ -83,9 +83,9 @@ public sealed class MetricsScope(CurrentStaff staff, CategoryCatalog catalog, Bu
                     denial: new AuditEntry("request.forbidden", "route", $"{http.HttpContext?.Request.Method} {http.HttpContext?.Request.Path}", Reason: $"section {section}"));
             section = staff.SectionCode;
             if (section != Router.DisciplineSection)
-                excluded = categories.Where(c => c.Confidential).Select(c => c.Code).ToList();
+                withoutConfidential = true;
         }
-        return new MetricsFilter(section, selected, excluded, township, filters.Channel);
+        return new MetricsFilter(section, selected, withoutConfidential, township, filters.Channel);
     }
 
     /// <summary>The name of a dimension's value in the caller's language.</summary>

@@ -45,7 +45,9 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
             foreach (var script in result.Scripts)
                 logger.LogInformation("Applied migration {Script}", script.Name);
             // The database works out working hours itself (migration 0017), in the bureau's zone.
-            await lockConnection.ExecuteAsync("update bureau_settings set time_zone = @zone where time_zone <> @zone", new { zone = options.TimeZone.Id });
+            // The metrics counters (migration 0018) count the bureau's days: a new zone recounts them.
+            if (await lockConnection.ExecuteAsync("update bureau_settings set time_zone = @zone where time_zone <> @zone", new { zone = options.TimeZone.Id }) > 0)
+                await lockConnection.ExecuteAsync("select metrics_rebuild()");
             logger.LogInformation("Database schema is up to date ({Count} migrations)", ScriptNames.Count);
         }
         finally

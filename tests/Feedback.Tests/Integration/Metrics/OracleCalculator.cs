@@ -47,21 +47,40 @@ public sealed class OracleCalculator(IReadOnlyList<OracleCase> cases, OracleCale
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
-    /// <summary>percentile_cont: linear interpolation between the two nearest ranks.</summary>
-    public static decimal PercentileCont(IReadOnlyList<decimal> sorted, decimal p)
+    /// <summary>README: the steps hours are counted in start at 0, then at the E24 series from 0.1 h to 9,100 h.</summary>
+    public static readonly decimal[] HourSteps = StepsFromTheReadme();
+
+    private static decimal[] StepsFromTheReadme()
     {
-        var position = p * (sorted.Count - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = (int)Math.Ceiling(position);
-        return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+        decimal[] e24 = [1.0m, 1.1m, 1.2m, 1.3m, 1.5m, 1.6m, 1.8m, 2.0m, 2.2m, 2.4m, 2.7m, 3.0m, 3.3m, 3.6m, 3.9m, 4.3m, 4.7m, 5.1m, 5.6m, 6.2m, 6.8m, 7.5m, 8.2m, 9.1m];
+        var steps = new List<decimal> { 0m };
+        foreach (var decade in new[] { 0.1m, 1m, 10m, 100m, 1000m })
+            steps.AddRange(e24.Select(e => e * decade));
+        return steps.ToArray();
     }
 
-    private static OracleHours Hours(List<decimal> values)
+    /// <summary>
+    /// The percentile of grouped data: in the step holding the (p × n)-th value, its lower edge +
+    /// (p × n − values below the step) ÷ values in the step × the step's width; the last step, open
+    /// at the top, gives its lower edge. A negative duration counts as 0.
+    /// </summary>
+    public static decimal GroupedPercentile(IReadOnlyList<decimal> values, decimal p)
     {
-        if (values.Count == 0) return new(null, null, 0);
-        values.Sort();
-        return new(Round(PercentileCont(values, 0.5m), 1), Round(PercentileCont(values, 0.9m), 1), values.Count);
+        var inStep = new int[HourSteps.Length];
+        foreach (var value in values)
+            inStep[Array.FindLastIndex(HourSteps, edge => edge <= Math.Max(value, 0))]++;
+        var target = p * values.Count;
+        var below = 0;
+        for (var i = 0; ; i++)
+        {
+            if (inStep[i] > 0 && below + inStep[i] >= target)
+                return HourSteps[i] + (target - below) / inStep[i] * (i + 1 < HourSteps.Length ? HourSteps[i + 1] - HourSteps[i] : 0);
+            below += inStep[i];
+        }
     }
+
+    private static OracleHours Hours(List<decimal> values) => values.Count == 0 ? new(null, null, 0)
+        : new(Round(GroupedPercentile(values, 0.5m), 1), Round(GroupedPercentile(values, 0.9m), 1), values.Count);
 
     public OracleFigures Figures(DateOnly from, DateOnly to, OracleFilter filter)
     {

@@ -83,8 +83,12 @@ public sealed class OracleSelfCheckTests
             Assert.That(f.SatisfactionRate, Is.EqualTo(new OracleRate(1m, 2, 2)));
             Assert.That(f.Composite, Is.EqualTo(0.675m));
             Assert.That(f.ReviewRate, Is.EqualTo(new OracleRate(0.3333m, 1, 3)));
-            Assert.That(f.HoursToDecide, Is.EqualTo(new OracleHours(36m, 64.8m, 3)));
-            Assert.That(f.HoursToResolve, Is.EqualTo(new OracleHours(298m, 462.8m, 2)));
+            // 18, 36 and 72 hours fall in the steps 18–20, 36–39 and 68–75. The median is 1.5 values
+            // in: half of the second step, 36 + 0.5 × 3; the 90th percentile 2.7: 68 + 0.7 × 7.
+            Assert.That(f.HoursToDecide, Is.EqualTo(new OracleHours(37.5m, 72.9m, 3)));
+            // 92 and 504 fall in 91–100 and 470–510: the median is all of the first, 91 + 1 × 9; the
+            // 90th percentile 0.8 into the second, 470 + 0.8 × 40.
+            Assert.That(f.HoursToResolve, Is.EqualTo(new OracleHours(100m, 502m, 2)));
             Assert.That(f.Backlog, Is.EqualTo(4), "2, 4, 5 and the reopened 8");
             Assert.That(f.Overdue, Is.EqualTo(3), "3 decided late, 5 undecided, 4 unresolved");
             Assert.That(f.Supports, Is.EqualTo(5));
@@ -171,13 +175,21 @@ public sealed class OracleSelfCheckTests
     }
 
     [Test]
-    public void Percentiles_interpolate_and_hours_round_half_away_from_zero()
+    public void Percentiles_interpolate_within_their_step_and_hours_round_half_away_from_zero()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(OracleCalculator.PercentileCont([1m, 2m, 3m, 4m], 0.5m), Is.EqualTo(2.5m));
-            Assert.That(OracleCalculator.PercentileCont([1m, 2m, 3m, 4m], 0.9m), Is.EqualTo(3.7m));
-            Assert.That(OracleCalculator.PercentileCont([7m], 0.9m), Is.EqualTo(7m));
+            // Steps 1.0–1.1, 2.0–2.2, 3.0–3.3, 3.9–4.3 hold one value each. The median is the 2nd
+            // value's step, all of it: 2.0 + (2 − 1) ÷ 1 × 0.2; the 90th percentile is 0.6 into the
+            // 4th: 3.9 + 0.6 × 0.4.
+            Assert.That(OracleCalculator.GroupedPercentile([1m, 2m, 3m, 4m], 0.5m), Is.EqualTo(2.2m));
+            Assert.That(OracleCalculator.GroupedPercentile([1m, 2m, 3m, 4m], 0.9m), Is.EqualTo(4.14m));
+            // One value: halfway into its step 6.8–7.5.
+            Assert.That(OracleCalculator.GroupedPercentile([7m], 0.5m), Is.EqualTo(7.15m));
+            // Ten values in step 20–22: the median 10 × 0.5 = 5 values in, 20 + 5 ÷ 10 × 2.
+            Assert.That(OracleCalculator.GroupedPercentile(Enumerable.Repeat(20.5m, 10).ToList(), 0.5m), Is.EqualTo(21m));
+            Assert.That(OracleCalculator.GroupedPercentile([-1m, 0m], 0.5m), Is.EqualTo(0.05m));
+            Assert.That(OracleCalculator.GroupedPercentile([10_000m], 0.9m), Is.EqualTo(9100m));
             Assert.That(OracleCalculator.Round(0.25m, 1), Is.EqualTo(0.3m));
             Assert.That(OracleCalculator.Round(2m / 3m, 4), Is.EqualTo(0.6667m));
             Assert.That(OracleCalculator.Round(0.00005m, 4), Is.EqualTo(0.0001m));

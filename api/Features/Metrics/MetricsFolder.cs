@@ -1,0 +1,91 @@
+using Feedback.Api.Infrastructure;
+using Dapper;
+using Npgsql;
+
+namespace Feedback.Api.Features.Metrics;
+
+/// <summary>
+/// Every FEEDBACK_METRICS_FOLD_SECONDS (default 5), folds the metrics change log (migration 0018) into the day and month counters
+/// and the spans, in batches, one instance at a time. Requests add what is not folded yet, so how
+/// often this runs changes how much they read, never what they answer.
+/// </summary>
+public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions options, ILogger<MetricsFolder> logger) : BackgroundService
+{
+    private const int BatchSize = 20_000;
+    private const long FoldLockKey = 0x6d_6574_7269_6373; // "metrics"
+
+    /// <summary>Folds everything logged so far; returns the changes folded (0 when another instance is folding).</summary>
+    public async Task<long> FoldAllAsync(CancellationToken cancellationToken)
+    {
+        long total = 0;
+        while (await FoldBatchAsync(cancellationToken) is var folded and > 0) total += folded;
+        return total;
+    }
+
+    private async Task<long> FoldBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // One folder at a time: two would add up the same counters in different orders and could deadlock.
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select pg_try_advisory_xact_lock(@key)",
+                new { key = FoldLockKey }, transaction, cancellationToken: cancellationToken)))
+            return 0;
+        var folded = await connection.ExecuteScalarAsync<long>(new CommandDefinition(FoldSql,
+            new { batch = BatchSize, hourSteps = MetricsFacts.HourSteps }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return folded;
+    }
+
+    // Each change is counted under its section and category, its section alone ('') and the bureau
+    // ('', ''), by day and by month, in key order. The two inserts run to completion though the
+    // statement does not read them.
+    private static readonly string FoldSql = $"""
+        with gone as (
+            delete from metrics_changes where id in (select id from metrics_changes order by id limit @batch)
+            returning *
+        ),
+        images as (
+            select g.*, cg.confidential, '' as key
+            from gone g join categories k on k.code = g.category_code join category_groups cg on cg.code = k.group_code
+        ),
+        {MetricsFacts.Expand("images")},
+        facts_in as (
+            insert into metrics_facts as t (grain, day, category_code, section_code, confidential, fact, n)
+            select g.grain, g.day, l.category_code, l.section_code, f.confidential, f.fact, sum(f.n)
+            from case_facts f
+            cross join lateral (values (f.category_code, f.section_code), ('', f.section_code), ('', '')) as l (category_code, section_code)
+            cross join lateral (values ('d'::"char", f.day), ('m'::"char", date_trunc('month', f.day)::date)) as g (grain, day)
+            group by 1, 2, 3, 4, 5, 6
+            having sum(f.n) <> 0
+            order by 1, 2, 3, 4, 5, 6
+            on conflict (grain, day, category_code, section_code, confidential, fact) do update set n = t.n + excluded.n
+        ),
+        spans_in as (
+            insert into metrics_spans as t (kind, category_code, section_code, confidential, lo, hi, n)
+            select s.kind, l.category_code, l.section_code, s.confidential, s.lo, s.hi, sum(s.n)
+            from case_spans s
+            cross join lateral (values (s.category_code, s.section_code), ('', s.section_code), ('', '')) as l (category_code, section_code)
+            group by 1, 2, 3, 4, 5, 6
+            having sum(s.n) <> 0
+            order by 1, 2, 3, 4, 5, 6
+            on conflict (kind, category_code, section_code, confidential, lo, hi) do update set n = t.n + excluded.n
+        )
+        select count(*) from gone
+        """;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.MetricsFoldInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await FoldAllAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning("Metrics folding skipped this round: {Reason}", exception.Message);
+            }
+        }
+    }
+}

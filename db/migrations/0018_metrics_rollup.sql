@@ -1,0 +1,142 @@
+-- The leadership metrics from counters kept per day and per month instead of from every case on
+-- every request (README, Metrics, "How the figures are stored"): at 1,000,000 cases a year's summary
+-- read the whole table and took 7 s.
+--
+-- Writing a case never touches a counter, so concurrent submissions never wait for one another on
+-- one: a trigger appends the case as it was (sign -1) and as it is now (+1) to metrics_changes, and
+-- the API folds that log into the counters a few times a minute (MetricsFolder). A request adds the
+-- log's rows not folded yet, so every figure is as fresh as the last commit. Which counters a case
+-- feeds is decided in one place, MetricsFacts in the API.
+
+-- A case, as the figures see it: its dates as days in the bureau's zone, and what was decided.
+create table metrics_changes (
+    id              bigint generated always as identity primary key,
+    sign            smallint not null check (sign in (-1, 1)),
+    section_code    text not null,
+    category_code   text not null,
+    merged          boolean not null,
+    rejected        boolean not null,
+    submitted       date not null,
+    decided         date,
+    resolved        date,
+    evaluated       date,
+    reviewed        date,
+    accept_by       date,
+    resolve_by      date,
+    solved          boolean,
+    satisfaction    text,
+    supports        int not null,
+    decide_hours    double precision,
+    resolve_hours   double precision
+);
+
+-- The counters: fact (MetricsFact in the API) counted n times on a day, or in a calendar month
+-- (day = its first day). Each case is counted three times over: under its section and category,
+-- under its section alone (category ''), and for the whole bureau (both ''), always split by whether
+-- its category is confidential (conduct), so a section head's or the bureau's figures read a few
+-- rows a day instead of one per category.
+create table metrics_facts (
+    grain          "char" not null check (grain in ('d', 'm')),
+    day            date not null,
+    category_code  text not null,
+    section_code   text not null,
+    confidential   boolean not null,
+    fact           smallint not null,
+    n              bigint not null,
+    primary key (grain, day, category_code, section_code, confidential, fact)
+);
+
+-- Pairs of days a "counted once if either day is in the period" figure depends on (the response
+-- rate's decision and acceptance deadline…), kept only when they are two days apart or more: a
+-- period lying strictly inside such a pair is the one case the day counters cannot tell apart.
+create table metrics_spans (
+    kind           smallint not null,
+    category_code  text not null,
+    section_code   text not null,
+    confidential   boolean not null,
+    lo             date not null,
+    hi             date not null check (hi >= lo + 2),
+    n              bigint not null,
+    primary key (kind, category_code, section_code, confidential, lo, hi)
+);
+create index metrics_spans_around on metrics_spans using gist (daterange(lo, hi, '[]'));
+
+-- Appends a case as the figures see it, in the bureau's zone (bureau_settings).
+create function metrics_log(c complaints, sign smallint) returns void
+language sql as $$
+    insert into metrics_changes (sign, section_code, category_code, merged, rejected, submitted, decided, resolved, evaluated, reviewed,
+                                 accept_by, resolve_by, solved, satisfaction, supports, decide_hours, resolve_hours)
+    select sign, c.section_code, c.category_code, c.status = 'merged', c.status = 'rejected',
+           (c.submitted_at at time zone s.time_zone)::date, (c.decided_at at time zone s.time_zone)::date,
+           (c.resolved_at at time zone s.time_zone)::date, (c.evaluated_at at time zone s.time_zone)::date,
+           (c.review_requested_at at time zone s.time_zone)::date, c.accept_by, c.resolve_by,
+           c.evaluation_solved = 'yes', c.evaluation_satisfaction, c.support_count, c.decide_hours, c.resolve_hours
+    from bureau_settings s
+$$;
+
+create function metrics_changes_track() returns trigger
+language plpgsql as $$
+begin
+    if tg_op <> 'INSERT' then
+        perform metrics_log(old, -1::smallint);
+    end if;
+    if tg_op <> 'DELETE' then
+        perform metrics_log(new, 1::smallint);
+    end if;
+    return null;
+end;
+$$;
+
+-- Emptying the cases (the tests do) empties the counters.
+create function metrics_clear() returns trigger
+language plpgsql as $$
+begin
+    truncate metrics_changes, metrics_facts, metrics_spans;
+    return null;
+end;
+$$;
+
+-- Every case again, from nothing: after this migration, and when the bureau's time zone changes
+-- (DatabaseMigrator), since the days depend on it.
+create function metrics_rebuild() returns void
+language sql as $$
+    truncate metrics_changes, metrics_facts, metrics_spans;
+    select metrics_log(c, 1::smallint) from complaints c;
+$$;
+
+lock table complaints in share mode;
+
+create trigger metrics_changes_on_insert_or_delete
+    after insert or delete on complaints
+    for each row execute function metrics_changes_track();
+
+-- Most updates (a note, a reminder, a new address) change nothing the figures count.
+create trigger metrics_changes_on_update
+    after update on complaints
+    for each row
+    when ((old.section_code, old.category_code, old.status, old.submitted_at, old.decided_at, old.resolved_at, old.evaluated_at,
+           old.review_requested_at, old.accept_by, old.resolve_by, old.evaluation_solved, old.evaluation_satisfaction, old.support_count)
+          is distinct from
+          (new.section_code, new.category_code, new.status, new.submitted_at, new.decided_at, new.resolved_at, new.evaluated_at,
+           new.review_requested_at, new.accept_by, new.resolve_by, new.evaluation_solved, new.evaluation_satisfaction, new.support_count))
+    execute function metrics_changes_track();
+
+create trigger metrics_changes_on_truncate
+    after truncate on complaints
+    for each statement execute function metrics_clear();
+
+-- Also under session_replication_role = replica: bulk loads (COPY) and the tests' resets.
+alter table complaints enable always trigger metrics_changes_on_insert_or_delete;
+alter table complaints enable always trigger metrics_changes_on_update;
+alter table complaints enable always trigger metrics_changes_on_truncate;
+
+select metrics_rebuild();
+
+-- The API folds the log: it deletes what it folded.
+do $$
+begin
+    if exists (select from pg_roles where rolname = 'feedback_api') then
+        grant delete on metrics_changes to feedback_api;
+    end if;
+end;
+$$;
