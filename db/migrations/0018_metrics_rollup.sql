@@ -14,6 +14,7 @@ create table metrics_changes (
     sign            smallint not null check (sign in (-1, 1)),
     section_code    text not null,
     category_code   text not null,
+    township        text not null,
     merged          boolean not null,
     rejected        boolean not null,
     submitted       date not null,
@@ -26,24 +27,31 @@ create table metrics_changes (
     solved          boolean,
     satisfaction    text,
     supports        int not null,
+    latitude        double precision,
+    longitude       double precision,
     decide_hours    double precision,
     resolve_hours   double precision
 );
 
--- The counters: fact (MetricsFact in the API) counted n times on a day, or in a calendar month
--- (day = its first day). Each case is counted three times over: under its section and category,
--- under its section alone (category ''), and for the whole bureau (both ''), always split by whether
--- its category is confidential (conduct), so a section head's or the bureau's figures read a few
--- rows a day instead of one per category.
+-- The counters: a fact (MetricsFacts in the API) counted n times on a day, or in a calendar month
+-- (day = its first day). Each case is counted at five levels, so that a request reads a few rows
+-- a day however many categories and townships there are: 1 by section and category, 2 by section,
+-- 3 for the bureau, 4 by section and township, 5 by township ('' where the level does not split; a
+-- case without a township counts under ''). Every level is split by whether the category is
+-- confidential (conduct). What no level keeps (a channel, a township with a category) the API
+-- counts from the cases.
 create table metrics_facts (
+    level          smallint not null check (level between 1 and 5),
     grain          "char" not null check (grain in ('d', 'm')),
     day            date not null,
     category_code  text not null,
     section_code   text not null,
+    township       text not null,
     confidential   boolean not null,
     fact           smallint not null,
     n              bigint not null,
-    primary key (grain, day, category_code, section_code, confidential, fact)
+    -- With n in the index, a request reads the index alone (in key order), not a heap page per row.
+    primary key (level, grain, day, category_code, section_code, township, confidential, fact) include (n)
 );
 
 -- Pairs of days a "counted once if either day is in the period" figure depends on (the response
@@ -51,26 +59,29 @@ create table metrics_facts (
 -- period lying strictly inside such a pair is the one case the day counters cannot tell apart.
 create table metrics_spans (
     kind           smallint not null,
+    level          smallint not null check (level between 1 and 5),
     category_code  text not null,
     section_code   text not null,
+    township       text not null,
     confidential   boolean not null,
     lo             date not null,
     hi             date not null check (hi >= lo + 2),
     n              bigint not null,
-    primary key (kind, category_code, section_code, confidential, lo, hi)
+    primary key (kind, level, category_code, section_code, township, confidential, lo, hi) include (n)
 );
 create index metrics_spans_around on metrics_spans using gist (daterange(lo, hi, '[]'));
 
 -- Appends a case as the figures see it, in the bureau's zone (bureau_settings).
 create function metrics_log(c complaints, sign smallint) returns void
 language sql as $$
-    insert into metrics_changes (sign, section_code, category_code, merged, rejected, submitted, decided, resolved, evaluated, reviewed,
-                                 accept_by, resolve_by, solved, satisfaction, supports, decide_hours, resolve_hours)
-    select sign, c.section_code, c.category_code, c.status = 'merged', c.status = 'rejected',
+    insert into metrics_changes (sign, section_code, category_code, township, merged, rejected, submitted, decided, resolved,
+                                 evaluated, reviewed, accept_by, resolve_by, solved, satisfaction, supports, latitude, longitude,
+                                 decide_hours, resolve_hours)
+    select sign, c.section_code, c.category_code, coalesce(c.township, ''), c.status = 'merged', c.status = 'rejected',
            (c.submitted_at at time zone s.time_zone)::date, (c.decided_at at time zone s.time_zone)::date,
            (c.resolved_at at time zone s.time_zone)::date, (c.evaluated_at at time zone s.time_zone)::date,
            (c.review_requested_at at time zone s.time_zone)::date, c.accept_by, c.resolve_by,
-           c.evaluation_solved = 'yes', c.evaluation_satisfaction, c.support_count, c.decide_hours, c.resolve_hours
+           c.evaluation_solved = 'yes', c.evaluation_satisfaction, c.support_count, c.latitude, c.longitude, c.decide_hours, c.resolve_hours
     from bureau_settings s
 $$;
 
@@ -110,14 +121,14 @@ create trigger metrics_changes_on_insert_or_delete
     after insert or delete on complaints
     for each row execute function metrics_changes_track();
 
--- Most updates (a note, a reminder, a new address) change nothing the figures count.
+-- Most updates (a note, a reminder, a new address text) change nothing the figures count.
 create trigger metrics_changes_on_update
     after update on complaints
     for each row
-    when ((old.section_code, old.category_code, old.status, old.submitted_at, old.decided_at, old.resolved_at, old.evaluated_at,
+    when ((old.section_code, old.category_code, old.township, old.latitude, old.longitude, old.status, old.submitted_at, old.decided_at, old.resolved_at, old.evaluated_at,
            old.review_requested_at, old.accept_by, old.resolve_by, old.evaluation_solved, old.evaluation_satisfaction, old.support_count)
           is distinct from
-          (new.section_code, new.category_code, new.status, new.submitted_at, new.decided_at, new.resolved_at, new.evaluated_at,
+          (new.section_code, new.category_code, new.township, new.latitude, new.longitude, new.status, new.submitted_at, new.decided_at, new.resolved_at, new.evaluated_at,
            new.review_requested_at, new.accept_by, new.resolve_by, new.evaluation_solved, new.evaluation_satisfaction, new.support_count))
     execute function metrics_changes_track();
 

@@ -24,13 +24,14 @@ public sealed record MetricsFilter(string? Section, IReadOnlyList<string>? Categ
         return conditions;
     }
 
-    /// <summary>The section, category and confidentiality conditions on rows r of the metrics counters (migration 0018).</summary>
+    /// <summary>The filter but for the channel as conditions on rows r of the metrics counters or their change log (migration 0018).</summary>
     public List<string> CounterConditions(DynamicParameters parameters)
     {
         var conditions = new List<string>();
         if (Section is not null) { conditions.Add("r.section_code = @section"); parameters.Add("section", Section); }
         if (Categories is not null) { conditions.Add("r.category_code = any(@categories)"); parameters.Add("categories", Categories.ToArray()); }
         if (WithoutConfidential) conditions.Add("not r.confidential");
+        if (Township is not null) { conditions.Add("r.township = @township"); parameters.Add("township", Township); }
         return conditions;
     }
 }
@@ -46,8 +47,8 @@ public sealed record MetricsRow(string PeriodKey, string Key, decimal? Latitude,
 /// <summary>
 /// Computes the figures of README "Metrics" for several periods at once, optionally split by a
 /// dimension, in one statement: sums of the facts of <see cref="MetricsFacts"/> by period, read
-/// from the stored counters (migration 0018) or, for a township or a channel, which they do not
-/// keep, worked out from the cases themselves. The backlog, and the pairs of days still open for
+/// from the stored counters (migration 0018) or, for what they do not keep (a channel, a township
+/// with a category), from the cases themselves. The backlog, and the pairs of days still open for
 /// the "either day in the period" figures, are running sums carried from before the first period.
 /// </summary>
 public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, FeedbackOptions options)
@@ -87,8 +88,6 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
 
     private sealed record FactRow(string PeriodKey, string Key, short Fact, long N);
 
-    private sealed record PinRow(string PeriodKey, string Key, long Pinned, double? LatitudeSum, double? LongitudeSum);
-
     /// <summary>Contiguous periods in time order (each key distinct), e.g. previous then current.</summary>
     public async Task<IReadOnlyList<MetricsRow>> ComputeAsync(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, MetricsFilter filter,
         MetricsDimension? by, CancellationToken cancellationToken)
@@ -114,9 +113,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         parameters.Add("highs", periods.Select(p => p.Period.To.AddDays(1)).ToArray());
         parameters.Add("passedHighs", periods.Select(p => Later(Earlier(p.Period.To, today.AddDays(-1)), p.Period.From.AddDays(-1)).AddDays(1)).ToArray());
 
-        var stored = filter.Township is null && filter.Channel is null && by is not (MetricsDimension.Township or MetricsDimension.Channel);
-        var sql = stored ? StoredSql(periods, filter, by, today, parameters) : CasesSql(filter, by, parameters);
-        if (by == MetricsDimension.Township) sql += ";\n" + PinsSql(periods, filter, parameters);
+        var sql = Level(filter, by) is { } level ? StoredSql(periods, filter, by, level, today, parameters) : CasesSql(filter, by, parameters);
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // One snapshot for the counters and the changes not folded into them yet; no JIT, whose
@@ -125,9 +122,8 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         await connection.ExecuteAsync(new CommandDefinition("set local jit = off", transaction: transaction, cancellationToken: cancellationToken));
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
         var facts = (await results.ReadAsync<FactRow>()).ToList();
-        var pins = by == MetricsDimension.Township ? (await results.ReadAsync<PinRow>()).ToDictionary(p => (p.PeriodKey, p.Key)) : [];
         await transaction.CommitAsync(cancellationToken);
-        return Assemble(periods, facts, pins);
+        return Assemble(periods, facts);
     }
 
     private static DateOnly Earlier(DateOnly a, DateOnly b) => a < b ? a : b;
@@ -165,13 +161,43 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
     }
 
     /// <summary>
+    /// The level of the counters (migration 0018) that answers the filter and dimension: by section and
+    /// category (1), by section (2), the bureau's (3), by section and township (4), by township (5);
+    /// null for what no level keeps (a channel, a township with a category).
+    /// </summary>
+    private static int? Level(MetricsFilter filter, MetricsDimension? by)
+    {
+        var category = filter.Categories is not null || by is MetricsDimension.Category or MetricsDimension.Group;
+        var township = filter.Township is not null || by == MetricsDimension.Township;
+        var section = filter.Section is not null || by == MetricsDimension.Section;
+        if (filter.Channel is not null || by == MetricsDimension.Channel) return null;
+        return (category, township) switch
+        {
+            (true, false) => 1,
+            (false, false) => section ? 2 : 3,
+            (false, true) => section ? 4 : 5,
+            _ => null,
+        };
+    }
+
+    /// <summary>The dimension's value of a counter row r, with the join it needs.</summary>
+    private static (string Key, string Join) KeyOf(MetricsDimension? by) => by switch
+    {
+        MetricsDimension.Section => ("r.section_code", ""),
+        MetricsDimension.Category => ("r.category_code", ""),
+        MetricsDimension.Group => ("g.group_code", "join categories g on g.code = r.category_code"),
+        MetricsDimension.Township => ("r.township", ""),
+        _ => ("''", ""),
+    };
+
+    /// <summary>
     /// From the stored counters (README, Metrics, "How the figures are stored"), at the level that
     /// answers with the fewest rows (the bureau's, a section's, or a category's), calendar months
     /// where a period holds a whole month that has ended and single days elsewhere; plus the changes
     /// not folded yet.
     /// </summary>
     private static string StoredSql(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, MetricsFilter filter, MetricsDimension? by,
-        DateOnly today, DynamicParameters parameters)
+        int level, DateOnly today, DynamicParameters parameters)
     {
         var first = periods[0].Period.From;
         var historyMonth = new DateOnly(first.Year, first.Month, 1);
@@ -198,17 +224,9 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         parameters.Add("months", months.ToArray());
         parameters.Add("days", days.ToArray());
 
-        var level = filter.Categories is not null || by is MetricsDimension.Category or MetricsDimension.Group ? "r.category_code <> ''"
-            : filter.Section is not null || by == MetricsDimension.Section ? "r.category_code = '' and r.section_code <> ''"
-            : "r.category_code = '' and r.section_code = ''";
+        parameters.Add("level", level);
         var conditions = string.Join(" and ", filter.CounterConditions(parameters).Prepend("true"));
-        var (key, join) = by switch
-        {
-            MetricsDimension.Section => ("r.section_code", ""),
-            MetricsDimension.Category => ("r.category_code", ""),
-            MetricsDimension.Group => ("g.group_code", "join categories g on g.code = r.category_code"),
-            _ => ("''", ""),
-        };
+        var (key, join) = KeyOf(by);
         return $"""
             with pending as (
                 select r.*, {key} as key
@@ -221,15 +239,22 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
             fact_rows as (
                 select r.day, r.fact, r.n, {key} as key
                 from metrics_facts r {join}
-                where ((r.grain = 'm' and (r.day < @historyMonth or r.day = any(@months))) or (r.grain = 'd' and r.day = any(@days)))
-                  and {level} and {conditions}
+                where r.level = @level and r.grain = 'm' and r.day < @historyMonth and r.fact = any(@history) and {conditions}
+                union all
+                select r.day, r.fact, r.n, {key} as key
+                from metrics_facts r {join}
+                where r.level = @level and r.grain = 'm' and r.day = any(@months) and {conditions}
+                union all
+                select r.day, r.fact, r.n, {key} as key
+                from metrics_facts r {join}
+                where r.level = @level and r.grain = 'd' and r.day = any(@days) and {conditions}
                 union all
                 select day, fact, n, key from case_facts
             )
             {FactsByPeriod}
             union all
             select period_key, key, fact, sum(n)::bigint from (
-                {SpansAround($"metrics_spans r {join}", key, $"{level} and {conditions}", indexed: true)}
+                {SpansAround($"metrics_spans r {join}", key, $"r.level = @level and {conditions}", indexed: true)}
                 union all
                 {SpansAround("case_spans r", "r.key", "true", indexed: false)}
             ) as spans
@@ -262,13 +287,14 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         };
         return $"""
             with images as (
-                select 1::smallint as sign, c.section_code, c.category_code, cg.confidential, {key} as key,
+                select 1::smallint as sign, c.section_code, c.category_code, coalesce(c.township, '') as township, cg.confidential,
+                       {key} as key,
                        c.status = 'merged' as merged, c.status = 'rejected' as rejected,
                        (c.submitted_at at time zone @tz)::date as submitted, (c.decided_at at time zone @tz)::date as decided,
                        (c.resolved_at at time zone @tz)::date as resolved, (c.evaluated_at at time zone @tz)::date as evaluated,
                        (c.review_requested_at at time zone @tz)::date as reviewed, c.accept_by, c.resolve_by,
                        c.evaluation_solved = 'yes' as solved, c.evaluation_satisfaction as satisfaction, c.support_count as supports,
-                       c.decide_hours, c.resolve_hours
+                       c.latitude, c.longitude, c.decide_hours, c.resolve_hours
                 from complaints c join categories k on k.code = c.category_code join category_groups cg on cg.code = k.group_code
                 where {string.Join(" and ", where)}
             ),
@@ -281,28 +307,11 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
             """;
     }
 
-    /// <summary>The mean pin of each period's pinned cases, for township rows on a map.</summary>
-    private string PinsSql(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, MetricsFilter filter, DynamicParameters parameters)
-    {
-        var where = filter.Conditions(parameters);
-        parameters.Add("instantBounds", periods.Select(p => clock.StartOf(p.Period.From)).Append(clock.StartOf(periods[^1].Period.To.AddDays(1))).ToArray());
-        where.Add("c.status <> 'merged' and c.latitude is not null");
-        where.Add("c.submitted_at >= (@instantBounds::timestamptz[])[1] and c.submitted_at < (@instantBounds::timestamptz[])[array_length(@instantBounds::timestamptz[], 1)]");
-        return $"""
-            select (@labels::text[])[width_bucket(c.submitted_at, @instantBounds::timestamptz[]) + 1] as period_key,
-                   coalesce(c.township, '') as key, count(*) as pinned, sum(c.latitude) as latitude_sum, sum(c.longitude) as longitude_sum
-            from complaints c
-            where {string.Join(" and ", where)}
-            group by 1, 2
-            """;
-    }
-
     /// <summary>
     /// The figures of each key and period from the summed facts. What is carried from one period to
     /// the next: the backlog, and for each "either day" figure the pairs opened and not yet closed.
     /// </summary>
-    private IReadOnlyList<MetricsRow> Assemble(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, List<FactRow> facts,
-        IReadOnlyDictionary<(string, string), PinRow> pins)
+    private IReadOnlyList<MetricsRow> Assemble(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, List<FactRow> facts)
     {
         var byKey = facts.GroupBy(f => f.Key);
         var settings = options.Metrics;
@@ -321,11 +330,10 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
                 long Count(short fact) => f.GetValueOrDefault(fact);
                 long Union(MetricsFacts.Union u) =>
                     Count(u.First) + (u.Due is { } due ? Count(due) : 0) + open[u] - Count((short)-u.First);
-                var pin = pins.GetValueOrDefault((periodKey, keyFacts.Key));
                 var figures = ToFigures(Count, Union, backlog + Count(MetricsFacts.Volume) - Count(MetricsFacts.Finished), f, settings);
-                keyRows.Add(new MetricsRow(periodKey, keyFacts.Key,
-                    pin is { Pinned: > 0 } ? Round(pin.LatitudeSum / pin.Pinned, 6) : null,
-                    pin is { Pinned: > 0 } ? Round(pin.LongitudeSum / pin.Pinned, 6) : null, figures));
+                var pinned = Count(MetricsFacts.Pinned);
+                keyRows.Add(new MetricsRow(periodKey, keyFacts.Key, MeanPin(Count(MetricsFacts.LatitudeMicro), pinned),
+                    MeanPin(Count(MetricsFacts.LongitudeMicro), pinned), figures));
                 Carry(f);
             }
             // A key shows when some case touches one of its periods (as the breakdown's rows).
@@ -394,7 +402,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         }
     }
 
-    /// <summary>Through decimal, so 18.25 stored as a double rounds to 18.3 as it reads.</summary>
-    private static decimal? Round(double? value, int decimals) =>
-        value is { } v ? Math.Round((decimal)v, decimals, MidpointRounding.AwayFromZero) : null;
+    /// <summary>The mean of pins summed in micro-degrees, to the micro-degree.</summary>
+    private static decimal? MeanPin(long microDegrees, long pinned) =>
+        pinned == 0 ? null : Math.Round(microDegrees / 1_000_000m / pinned, 6, MidpointRounding.AwayFromZero);
 }

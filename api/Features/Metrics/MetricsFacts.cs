@@ -4,14 +4,15 @@ namespace Feedback.Api.Features.Metrics;
 /// What the figures count of a case, day by day: the one place that says which counters a case
 /// feeds, used to fold the change log into the stored counters (<see cref="MetricsFolder"/>), to
 /// add the changes not folded yet, and to count the cases themselves when a filter the counters do
-/// not keep (township, channel) asks for it. README, Metrics, "How the figures are stored", says
+/// not keep (a channel, a township with a category) asks for it. README, Metrics, "How the figures are stored", says
 /// why the figures are these sums.
 /// </summary>
 public static class MetricsFacts
 {
     // Counted on one day of the case. Every fact but Merged leaves merged duplicates out.
+    // Pinned cases, and the sum of their pins in micro-degrees (for the mean pin of a township's cases).
     public const short Volume = 1, Merged = 2, Accepted = 3, Rejected = 4, AwaitingDecision = 5, Supports = 6,
-        Finished = 10, Decided = 11, Resolved = 12, ResolvedOnTime = 13, Evaluations = 14, Solved = 15, Satisfied = 16,
+        Pinned = 7, LatitudeMicro = 8, LongitudeMicro = 9, Finished = 10, Decided = 11, Resolved = 12, ResolvedOnTime = 13, Evaluations = 14, Solved = 15, Satisfied = 16,
         BasicallySatisfied = 17, Reviews = 18;
 
     /// <summary>Hours to decide (to resolve) in step k of <see cref="HourSteps"/>: fact DecideStep + k.</summary>
@@ -63,9 +64,9 @@ public static class MetricsFacts
 
     /// <summary>
     /// Common table expressions over <paramref name="images"/> (rows shaped like metrics_changes,
-    /// plus confidential and key): case_pairs; case_facts (section_code, category_code,
-    /// confidential, key, day, fact, n); case_spans (the same with kind, lo and hi instead of day
-    /// and fact). Needs the parameter @hourSteps.
+    /// plus confidential and key): case_pairs; case_facts (section_code, category_code, township,
+    /// confidential, key, day, fact, n); case_spans (the same with kind, lo and hi instead
+    /// of day and fact). Needs the parameter @hourSteps.
     /// </summary>
     public static string Expand(string images) => $"""
         case_pairs as (
@@ -87,15 +88,17 @@ public static class MetricsFacts
             where not i.merged
         ),
         case_facts as (
-            select i.section_code, i.category_code, i.confidential, i.key, i.submitted as day, {Merged}::smallint as fact, i.sign::bigint as n
+            select i.section_code, i.category_code, i.township, i.confidential, i.key, i.submitted as day, {Merged}::smallint as fact,
+                   i.sign::int as n
             from {images} i where i.merged
             union all
-            select p.section_code, p.category_code, p.confidential, p.key, f.day, f.fact::smallint, (p.sign * f.n)::bigint
+            select p.section_code, p.category_code, p.township, p.confidential, p.key, f.day, f.fact::smallint, p.sign * f.n
             from case_pairs p
             cross join lateral (values
                 (p.submitted, {Volume}, 1), (p.submitted, {Accepted}, (p.decided is not null and not p.rejected)::int),
                 (p.submitted, {Rejected}, p.rejected::int), (p.submitted, {AwaitingDecision}, (p.decided is null)::int),
-                (p.submitted, {Supports}, p.supports),
+                (p.submitted, {Supports}, p.supports), (p.submitted, {Pinned}, (p.latitude is not null)::int),
+                (p.submitted, {LatitudeMicro}, round(p.latitude * 1e6)::int), (p.submitted, {LongitudeMicro}, round(p.longitude * 1e6)::int),
                 (p.finished, {Finished}, 1), (p.decided, {Decided}, 1), (p.resolved, {Resolved}, 1),
                 (p.resolved, {ResolvedOnTime}, coalesce(p.resolved <= p.resolve_by, false)::int),
                 (p.evaluated, {Evaluations}, 1), (p.evaluated, {Solved}, coalesce(p.solved, false)::int),
@@ -111,7 +114,7 @@ public static class MetricsFacts
             where f.day is not null and f.n <> 0
         ),
         case_spans as (
-            select p.section_code, p.category_code, p.confidential, p.key, s.kind, s.lo, s.hi, p.sign::bigint as n
+            select p.section_code, p.category_code, p.township, p.confidential, p.key, s.kind, s.lo, s.hi, p.sign::int as n
             from case_pairs p
             cross join lateral (values
                 ({ResponseOnTime.First}, p.on_time_lo, p.on_time_hi), ({Response.First}, p.response_lo, p.response_hi),

@@ -30,15 +30,16 @@ public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions o
         if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select pg_try_advisory_xact_lock(@key)",
                 new { key = FoldLockKey }, transaction, cancellationToken: cancellationToken)))
             return 0;
+        // Room to sum a batch in memory (a batch after a bulk load spreads over every day).
+        await connection.ExecuteAsync(new CommandDefinition("set local work_mem = '128MB'", transaction: transaction, cancellationToken: cancellationToken));
         var folded = await connection.ExecuteScalarAsync<long>(new CommandDefinition(FoldSql,
             new { batch = BatchSize, hourSteps = MetricsFacts.HourSteps }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return folded;
     }
 
-    // Each change is counted under its section and category, its section alone ('') and the bureau
-    // ('', ''), by day and by month, in key order. The two inserts run to completion though the
-    // statement does not read them.
+    // Each change is counted at the five levels of migration 0018, by day and by month. The two
+    // inserts run to completion though the statement does not read them.
     private static readonly string FoldSql = $"""
         with gone as (
             delete from metrics_changes where id in (select id from metrics_changes order by id limit @batch)
@@ -49,28 +50,35 @@ public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions o
             from gone g join categories k on k.code = g.category_code join category_groups cg on cg.code = k.group_code
         ),
         {MetricsFacts.Expand("images")},
-        facts_in as (
-            insert into metrics_facts as t (grain, day, category_code, section_code, confidential, fact, n)
-            select g.grain, g.day, l.category_code, l.section_code, f.confidential, f.fact, sum(f.n)
+        by_day as (
+            select f.day, l.level, l.category_code, l.section_code, l.township, f.confidential, f.fact, sum(f.n) as n
             from case_facts f
-            cross join lateral (values (f.category_code, f.section_code), ('', f.section_code), ('', '')) as l (category_code, section_code)
-            cross join lateral (values ('d'::"char", f.day), ('m'::"char", date_trunc('month', f.day)::date)) as g (grain, day)
-            group by 1, 2, 3, 4, 5, 6
-            having sum(f.n) <> 0
-            order by 1, 2, 3, 4, 5, 6
-            on conflict (grain, day, category_code, section_code, confidential, fact) do update set n = t.n + excluded.n
+            cross join lateral ({Levels("f")}) as l (level, category_code, section_code, township)
+            group by 1, 2, 3, 4, 5, 6, 7
+        ),
+        facts_in as (
+            insert into metrics_facts as t (level, grain, day, category_code, section_code, township, confidential, fact, n)
+            select level, 'd', day, category_code, section_code, township, confidential, fact, n from by_day where n <> 0
+            union all
+            select level, 'm', date_trunc('month', day)::date, category_code, section_code, township, confidential, fact, sum(n)
+            from by_day group by 1, 3, 4, 5, 6, 7, 8 having sum(n) <> 0
+            on conflict (level, grain, day, category_code, section_code, township, confidential, fact) do update set n = t.n + excluded.n
         ),
         spans_in as (
-            insert into metrics_spans as t (kind, category_code, section_code, confidential, lo, hi, n)
-            select s.kind, l.category_code, l.section_code, s.confidential, s.lo, s.hi, sum(s.n)
+            insert into metrics_spans as t (kind, level, category_code, section_code, township, confidential, lo, hi, n)
+            select s.kind, l.level, l.category_code, l.section_code, l.township, s.confidential, s.lo, s.hi, sum(s.n)
             from case_spans s
-            cross join lateral (values (s.category_code, s.section_code), ('', s.section_code), ('', '')) as l (category_code, section_code)
-            group by 1, 2, 3, 4, 5, 6
+            cross join lateral ({Levels("s")}) as l (level, category_code, section_code, township)
+            group by 1, 2, 3, 4, 5, 6, 7, 8
             having sum(s.n) <> 0
-            order by 1, 2, 3, 4, 5, 6
-            on conflict (kind, category_code, section_code, confidential, lo, hi) do update set n = t.n + excluded.n
+            on conflict (kind, level, category_code, section_code, township, confidential, lo, hi) do update set n = t.n + excluded.n
         )
         select count(*) from gone
+        """;
+
+    private static string Levels(string row) => $"""
+        values (1::smallint, {row}.category_code, {row}.section_code, ''), (2::smallint, '', {row}.section_code, ''), (3::smallint, '', '', ''),
+               (4::smallint, '', {row}.section_code, {row}.township), (5::smallint, '', '', {row}.township)
         """;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
