@@ -1611,12 +1611,12 @@ export interface components {
         Hours: {
             /**
              * Format: double
-             * @description Working hours, rounded to 1 decimal; null when no case counts.
+             * @description Working hours, rounded to 1 decimal; null when no case counts. Read from the hours counted in steps about a tenth wide (README, Metrics).
              */
             median: null | number;
             /**
              * Format: double
-             * @description The 90th percentile (linear interpolation, like the median).
+             * @description The 90th percentile, read like the median.
              */
             p90: null | number;
             /**
