@@ -37,7 +37,7 @@ def entries(text):
 def kind(sql):
     if "staff_sessions" in sql:
         return "session"
-    if "working_days" in sql:
+    if "metrics_facts" in sql or "metrics_changes" in sql:
         return "metrics"
     if "group by" in sql:
         return "page+counts" if "order by" in sql else "counts"
@@ -64,7 +64,7 @@ def main(log, start, end, name, out):
         executed = re.match(r"duration: [\d.]+ ms  execute [^:]*: (.*)", body, re.S)
         # The request's own statements (not the catalog's periodic reloads nor the reminder job).
         if level == "LOG" and executed and executed.group(1).lstrip().lower().startswith(("select", "with")) \
-                and re.search(r"\b(complaints|complaint_counts|staff_sessions)\b", executed.group(1)):
+                and re.search(r"\b(complaints|complaint_counts|staff_sessions|metrics_facts)\b", executed.group(1)):
             statements.append([pid, executed.group(1).strip(), {}, ""])
             pending[pid] = statements[-1]
         elif level == "DETAIL" and body.startswith("parameters:") and pid in pending:

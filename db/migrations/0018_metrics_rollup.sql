@@ -8,29 +8,29 @@
 -- log's rows not folded yet, so every figure is as fresh as the last commit. Which counters a case
 -- feeds is decided in one place, MetricsFacts in the API.
 
--- A case, as the figures see it: its dates as days in the bureau's zone, and what was decided.
+-- A case, as the figures see it: the columns of complaints they read, copied as they are (the API
+-- turns instants into the bureau's days as it folds and reads).
 create table metrics_changes (
-    id              bigint generated always as identity primary key,
-    sign            smallint not null check (sign in (-1, 1)),
-    section_code    text not null,
-    category_code   text not null,
-    township        text not null,
-    merged          boolean not null,
-    rejected        boolean not null,
-    submitted       date not null,
-    decided         date,
-    resolved        date,
-    evaluated       date,
-    reviewed        date,
-    accept_by       date,
-    resolve_by      date,
-    solved          boolean,
-    satisfaction    text,
-    supports        int not null,
-    latitude        double precision,
-    longitude       double precision,
-    decide_hours    double precision,
-    resolve_hours   double precision
+    id                       bigint generated always as identity primary key,
+    sign                     smallint not null check (sign in (-1, 1)),
+    section_code             text not null,
+    category_code            text not null,
+    township                 text,
+    status                   text not null,
+    submitted_at             timestamptz not null,
+    decided_at               timestamptz,
+    resolved_at              timestamptz,
+    evaluated_at             timestamptz,
+    review_requested_at      timestamptz,
+    accept_by                date,
+    resolve_by               date,
+    evaluation_solved        text,
+    evaluation_satisfaction  text,
+    support_count            int not null,
+    latitude                 double precision,
+    longitude                double precision,
+    decide_hours             double precision,
+    resolve_hours            double precision
 );
 
 -- The counters: a fact (MetricsFacts in the API) counted n times on a day, or in a calendar month
@@ -71,18 +71,14 @@ create table metrics_spans (
 );
 create index metrics_spans_around on metrics_spans using gist (daterange(lo, hi, '[]'));
 
--- Appends a case as the figures see it, in the bureau's zone (bureau_settings).
 create function metrics_log(c complaints, sign smallint) returns void
 language sql as $$
-    insert into metrics_changes (sign, section_code, category_code, township, merged, rejected, submitted, decided, resolved,
-                                 evaluated, reviewed, accept_by, resolve_by, solved, satisfaction, supports, latitude, longitude,
-                                 decide_hours, resolve_hours)
-    select sign, c.section_code, c.category_code, coalesce(c.township, ''), c.status = 'merged', c.status = 'rejected',
-           (c.submitted_at at time zone s.time_zone)::date, (c.decided_at at time zone s.time_zone)::date,
-           (c.resolved_at at time zone s.time_zone)::date, (c.evaluated_at at time zone s.time_zone)::date,
-           (c.review_requested_at at time zone s.time_zone)::date, c.accept_by, c.resolve_by,
-           c.evaluation_solved = 'yes', c.evaluation_satisfaction, c.support_count, c.latitude, c.longitude, c.decide_hours, c.resolve_hours
-    from bureau_settings s
+    insert into metrics_changes (sign, section_code, category_code, township, status, submitted_at, decided_at, resolved_at, evaluated_at,
+                                 review_requested_at, accept_by, resolve_by, evaluation_solved, evaluation_satisfaction, support_count,
+                                 latitude, longitude, decide_hours, resolve_hours)
+    values (sign, c.section_code, c.category_code, c.township, c.status, c.submitted_at, c.decided_at, c.resolved_at, c.evaluated_at,
+            c.review_requested_at, c.accept_by, c.resolve_by, c.evaluation_solved, c.evaluation_satisfaction, c.support_count,
+            c.latitude, c.longitude, c.decide_hours, c.resolve_hours)
 $$;
 
 create function metrics_changes_track() returns trigger
@@ -112,7 +108,13 @@ $$;
 create function metrics_rebuild() returns void
 language sql as $$
     truncate metrics_changes, metrics_facts, metrics_spans;
-    select metrics_log(c, 1::smallint) from complaints c;
+    insert into metrics_changes (sign, section_code, category_code, township, status, submitted_at, decided_at, resolved_at, evaluated_at,
+                                 review_requested_at, accept_by, resolve_by, evaluation_solved, evaluation_satisfaction, support_count,
+                                 latitude, longitude, decide_hours, resolve_hours)
+    select 1, section_code, category_code, township, status, submitted_at, decided_at, resolved_at, evaluated_at,
+           review_requested_at, accept_by, resolve_by, evaluation_solved, evaluation_satisfaction, support_count,
+           latitude, longitude, decide_hours, resolve_hours
+    from complaints;
 $$;
 
 lock table complaints in share mode;

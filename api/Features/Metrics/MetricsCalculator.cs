@@ -99,6 +99,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         parameters.Add("first", first);
         parameters.Add("last", last);
         parameters.Add("today", today);
+        parameters.Add("tz", options.TimeZone.Id);
         parameters.Add("hourSteps", MetricsFacts.HourSteps);
         parameters.Add("history", MetricsFacts.History);
         parameters.Add("passedOnly", MetricsFacts.PassedOnly);
@@ -117,7 +118,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // One snapshot for the counters and the changes not folded into them yet; no JIT, whose
-        // compiling of these wide expressions costs more than it saves.
+        // compiling of these long statements costs more than it saves.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("set local jit = off", transaction: transaction, cancellationToken: cancellationToken));
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
@@ -128,8 +129,6 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
 
     private static DateOnly Earlier(DateOnly a, DateOnly b) => a < b ? a : b;
     private static DateOnly Later(DateOnly a, DateOnly b) => a > b ? a : b;
-
-    private static string Label(string day) => $"(@labels::text[])[width_bucket({day}, @bounds::date[]) + 1]";
 
     /// <summary>The facts of rows r (day, fact, n, key) by period and key, days after the last period and facts of no use left out.</summary>
     private const string FactsByPeriod = """
@@ -186,7 +185,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         MetricsDimension.Section => ("r.section_code", ""),
         MetricsDimension.Category => ("r.category_code", ""),
         MetricsDimension.Group => ("g.group_code", "join categories g on g.code = r.category_code"),
-        MetricsDimension.Township => ("r.township", ""),
+        MetricsDimension.Township => ("coalesce(r.township, '')", ""),
         _ => ("''", ""),
     };
 
@@ -229,7 +228,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         var (key, join) = KeyOf(by);
         return $"""
             with pending as (
-                select r.*, {key} as key
+                select r.sign, {MetricsFacts.Image("r")}, r.confidential, {key} as key
                 from (select m.*, cg.confidential
                       from metrics_changes m join categories k on k.code = m.category_code join category_groups cg on cg.code = k.group_code) as r
                 {join}
@@ -263,11 +262,10 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
             """;
     }
 
-    /// <summary>From the cases themselves, for what the counters do not keep (township, channel).</summary>
+    /// <summary>From the cases themselves, for what the counters do not keep (a channel, a township with a category).</summary>
     private string CasesSql(MetricsFilter filter, MetricsDimension? by, DynamicParameters parameters)
     {
         var first = parameters.Get<DateOnly>("first");
-        parameters.Add("tz", options.TimeZone.Id);
         parameters.Add("scanFrom", clock.StartOf(first));
         var where = filter.Conditions(parameters);
         // Cases whose every date is before the first period, and that are finished, count for nothing.
@@ -287,14 +285,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         };
         return $"""
             with images as (
-                select 1::smallint as sign, c.section_code, c.category_code, coalesce(c.township, '') as township, cg.confidential,
-                       {key} as key,
-                       c.status = 'merged' as merged, c.status = 'rejected' as rejected,
-                       (c.submitted_at at time zone @tz)::date as submitted, (c.decided_at at time zone @tz)::date as decided,
-                       (c.resolved_at at time zone @tz)::date as resolved, (c.evaluated_at at time zone @tz)::date as evaluated,
-                       (c.review_requested_at at time zone @tz)::date as reviewed, c.accept_by, c.resolve_by,
-                       c.evaluation_solved = 'yes' as solved, c.evaluation_satisfaction as satisfaction, c.support_count as supports,
-                       c.latitude, c.longitude, c.decide_hours, c.resolve_hours
+                select 1::smallint as sign, {MetricsFacts.Image("c")}, cg.confidential, {key} as key
                 from complaints c join categories k on k.code = c.category_code join category_groups cg on cg.code = k.group_code
                 where {string.Join(" and ", where)}
             ),

@@ -63,8 +63,22 @@ public static class MetricsFacts
     public static readonly decimal[] HourSteps = [0m, .. new[] { 0.1m, 1m, 10m, 100m, 1000m }.SelectMany(decade => E24.Select(step => step * decade))];
 
     /// <summary>
-    /// Common table expressions over <paramref name="images"/> (rows shaped like metrics_changes,
-    /// plus confidential and key): case_pairs; case_facts (section_code, category_code, township,
+    /// A case as the figures see it, from a row of complaints or of metrics_changes (which copies
+    /// the columns read here): its days in the bureau's zone (parameter @tz) and what was decided.
+    /// </summary>
+    public static string Image(string row) => $"""
+        {row}.section_code, {row}.category_code, coalesce({row}.township, '') as township,
+        {row}.status = 'merged' as merged, {row}.status = 'rejected' as rejected,
+        ({row}.submitted_at at time zone @tz)::date as submitted, ({row}.decided_at at time zone @tz)::date as decided,
+        ({row}.resolved_at at time zone @tz)::date as resolved, ({row}.evaluated_at at time zone @tz)::date as evaluated,
+        ({row}.review_requested_at at time zone @tz)::date as reviewed, {row}.accept_by, {row}.resolve_by,
+        {row}.evaluation_solved = 'yes' as solved, {row}.evaluation_satisfaction as satisfaction, {row}.support_count as supports,
+        {row}.latitude, {row}.longitude, {row}.decide_hours, {row}.resolve_hours
+        """;
+
+    /// <summary>
+    /// Common table expressions over <paramref name="images"/> (rows of <see cref="Image"/> with
+    /// sign, confidential and key): case_pairs; case_facts (section_code, category_code, township,
     /// confidential, key, day, fact, n); case_spans (the same with kind, lo and hi instead
     /// of day and fact). Needs the parameter @hourSteps.
     /// </summary>

@@ -33,7 +33,7 @@ public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions o
         // Room to sum a batch in memory (a batch after a bulk load spreads over every day).
         await connection.ExecuteAsync(new CommandDefinition("set local work_mem = '128MB'", transaction: transaction, cancellationToken: cancellationToken));
         var folded = await connection.ExecuteScalarAsync<long>(new CommandDefinition(FoldSql,
-            new { batch = BatchSize, hourSteps = MetricsFacts.HourSteps }, transaction, cancellationToken: cancellationToken));
+            new { batch = BatchSize, hourSteps = MetricsFacts.HourSteps, tz = options.TimeZone.Id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return folded;
     }
@@ -46,7 +46,7 @@ public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions o
             returning *
         ),
         images as (
-            select g.*, cg.confidential, '' as key
+            select g.sign, {MetricsFacts.Image("g")}, cg.confidential, '' as key
             from gone g join categories k on k.code = g.category_code join category_groups cg on cg.code = k.group_code
         ),
         {MetricsFacts.Expand("images")},
