@@ -191,8 +191,8 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
 
     /// <summary>
     /// From the stored counters (README, Metrics, "How the figures are stored"), at the level that
-    /// answers with the fewest rows (the bureau's, a section's, or a category's), calendar months
-    /// where a period holds a whole month that has ended and single days elsewhere; plus the changes
+    /// answers with the fewest rows, calendar months where a period holds a whole month that has
+    /// ended (or this month up to today) and single days elsewhere; plus the changes
     /// not folded yet.
     /// </summary>
     private static string StoredSql(IReadOnlyList<(string Key, MetricsPeriod Period)> periods, MetricsFilter filter, MetricsDimension? by,
@@ -202,15 +202,29 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         var historyMonth = new DateOnly(first.Year, first.Month, 1);
         var months = new List<DateOnly>();
         var days = new List<DateOnly>();
+        var passedDays = new List<DateOnly>();
+        var laterDays = new List<DateOnly>();
+        DateOnly? currentMonth = null;
         for (var day = historyMonth; day < first; day = day.AddDays(1)) days.Add(day);
         foreach (var (_, period) in periods)
             for (var day = period.From; day <= period.To;)
             {
                 var month = new DateOnly(day.Year, day.Month, 1);
                 var monthEnd = month.AddMonths(1).AddDays(-1);
-                if (day == month && monthEnd <= period.To && monthEnd < today)
+                // This month so far, when the last period holds it from its first day through today:
+                // the month's counters, less its days after the period (deadlines to come, mostly),
+                // and without the facts counted once their deadline has passed, read day by day up
+                // to yesterday.
+                var current = period == periods[^1].Period && month <= today && today <= monthEnd && period.To >= today;
+                if (day == month && (monthEnd <= period.To && monthEnd < today || current))
                 {
                     months.Add(month);
+                    if (current)
+                    {
+                        currentMonth = month;
+                        for (var passed = month; passed < today; passed = passed.AddDays(1)) passedDays.Add(passed);
+                        for (var later = period.To.AddDays(1); later <= monthEnd; later = later.AddDays(1)) laterDays.Add(later);
+                    }
                     day = monthEnd.AddDays(1);
                 }
                 else
@@ -222,6 +236,9 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         parameters.Add("historyMonth", historyMonth);
         parameters.Add("months", months.ToArray());
         parameters.Add("days", days.ToArray());
+        parameters.Add("currentMonth", currentMonth);
+        parameters.Add("passedDays", passedDays.ToArray());
+        parameters.Add("laterDays", laterDays.ToArray());
 
         parameters.Add("level", level);
         var conditions = string.Join(" and ", filter.CounterConditions(parameters).Prepend("true"));
@@ -243,6 +260,15 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
                 select r.day, r.fact, r.n, {key} as key
                 from metrics_facts r {join}
                 where r.level = @level and r.grain = 'm' and r.day = any(@months) and {conditions}
+                  and not (r.day is not distinct from @currentMonth and r.fact = any(@passedOnly))
+                union all
+                select r.day, r.fact, r.n, {key} as key
+                from metrics_facts r {join}
+                where r.level = @level and r.grain = 'd' and r.day = any(@passedDays) and r.fact = any(@passedOnly) and {conditions}
+                union all
+                select @currentMonth, r.fact, -r.n, {key} as key
+                from metrics_facts r {join}
+                where r.level = @level and r.grain = 'd' and r.day = any(@laterDays) and r.fact <> all(@passedOnly) and {conditions}
                 union all
                 select r.day, r.fact, r.n, {key} as key
                 from metrics_facts r {join}
