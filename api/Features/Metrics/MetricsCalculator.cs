@@ -243,6 +243,8 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         parameters.Add("level", level);
         var conditions = string.Join(" and ", filter.CounterConditions(parameters).Prepend("true"));
         var (key, join) = KeyOf(by);
+        string Counters(string which, string day = "r.day", string n = "r.n") =>
+            $"select {day}, r.fact, {n}, {key} as key from metrics_facts r {join} where r.level = @level and {which} and {conditions}";
         return $"""
             with pending as (
                 select r.sign, {MetricsFacts.Image("r")}, r.confidential, {key} as key
@@ -253,26 +255,15 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
             ),
             {MetricsFacts.Expand("pending")},
             fact_rows as (
-                select r.day, r.fact, r.n, {key} as key
-                from metrics_facts r {join}
-                where r.level = @level and r.grain = 'm' and r.day < @historyMonth and r.fact = any(@history) and {conditions}
+                {Counters("r.grain = 'm' and r.day < @historyMonth and r.fact = any(@history)")}
                 union all
-                select r.day, r.fact, r.n, {key} as key
-                from metrics_facts r {join}
-                where r.level = @level and r.grain = 'm' and r.day = any(@months) and {conditions}
-                  and not (r.day is not distinct from @currentMonth and r.fact = any(@passedOnly))
+                {Counters("r.grain = 'm' and r.day = any(@months) and not (r.day is not distinct from @currentMonth and r.fact = any(@passedOnly))")}
                 union all
-                select r.day, r.fact, r.n, {key} as key
-                from metrics_facts r {join}
-                where r.level = @level and r.grain = 'd' and r.day = any(@passedDays) and r.fact = any(@passedOnly) and {conditions}
+                {Counters("r.grain = 'd' and r.day = any(@passedDays) and r.fact = any(@passedOnly)")}
                 union all
-                select @currentMonth, r.fact, -r.n, {key} as key
-                from metrics_facts r {join}
-                where r.level = @level and r.grain = 'd' and r.day = any(@laterDays) and r.fact <> all(@passedOnly) and {conditions}
+                {Counters("r.grain = 'd' and r.day = any(@laterDays) and r.fact <> all(@passedOnly)", day: "@currentMonth", n: "-r.n")}
                 union all
-                select r.day, r.fact, r.n, {key} as key
-                from metrics_facts r {join}
-                where r.level = @level and r.grain = 'd' and r.day = any(@days) and {conditions}
+                {Counters("r.grain = 'd' and r.day = any(@days)")}
                 union all
                 select day, fact, n, key from case_facts
             )
