@@ -4,16 +4,16 @@ namespace Feedback.Api.Features.Metrics;
 /// What the figures count of a case, day by day: the one place that says which counters a case
 /// feeds, used to fold the change log into the stored counters (<see cref="MetricsFolder"/>), to
 /// add the changes not folded yet, and to count the cases themselves when a filter the counters do
-/// not keep (a channel, a township with a category) asks for it. README, Metrics, "How the figures are stored", says
-/// why the figures are these sums.
+/// not keep (a channel, a township with a category) asks for it. README, Metrics, "How the figures
+/// are stored", says why the figures are these sums.
 /// </summary>
 public static class MetricsFacts
 {
-    // Counted on one day of the case. Every fact but Merged leaves merged duplicates out.
-    // Pinned cases, and the sum of their pins in micro-degrees (for the mean pin of a township's cases).
+    // Counted on one day of the case. Every fact but Merged leaves merged duplicates out. Pinned
+    // cases come with the sum of their pins in micro-degrees (for the mean pin of a township's cases).
     public const short Volume = 1, Merged = 2, Accepted = 3, Rejected = 4, AwaitingDecision = 5, Supports = 6,
-        Pinned = 7, LatitudeMicro = 8, LongitudeMicro = 9, Finished = 10, Decided = 11, Resolved = 12, ResolvedOnTime = 13, Evaluations = 14, Solved = 15, Satisfied = 16,
-        BasicallySatisfied = 17, Reviews = 18;
+        Pinned = 7, LatitudeMicro = 8, LongitudeMicro = 9, Finished = 10, Decided = 11, Resolved = 12, ResolvedOnTime = 13,
+        Evaluations = 14, Solved = 15, Satisfied = 16, BasicallySatisfied = 17, Reviews = 18;
 
     /// <summary>Hours to decide (to resolve) in step k of <see cref="HourSteps"/>: fact DecideStep + k.</summary>
     public const short DecideStep = 1000, ResolveStep = 2000;
@@ -26,23 +26,22 @@ public static class MetricsFacts
     /// metrics_spans (kind = First), for a period that lies strictly between them. Due is the
     /// deadline of a case not decided (not resolved), counted once it has passed.
     /// </summary>
-    /// <param name="PassedOnly">Counted only on days before today (its deadlines must have passed).</param>
-    public sealed record Union(short First, bool PassedOnly, short? Due = null)
+    public sealed record Union(short First, short? Due = null)
     {
         public short From => (short)(First + 1);
         public short Until => (short)(First + 2);
     }
 
     /// <summary>响应率's numerator: decided by the acceptance deadline.</summary>
-    public static readonly Union ResponseOnTime = new(20, false);
+    public static readonly Union ResponseOnTime = new(20);
     /// <summary>响应率's denominator: decided, or acceptance deadline passed.</summary>
-    public static readonly Union Response = new(24, false, Due: 27);
+    public static readonly Union Response = new(24, Due: 27);
     /// <summary>按期办结率's denominator: resolved, or resolution deadline missed.</summary>
-    public static readonly Union OnTime = new(28, false, Due: 31);
+    public static readonly Union OnTime = new(28, Due: 31);
     /// <summary>复查率's denominator: resolved or reviewed.</summary>
-    public static readonly Union ReviewBase = new(32, false);
-    /// <summary>Missed an acceptance or resolution deadline.</summary>
-    public static readonly Union Overdue = new(36, true);
+    public static readonly Union ReviewBase = new(32);
+    /// <summary>Missed an acceptance or resolution deadline: both days count only once passed (<see cref="PassedOnly"/>).</summary>
+    public static readonly Union Overdue = new(36);
 
     public static readonly Union[] Unions = [ResponseOnTime, Response, OnTime, ReviewBase, Overdue];
 

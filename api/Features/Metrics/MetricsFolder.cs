@@ -1,13 +1,13 @@
-using Feedback.Api.Infrastructure;
 using Dapper;
+using Feedback.Api.Infrastructure;
 using Npgsql;
 
 namespace Feedback.Api.Features.Metrics;
 
 /// <summary>
-/// Every FEEDBACK_METRICS_FOLD_SECONDS (default 5), folds the metrics change log (migration 0018) into the day and month counters
-/// and the spans, in batches, one instance at a time. Requests add what is not folded yet, so how
-/// often this runs changes how much they read, never what they answer.
+/// Every FEEDBACK_METRICS_FOLD_SECONDS (default 5), folds the metrics change log (migration 0018)
+/// into the day and month counters and the spans, in batches, one instance at a time. Requests add
+/// what is not folded yet, so how often this runs changes how much they read, never what they answer.
 /// </summary>
 public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions options, ILogger<MetricsFolder> logger) : BackgroundService
 {
