@@ -16,6 +16,7 @@ create table metrics_changes (
     section_code             text not null,
     category_code            text not null,
     township                 text,
+    channel                  text not null,
     status                   text not null,
     submitted_at             timestamptz not null,
     decided_at               timestamptz,
@@ -40,22 +41,23 @@ alter table metrics_changes set (autovacuum_vacuum_scale_factor = 0, autovacuum_
 -- The counters: a fact (MetricsFacts in the API) counted n times on a day, or in a calendar month
 -- (day = its first day). Each case is counted at five levels, so that a request reads a few rows
 -- a day however many categories and townships there are: 1 by section and category, 2 by section,
--- 3 for the bureau, 4 by section and township, 5 by township ('' where the level does not split; a
--- case without a township counts under ''). Every level is split by whether the category is
--- confidential (conduct). What no level keeps (a channel, a township with a category) the API
--- counts from the cases.
+-- 3 for the bureau, 4 by section and township, 5 by township, 6 by section and channel, 7 by
+-- channel ('' where the level does not split; a case without a township counts under ''). Every
+-- level is split by whether the category is confidential (conduct). What no level keeps (two of
+-- category, township and channel at once) the API counts from the cases.
 create table metrics_facts (
-    level          smallint not null check (level between 1 and 5),
+    level          smallint not null check (level between 1 and 7),
     grain          "char" not null check (grain in ('d', 'm')),
     day            date not null,
     category_code  text not null,
     section_code   text not null,
     township       text not null,
+    channel        text not null,
     confidential   boolean not null,
     fact           smallint not null,
     n              bigint not null,
     -- With n in the index, a request reads the index alone (in key order), not a heap page per row.
-    primary key (level, grain, day, category_code, section_code, township, confidential, fact) include (n)
+    primary key (level, grain, day, category_code, section_code, township, channel, confidential, fact) include (n)
 );
 
 -- Pairs of days a "counted once if either day is in the period" figure depends on (the response
@@ -63,24 +65,25 @@ create table metrics_facts (
 -- period lying strictly inside such a pair is the one case the day counters cannot tell apart.
 create table metrics_spans (
     kind           smallint not null,
-    level          smallint not null check (level between 1 and 5),
+    level          smallint not null check (level between 1 and 7),
     category_code  text not null,
     section_code   text not null,
     township       text not null,
+    channel        text not null,
     confidential   boolean not null,
     lo             date not null,
     hi             date not null check (hi >= lo + 2),
     n              bigint not null,
-    primary key (kind, level, category_code, section_code, township, confidential, lo, hi) include (n)
+    primary key (kind, level, category_code, section_code, township, channel, confidential, lo, hi) include (n)
 );
 create index metrics_spans_around on metrics_spans using gist (daterange(lo, hi, '[]'));
 
 create function metrics_log(c complaints, sign smallint) returns void
 language sql as $$
-    insert into metrics_changes (sign, section_code, category_code, township, status, submitted_at, decided_at, resolved_at, evaluated_at,
+    insert into metrics_changes (sign, section_code, category_code, township, channel, status, submitted_at, decided_at, resolved_at, evaluated_at,
                                  review_requested_at, accept_by, resolve_by, evaluation_solved, evaluation_satisfaction, support_count,
                                  latitude, longitude, decide_hours, resolve_hours)
-    values (sign, c.section_code, c.category_code, c.township, c.status, c.submitted_at, c.decided_at, c.resolved_at, c.evaluated_at,
+    values (sign, c.section_code, c.category_code, c.township, c.channel, c.status, c.submitted_at, c.decided_at, c.resolved_at, c.evaluated_at,
             c.review_requested_at, c.accept_by, c.resolve_by, c.evaluation_solved, c.evaluation_satisfaction, c.support_count,
             c.latitude, c.longitude, c.decide_hours, c.resolve_hours)
 $$;
@@ -112,10 +115,10 @@ $$;
 create function metrics_rebuild() returns void
 language sql as $$
     truncate metrics_changes, metrics_facts, metrics_spans;
-    insert into metrics_changes (sign, section_code, category_code, township, status, submitted_at, decided_at, resolved_at, evaluated_at,
+    insert into metrics_changes (sign, section_code, category_code, township, channel, status, submitted_at, decided_at, resolved_at, evaluated_at,
                                  review_requested_at, accept_by, resolve_by, evaluation_solved, evaluation_satisfaction, support_count,
                                  latitude, longitude, decide_hours, resolve_hours)
-    select 1, section_code, category_code, township, status, submitted_at, decided_at, resolved_at, evaluated_at,
+    select 1, section_code, category_code, township, channel, status, submitted_at, decided_at, resolved_at, evaluated_at,
            review_requested_at, accept_by, resolve_by, evaluation_solved, evaluation_satisfaction, support_count,
            latitude, longitude, decide_hours, resolve_hours
     from complaints;
@@ -131,10 +134,10 @@ create trigger metrics_changes_on_insert_or_delete
 create trigger metrics_changes_on_update
     after update on complaints
     for each row
-    when ((old.section_code, old.category_code, old.township, old.latitude, old.longitude, old.status, old.submitted_at, old.decided_at, old.resolved_at, old.evaluated_at,
+    when ((old.section_code, old.category_code, old.township, old.channel, old.latitude, old.longitude, old.status, old.submitted_at, old.decided_at, old.resolved_at, old.evaluated_at,
            old.review_requested_at, old.accept_by, old.resolve_by, old.evaluation_solved, old.evaluation_satisfaction, old.support_count)
           is distinct from
-          (new.section_code, new.category_code, new.township, new.latitude, new.longitude, new.status, new.submitted_at, new.decided_at, new.resolved_at, new.evaluated_at,
+          (new.section_code, new.category_code, new.township, new.channel, new.latitude, new.longitude, new.status, new.submitted_at, new.decided_at, new.resolved_at, new.evaluated_at,
            new.review_requested_at, new.accept_by, new.resolve_by, new.evaluation_solved, new.evaluation_satisfaction, new.support_count))
     execute function metrics_changes_track();
 

@@ -24,7 +24,7 @@ public sealed record MetricsFilter(string? Section, IReadOnlyList<string>? Categ
         return conditions;
     }
 
-    /// <summary>The filter but for the channel as conditions on rows r of the metrics counters or their change log (migration 0018).</summary>
+    /// <summary>The filter as conditions on rows r of the metrics counters or their change log (migration 0018).</summary>
     public List<string> CounterConditions(DynamicParameters parameters)
     {
         var conditions = new List<string>();
@@ -32,6 +32,7 @@ public sealed record MetricsFilter(string? Section, IReadOnlyList<string>? Categ
         if (Categories is not null) { conditions.Add("r.category_code = any(@categories)"); parameters.Add("categories", Categories.ToArray()); }
         if (WithoutConfidential) conditions.Add("not r.confidential");
         if (Township is not null) { conditions.Add("r.township = @township"); parameters.Add("township", Township); }
+        if (Channel is not null) { conditions.Add("r.channel = @channel"); parameters.Add("channel", Channel); }
         return conditions;
     }
 }
@@ -47,9 +48,10 @@ public sealed record MetricsRow(string PeriodKey, string Key, decimal? Latitude,
 /// <summary>
 /// Computes the figures of README "Metrics" for several periods at once, optionally split by a
 /// dimension, in one statement: sums of the facts of <see cref="MetricsFacts"/> by period, read
-/// from the stored counters (migration 0018) or, for what they do not keep (a channel, a township
-/// with a category), from the cases themselves. The backlog, and the pairs of days still open for
-/// the "either day in the period" figures, are running sums carried from before the first period.
+/// from the stored counters (migration 0018) or, for what they do not keep (two of category,
+/// township and channel at once), from the cases themselves. The backlog, and the pairs of days
+/// still open for the "either day in the period" figures, are running sums carried from before the
+/// first period.
 /// </summary>
 public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, FeedbackOptions options)
 {
@@ -161,20 +163,22 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
 
     /// <summary>
     /// The level of the counters (migration 0018) that answers the filter and dimension: by section and
-    /// category (1), by section (2), the bureau's (3), by section and township (4), by township (5);
-    /// null for what no level keeps (a channel, a township with a category).
+    /// category (1), by section (2), the bureau's (3), by section and township (4), by township (5),
+    /// by section and channel (6), by channel (7); null for what no level keeps (two of category,
+    /// township and channel at once).
     /// </summary>
     private static int? Level(MetricsFilter filter, MetricsDimension? by)
     {
         var category = filter.Categories is not null || by is MetricsDimension.Category or MetricsDimension.Group;
         var township = filter.Township is not null || by == MetricsDimension.Township;
+        var channel = filter.Channel is not null || by == MetricsDimension.Channel;
         var section = filter.Section is not null || by == MetricsDimension.Section;
-        if (filter.Channel is not null || by == MetricsDimension.Channel) return null;
-        return (category, township) switch
+        return (category, township, channel) switch
         {
-            (true, false) => 1,
-            (false, false) => section ? 2 : 3,
-            (false, true) => section ? 4 : 5,
+            (true, false, false) => 1,
+            (false, false, false) => section ? 2 : 3,
+            (false, true, false) => section ? 4 : 5,
+            (false, false, true) => section ? 6 : 7,
             _ => null,
         };
     }
@@ -186,6 +190,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         MetricsDimension.Category => ("r.category_code", ""),
         MetricsDimension.Group => ("g.group_code", "join categories g on g.code = r.category_code"),
         MetricsDimension.Township => ("coalesce(r.township, '')", ""),
+        MetricsDimension.Channel => ("r.channel", ""),
         _ => ("''", ""),
     };
 
@@ -279,7 +284,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
             """;
     }
 
-    /// <summary>From the cases themselves, for what the counters do not keep (a channel, a township with a category).</summary>
+    /// <summary>From the cases themselves, for what the counters do not keep (two of category, township and channel at once).</summary>
     private string CasesSql(MetricsFilter filter, MetricsDimension? by, DynamicParameters parameters)
     {
         var first = parameters.Get<DateOnly>("first");

@@ -4,7 +4,7 @@ namespace Feedback.Api.Features.Metrics;
 /// What the figures count of a case, day by day: the one place that says which counters a case
 /// feeds, used to fold the change log into the stored counters (<see cref="MetricsFolder"/>), to
 /// add the changes not folded yet, and to count the cases themselves when a filter the counters do
-/// not keep (a channel, a township with a category) asks for it. README, Metrics, "How the figures
+/// not keep (two of category, township and channel at once) asks for it. README, Metrics, "How the figures
 /// are stored", says why the figures are these sums.
 /// </summary>
 public static class MetricsFacts
@@ -66,7 +66,7 @@ public static class MetricsFacts
     /// the columns read here): its days in the bureau's zone (parameter @tz) and what was decided.
     /// </summary>
     public static string Image(string row) => $"""
-        {row}.section_code, {row}.category_code, coalesce({row}.township, '') as township,
+        {row}.section_code, {row}.category_code, coalesce({row}.township, '') as township, {row}.channel,
         {row}.status = 'merged' as merged, {row}.status = 'rejected' as rejected,
         ({row}.submitted_at at time zone @tz)::date as submitted, ({row}.decided_at at time zone @tz)::date as decided,
         ({row}.resolved_at at time zone @tz)::date as resolved, ({row}.evaluated_at at time zone @tz)::date as evaluated,
@@ -101,11 +101,11 @@ public static class MetricsFacts
             where not i.merged
         ),
         case_facts as (
-            select i.section_code, i.category_code, i.township, i.confidential, i.key, i.submitted as day, {Merged}::smallint as fact,
+            select i.section_code, i.category_code, i.township, i.channel, i.confidential, i.key, i.submitted as day, {Merged}::smallint as fact,
                    i.sign::int as n
             from {images} i where i.merged
             union all
-            select p.section_code, p.category_code, p.township, p.confidential, p.key, f.day, f.fact::smallint, p.sign * f.n
+            select p.section_code, p.category_code, p.township, p.channel, p.confidential, p.key, f.day, f.fact::smallint, p.sign * f.n
             from case_pairs p
             cross join lateral (values
                 (p.submitted, {Volume}, 1), (p.submitted, {Accepted}, (p.decided is not null and not p.rejected)::int),
@@ -127,7 +127,7 @@ public static class MetricsFacts
             where f.day is not null and f.n <> 0
         ),
         case_spans as (
-            select p.section_code, p.category_code, p.township, p.confidential, p.key, s.kind, s.lo, s.hi, p.sign::int as n
+            select p.section_code, p.category_code, p.township, p.channel, p.confidential, p.key, s.kind, s.lo, s.hi, p.sign::int as n
             from case_pairs p
             cross join lateral (values
                 ({ResponseOnTime.First}, p.on_time_lo, p.on_time_hi), ({Response.First}, p.response_lo, p.response_hi),

@@ -38,7 +38,7 @@ public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions o
         return folded;
     }
 
-    // Each change is counted at the five levels of migration 0018, by day and by month. The two
+    // Each change is counted at the seven levels of migration 0018, by day and by month. The two
     // inserts run to completion though the statement does not read them.
     private static readonly string FoldSql = $"""
         with gone as (
@@ -51,34 +51,36 @@ public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions o
         ),
         {MetricsFacts.Expand("images")},
         by_day as (
-            select f.day, l.level, l.category_code, l.section_code, l.township, f.confidential, f.fact, sum(f.n) as n
+            select f.day, l.level, l.category_code, l.section_code, l.township, l.channel, f.confidential, f.fact, sum(f.n) as n
             from case_facts f
-            cross join lateral ({Levels("f")}) as l (level, category_code, section_code, township)
-            group by 1, 2, 3, 4, 5, 6, 7
+            cross join lateral ({Levels("f")}) as l (level, category_code, section_code, township, channel)
+            group by 1, 2, 3, 4, 5, 6, 7, 8
         ),
         facts_in as (
-            insert into metrics_facts as t (level, grain, day, category_code, section_code, township, confidential, fact, n)
-            select level, 'd', day, category_code, section_code, township, confidential, fact, n from by_day where n <> 0
+            insert into metrics_facts as t (level, grain, day, category_code, section_code, township, channel, confidential, fact, n)
+            select level, 'd', day, category_code, section_code, township, channel, confidential, fact, n from by_day where n <> 0
             union all
-            select level, 'm', date_trunc('month', day)::date, category_code, section_code, township, confidential, fact, sum(n)
-            from by_day group by 1, 3, 4, 5, 6, 7, 8 having sum(n) <> 0
-            on conflict (level, grain, day, category_code, section_code, township, confidential, fact) do update set n = t.n + excluded.n
+            select level, 'm', date_trunc('month', day)::date, category_code, section_code, township, channel, confidential, fact, sum(n)
+            from by_day group by 1, 3, 4, 5, 6, 7, 8, 9 having sum(n) <> 0
+            on conflict (level, grain, day, category_code, section_code, township, channel, confidential, fact) do update set n = t.n + excluded.n
         ),
         spans_in as (
-            insert into metrics_spans as t (kind, level, category_code, section_code, township, confidential, lo, hi, n)
-            select s.kind, l.level, l.category_code, l.section_code, l.township, s.confidential, s.lo, s.hi, sum(s.n)
+            insert into metrics_spans as t (kind, level, category_code, section_code, township, channel, confidential, lo, hi, n)
+            select s.kind, l.level, l.category_code, l.section_code, l.township, l.channel, s.confidential, s.lo, s.hi, sum(s.n)
             from case_spans s
-            cross join lateral ({Levels("s")}) as l (level, category_code, section_code, township)
-            group by 1, 2, 3, 4, 5, 6, 7, 8
+            cross join lateral ({Levels("s")}) as l (level, category_code, section_code, township, channel)
+            group by 1, 2, 3, 4, 5, 6, 7, 8, 9
             having sum(s.n) <> 0
-            on conflict (kind, level, category_code, section_code, township, confidential, lo, hi) do update set n = t.n + excluded.n
+            on conflict (kind, level, category_code, section_code, township, channel, confidential, lo, hi) do update set n = t.n + excluded.n
         )
         select count(*) from gone
         """;
 
     private static string Levels(string row) => $"""
-        values (1::smallint, {row}.category_code, {row}.section_code, ''), (2::smallint, '', {row}.section_code, ''), (3::smallint, '', '', ''),
-               (4::smallint, '', {row}.section_code, {row}.township), (5::smallint, '', '', {row}.township)
+        values (1::smallint, {row}.category_code, {row}.section_code, '', ''), (2::smallint, '', {row}.section_code, '', ''),
+               (3::smallint, '', '', '', ''), (4::smallint, '', {row}.section_code, {row}.township, ''),
+               (5::smallint, '', '', {row}.township, ''), (6::smallint, '', {row}.section_code, '', {row}.channel),
+               (7::smallint, '', '', '', {row}.channel)
         """;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
