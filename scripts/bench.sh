@@ -445,6 +445,8 @@ load_api() {
   done
 }
 load_api insert submit "POST /api/v1/complaints" 201 bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json"
+# The submissions' metrics changes are folded before the lookups are measured, not during.
+wait_for_metrics_fold feedback
 load_api select track "GET /api/v1/complaints/{code}" 200 bench/track.lua "$base" "$tmp/pairs.txt"
 
 peak_mib=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$api_pid/status")
