@@ -183,14 +183,14 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         };
     }
 
-    /// <summary>The dimension's value of a counter row r, with the join it needs.</summary>
-    private static (string Key, string Join) KeyOf(MetricsDimension? by) => by switch
+    /// <summary>The dimension's value of a row (of the counters, their change log or complaints), with the join it needs.</summary>
+    private static (string Key, string Join) KeyOf(MetricsDimension? by, string row = "r") => by switch
     {
-        MetricsDimension.Section => ("r.section_code", ""),
-        MetricsDimension.Category => ("r.category_code", ""),
-        MetricsDimension.Group => ("g.group_code", "join categories g on g.code = r.category_code"),
-        MetricsDimension.Township => ("coalesce(r.township, '')", ""),
-        MetricsDimension.Channel => ("r.channel", ""),
+        MetricsDimension.Section => ($"{row}.section_code", ""),
+        MetricsDimension.Category => ($"{row}.category_code", ""),
+        MetricsDimension.Group => ("g.group_code", $"join categories g on g.code = {row}.category_code"),
+        MetricsDimension.Township => ($"coalesce({row}.township, '')", ""),
+        MetricsDimension.Channel => ($"{row}.channel", ""),
         _ => ("''", ""),
     };
 
@@ -296,19 +296,11 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
              or c.resolved_at >= @scanFrom or c.evaluated_at >= @scanFrom or c.review_requested_at >= @scanFrom
              or c.accept_by >= @first or c.resolve_by >= @first)
             """);
-        var key = by switch
-        {
-            MetricsDimension.Section => "c.section_code",
-            MetricsDimension.Category => "c.category_code",
-            MetricsDimension.Group => "k.group_code",
-            MetricsDimension.Township => "coalesce(c.township, '')",
-            MetricsDimension.Channel => "c.channel",
-            _ => "''",
-        };
+        var (key, join) = KeyOf(by, "c");
         return $"""
             with images as (
                 select 1::smallint as sign, {MetricsFacts.Image("c")}, cg.confidential, {key} as key
-                from complaints c join categories k on k.code = c.category_code join category_groups cg on cg.code = k.group_code
+                from complaints c join categories k on k.code = c.category_code join category_groups cg on cg.code = k.group_code {join}
                 where {string.Join(" and ", where)}
             ),
             {MetricsFacts.Expand("images")},
