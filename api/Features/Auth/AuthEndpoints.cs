@@ -1,6 +1,7 @@
 using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Localization;
+using Feedback.Api.Infrastructure.Security;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -59,7 +60,7 @@ public static class AuthEndpoints
             case Login.Outcome.SignedIn:
                 return TypedResults.Ok(result.Tokens!);
             case Login.Outcome.Locked:
-                return Locked(http, result.RetryAfter!.Value);
+                return Locked(http, result.Wait!);
             default:
                 return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
                     title: Lang.Pick("用户名或密码不正确", "Wrong username or password"));
@@ -87,17 +88,19 @@ public static class AuthEndpoints
     {
         var outcome = await mediator.Send(command, cancellationToken);
         if (outcome.Changed) return TypedResults.NoContent();
-        if (outcome.RetryAfter is { } retryAfter) return Locked(http, retryAfter);
+        if (outcome.Wait is { } wait) return Locked(http, wait);
         return TypedResults.ValidationProblem(
             new Dictionary<string, string[]> { ["currentPassword"] = [Lang.Pick("当前密码不正确", "The current password is wrong")] },
             title: Lang.Pick("提交的内容有误，请按提示修改", "Some fields need correcting"));
     }
 
-    private static ProblemHttpResult Locked(HttpContext http, TimeSpan retryAfter)
+    private static ProblemHttpResult Locked(HttpContext http, PasswordGuesses.Wait wait)
     {
-        var minutes = (int)Math.Ceiling(retryAfter.TotalMinutes);
-        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var minutes = Math.Max(1, (int)Math.Ceiling(wait.Remaining.TotalMinutes));
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.Remaining.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
-            title: Lang.Pick($"密码错误次数过多，请 {minutes} 分钟后再试", $"Too many wrong passwords: try again in {minutes} minutes"));
+            title: wait.Locked
+                ? Lang.Pick($"密码错误次数过多，请 {minutes} 分钟后再试", $"Too many wrong passwords: try again in {minutes} minutes")
+                : Lang.Pick("该账号近期被多次尝试登录，为保护账号，请 1 分钟后再试", "This account has had many failed sign-ins lately; to protect it, try again in a minute"));
     }
 }

@@ -1,6 +1,7 @@
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Security;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Time;
 using FluentValidation;
@@ -17,8 +18,8 @@ public static class ChangePassword
 {
     public sealed record Command(string CurrentPassword, string NewPassword) : ICommand<Outcome>;
 
-    /// <param name="RetryAfter">Set when the name is (now) locked.</param>
-    public sealed record Outcome(bool Changed, TimeSpan? RetryAfter = null);
+    /// <param name="Wait">Set when this address must (now) wait before trying again.</param>
+    public sealed record Outcome(bool Changed, PasswordGuesses.Wait? Wait = null);
 
     public sealed class Validator : AbstractValidator<Command>
     {

@@ -1,6 +1,7 @@
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Security;
 using Feedback.Api.Infrastructure.Time;
 using FluentValidation;
 using Mediator;
@@ -8,8 +9,8 @@ using Mediator;
 namespace Feedback.Api.Features.Auth;
 
 /// <summary>
-/// A staff member signs in. Five failed sign-ins in a row lock that username for 15 minutes,
-/// whether or not it exists; an unknown name, a disabled account and a wrong password get the same
+/// A staff member signs in. Five failed sign-ins in a row from one address lock that address out of
+/// that username for 15 minutes (<see cref="LoginThrottle"/>), whether or not it exists; an unknown name, a disabled account and a wrong password get the same
 /// answer and take the same time. Every success, failure and lockout is audited (never the password).
 /// </summary>
 public static class Login
@@ -18,7 +19,8 @@ public static class Login
 
     public enum Outcome { SignedIn, InvalidCredentials, Locked }
 
-    public sealed record Result(Outcome Outcome, TokenPair? Tokens = null, TimeSpan? RetryAfter = null);
+    /// <param name="Wait">Set when this address must wait before trying this username again.</param>
+    public sealed record Result(Outcome Outcome, TokenPair? Tokens = null, PasswordGuesses.Wait? Wait = null);
 
 
     public sealed class Validator : AbstractValidator<Command>
@@ -45,8 +47,9 @@ public static class Login
 
             if (await throttle.BeginAttemptAsync(username, cancellationToken) is { } remaining)
             {
-                await audit.RecordAsync(actor, new AuditEntry("auth.login", "staff_user", username, Reason: "account locked"), cancellationToken, "failed");
-                return new Result(Outcome.Locked, RetryAfter: remaining);
+                await audit.RecordAsync(actor, new AuditEntry("auth.login", "staff_user", username,
+                    Reason: remaining.Locked ? "locked for this address" : "paused: many failures from many addresses"), cancellationToken, "failed");
+                return new Result(Outcome.Locked, Wait: remaining);
             }
 
             var passwordMatches = PasswordHasher.Verify(command.Password, account?.PasswordHash ?? PasswordHasher.Decoy);
@@ -55,7 +58,7 @@ public static class Login
                 await audit.RecordAsync(actor, new AuditEntry("auth.login", "staff_user", username,
                     Reason: account is null ? "unknown user" : !account.Active ? "account disabled" : "wrong password"), cancellationToken, "failed");
                 return await throttle.CountFailureAsync(username, actor, cancellationToken) is { } lockedFor
-                    ? new Result(Outcome.Locked, RetryAfter: lockedFor)
+                    ? new Result(Outcome.Locked, Wait: lockedFor)
                     : new Result(Outcome.InvalidCredentials);
             }
 

@@ -1,50 +1,35 @@
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Database;
-using Feedback.Api.Infrastructure.Time;
+using Feedback.Api.Infrastructure.Security;
 
 namespace Feedback.Api.Features.Auth;
 
 /// <summary>
-/// Five failed password checks in a row — at sign-in, or when changing one's password — lock that
-/// username for 15 minutes. Counted per name typed, whether or not the account exists, so a lock
-/// reveals nothing about which usernames are real.
+/// Failed password checks of a username — at sign-in, or when changing one's password — counted by
+/// <see cref="PasswordGuesses"/> per username and client address: five in a row lock that address out
+/// of that name for 15 minutes; the owner signing in from elsewhere is not locked out. Counted per
+/// name typed, whether or not the account exists, so a lock reveals nothing about which names are real.
 /// </summary>
-public sealed class LoginThrottle(WriteTransaction database, AuditLog audit, BureauClock clock)
+public sealed class LoginThrottle(PasswordGuesses guesses, WriteTransaction database, AuditLog audit)
 {
-    public const int MaxFailures = 5;
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
-
     /// <summary>
-    /// Takes this name's row lock for the rest of the transaction — attempts on one name then run
-    /// one after another, so each sees the count the previous one left (a burst of guesses cannot
-    /// all slip in before the lock) — and says how long the name stays locked, or null.
+    /// Holds this address's count for the name until the command ends (tries from one address run one
+    /// after another), and says how long the address must wait, or null when it may try now.
     /// </summary>
-    public async Task<TimeSpan?> BeginAttemptAsync(string username, CancellationToken cancellationToken)
+    public Task<PasswordGuesses.Wait?> BeginAttemptAsync(string username, CancellationToken cancellationToken) =>
+        guesses.HoldAsync(database, GuessedSubject.Username, username, cancellationToken);
+
+    /// <summary>Counts one failure; returns the wait it leaves this address with, if any. A new lock is audited.</summary>
+    public async Task<PasswordGuesses.Wait?> CountFailureAsync(string username, AuditActor actor, CancellationToken cancellationToken)
     {
-        await database.ExecuteAsync(
-            "insert into login_throttle (username) values (@username) on conflict (username) do nothing", new { username }, cancellationToken);
-        var lockedUntil = await database.QuerySingleAsync<DateTime?>(
-            "select locked_until from login_throttle where username = @username for update", new { username }, cancellationToken);
-        return lockedUntil is { } until && new DateTimeOffset(until, TimeSpan.Zero) - clock.UtcNow is { Ticks: > 0 } remaining
-            ? remaining : null;
+        var failure = await guesses.CountFailureAsync(database, GuessedSubject.Username, username, cancellationToken);
+        if (failure.LockedNow)
+            await audit.RecordAsync(actor, new AuditEntry("auth.lockout", "staff_user", username,
+                Reason: $"{PasswordGuesses.MaxFailuresPerAddress} failed password checks in a row from one address"), cancellationToken);
+        return failure.Wait;
     }
 
-    /// <summary>Counts one failure; returns the lock it caused, if any.</summary>
-    public async Task<TimeSpan?> CountFailureAsync(string username, AuditActor actor, CancellationToken cancellationToken)
-    {
-        var failures = await database.QuerySingleAsync<int>(
-            "update login_throttle set failures = failures + 1 where username = @username returning failures", new { username }, cancellationToken);
-        if (failures < MaxFailures) return null;
-
-        await database.ExecuteAsync(
-            "update login_throttle set failures = 0, locked_until = @lockedUntil where username = @username",
-            new { username, lockedUntil = clock.UtcNow + LockoutDuration }, cancellationToken);
-        await audit.RecordAsync(actor, new AuditEntry("auth.lockout", "staff_user", username,
-            Reason: $"{MaxFailures} failed password checks in a row"), cancellationToken);
-        return LockoutDuration;
-    }
-
-    /// <summary>After a success: the count starts again.</summary>
+    /// <summary>After a success: this address's count starts again.</summary>
     public Task ForgetAsync(string username, CancellationToken cancellationToken) =>
-        database.ExecuteAsync("delete from login_throttle where username = @username", new { username }, cancellationToken);
+        guesses.ForgetAsync(database, GuessedSubject.Username, username, cancellationToken);
 }

@@ -86,7 +86,7 @@ public static class TrackComplaint
                 from complaints c
                 where c.tracking_code = @code
                 """,
-                new { code }, cancellationToken: cancellationToken)))
+                access.KeyParameters(code), cancellationToken: cancellationToken)))
             {
                 key = await reader.ReadSingleAsync<CitizenAccess.Key>();
                 found = await reader.ReadSingleOrDefaultAsync<CaseRow>();

@@ -2,6 +2,7 @@ using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.FollowUp;
 using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure;
+using Feedback.Api.Infrastructure.Security;
 using Feedback.Api.Infrastructure.Time;
 using Npgsql;
 
@@ -24,12 +25,12 @@ public sealed class Housekeeping(
     {
         var closed = await StepAsync("closing cases past their evaluation window", () => autoClose.CloseDueAsync(cancellationToken));
         var swept = await StepAsync("photo cleanup", () => photoCleanup.SweepAsync(cancellationToken));
-        var (keys, failures) = await StepAsync("forgetting idempotency keys and lookup failures", async () =>
+        var (keys, failures) = await StepAsync("forgetting idempotency keys and old wrong passwords", async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var now = clock.UtcNow;
             return (await SubmissionIdempotency.ForgetStaleAsync(connection, now, cancellationToken),
-                await CitizenAccess.ForgetStaleAsync(connection, now, cancellationToken));
+                await PasswordGuesses.ForgetStaleAsync(connection, now, cancellationToken));
         });
         var round = new Round(closed, swept?.Uploads ?? 0, swept?.StrayFiles ?? 0, keys, failures);
         if (round.CasesClosed + round.UploadsDeleted + round.StrayFilesDeleted > 0) logger.LogInformation("Housekeeping: {Round}", round);

@@ -10,7 +10,7 @@ public static class ListUsers
 {
     public sealed record Query : IQuery<IReadOnlyList<User>>;
 
-    /// <param name="LockedUntil">Set while five wrong passwords keep the account locked.</param>
+    /// <param name="LockedUntil">Set while five wrong passwords in a row keep some address locked out of the account (the latest such lock).</param>
     public sealed record User(
         long Id, string Username, string DisplayName, StaffRole Role, string? SectionCode, bool Active,
         DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt);
@@ -27,7 +27,8 @@ public static class ListUsers
                 """
                 select u.id, u.username, u.display_name, u.role, u.section_code, u.active, t.locked_until, u.created_at
                 from staff_users u left join sections s on s.code = u.section_code
-                left join login_throttle t on t.username = u.username
+                left join lateral (select max(locked_until) as locked_until from password_guesses g
+                                   where g.kind = 'username' and g.subject = u.username) t on true
                 order by s.sort_order nulls first, u.username
                 """, cancellationToken: cancellationToken));
             var now = time.GetUtcNow();

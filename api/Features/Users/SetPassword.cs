@@ -35,7 +35,7 @@ public static class SetPassword
                 """,
                 new { command.Id, hash = PasswordHasher.Hash(command.Password), now = clock.UtcNow }, cancellationToken)
                 ?? throw new ProblemException(StatusCodes.Status404NotFound, Lang.Pick("没有这个用户", "No such user"));
-            await database.ExecuteAsync("delete from login_throttle where username = @username", new { username }, cancellationToken);
+            await database.ExecuteAsync("delete from password_guesses where kind = 'username' and subject = @username", new { username }, cancellationToken);
             await sessions.RevokeAllAsync(command.Id, "password_changed", cancellationToken);
             await audit.RecordAsync(AuditActor.Of(admin), new AuditEntry("user.password_reset", "staff_user", username), cancellationToken);
             return Unit.Value;

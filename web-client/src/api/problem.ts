@@ -7,8 +7,6 @@ export interface Problem {
   detail?: string
   traceId?: string
   errors?: Record<string, string[]>
-  /** Wrong query passwords: how many more before the code is locked. */
-  attemptsLeft?: number
 }
 
 export type Failure =
@@ -58,7 +56,6 @@ function asProblem(body: unknown): Problem | null {
     status: typeof b.status === 'number' ? b.status : undefined,
     detail: str(b.detail),
     traceId: str(b.traceId),
-    attemptsLeft: typeof b.attemptsLeft === 'number' ? b.attemptsLeft : undefined,
   }
   if (b.errors && typeof b.errors === 'object') {
     const errors: Record<string, string[]> = {}

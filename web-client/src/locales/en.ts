@@ -100,7 +100,7 @@ const en: Messages = {
     codeInvalid: 'The tracking code has 12 characters: digits 2–9 and letters except I, L and O.',
     passwordInvalid: 'The query password has 12 characters: digits 2–9 and letters except I, L and O.',
     notFound: 'The tracking code or query password is not correct',
-    attemptsLeft: ({ named }: Ctx) => `${named('n')} more wrong tries and this code is paused for 15 minutes. A lost query password cannot be recovered; for help, call 12369.`,
+    wrongTries: 'After 5 wrong tries in a row from one network, lookups of this code from it pause for 15 minutes. A lost query password cannot be recovered; for help, call 12369.',
     tooManyIn: ({ named }: Ctx) => `Too many attempts. Try again in ${named('seconds')} seconds.`,
     tooMany: 'Too many attempts. Try again in a little while.',
     resultTitle: 'Your case',

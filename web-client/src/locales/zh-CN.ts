@@ -104,7 +104,7 @@ const zhCN = {
     codeInvalid: '查询编号应为 12 位，由数字 2–9 和字母（不含 I、L、O）组成。',
     passwordInvalid: '查询密码应为 12 位，由数字 2–9 和字母（不含 I、L、O）组成。',
     notFound: '查询编号或查询密码不正确',
-    attemptsLeft: ({ named }: Ctx) => `再输错 ${named('n')} 次，此编号将暂停查询 15 分钟。查询密码遗失无法找回，如需帮助可拨打 12369。`,
+    wrongTries: '从同一网络连续输错 5 次，将暂停从该网络查询此编号 15 分钟。查询密码遗失无法找回，如需帮助可拨打 12369。',
     tooManyIn: ({ named }: Ctx) => `尝试次数过多，请 ${named('seconds')} 秒后再试。`,
     tooMany: '尝试次数过多，请稍后再试。',
     resultTitle: '办理情况',

@@ -174,12 +174,41 @@ public sealed class AuthTests : IntegrationTest
             {
                 "auth.login failed wrong password", "auth.login failed wrong password", "auth.login failed wrong password",
                 "auth.login failed wrong password", "auth.login failed wrong password",
-                "auth.lockout succeeded 5 failed password checks in a row",
-                "auth.login failed account locked", "auth.login failed account locked",
+                "auth.lockout succeeded 5 failed password checks in a row from one address",
+                "auth.login failed locked for this address", "auth.login failed locked for this address",
                 "auth.login succeeded ",
             }));
             foreach (var password in wrong.Append(account.Password))
                 Assert.That(everything, Does.Not.Contain(password), "the audit log never holds a password");
+        });
+    }
+
+    [Test]
+    public async Task Wrong_passwords_from_one_address_never_lock_the_owner_out_from_another()
+    {
+        var account = await CreateAccountAsync("target");
+        await using var app = new FeedbackApp(TestEnvironment.Database.ConnectionString,
+            settings: new Dictionary<string, string> { ["FEEDBACK_TRUSTED_PROXIES"] = "127.0.0.1" });
+        app.StartServer();
+        using var client = app.CreateHttpClient();
+        Task<HttpResponseMessage> LoginFromAsync(string address, string password)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login")
+            {
+                Content = JsonContent.Create(new { username = account.Username, password }),
+            };
+            request.Headers.Add("X-Forwarded-For", address);
+            return client.SendAsync(request);
+        }
+
+        for (var i = 0; i < 5; i++) (await LoginFromAsync("203.0.113.66", $"Wrong-pass-{i}")).Dispose();
+        using var attacker = await LoginFromAsync("203.0.113.66", account.Password);
+        using var owner = await LoginFromAsync("198.51.100.7", account.Password);
+        Assert.Multiple(async () =>
+        {
+            await AssertProblemAsync(attacker, 429);
+            Assert.That((int)owner.StatusCode, Is.EqualTo(200), "the owner signs in from their own address");
+            Assert.That((await AuditAsync($"action = 'auth.lockout' and target_id = '{account.Username}'")).Single().Ip, Is.EqualTo("203.0.113.66"));
         });
     }
 
@@ -257,7 +286,7 @@ public sealed class AuthTests : IntegrationTest
     [Test]
     public async Task An_overlong_password_is_refused_before_any_hashing_and_counts_for_nothing()
     {
-        const string failures = "select coalesce(sum(failures), 0)::int from login_throttle where username = 'enforcement.staff'";
+        const string failures = "select coalesce(sum(failures), 0)::int from password_guesses where kind = 'username' and subject = 'enforcement.staff'";
         var before = await ScalarAsync<int>(failures);
         using var response = await LoginAsync(Client, "enforcement.staff", new string('x', 1_000) + "1");
         var problem = await AssertProblemAsync(response, 400);

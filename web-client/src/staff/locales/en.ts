@@ -322,7 +322,7 @@ const en: StaffMessages = {
     active: 'Active',
     inactive: 'Disabled',
     activeCheck: 'Account active',
-    lockedUntil: ({ named }: Ctx) => `Locked until ${named('time')}`,
+    lockedUntil: ({ named }: Ctx) => `Sign-in locked for one address until ${named('time')}`,
     actionsColumn: 'Actions',
     edit: 'Edit',
     editTitle: ({ named }: Ctx) => `Edit account ${named('name')}`,

@@ -322,7 +322,7 @@ const zhCN = {
     active: '启用',
     inactive: '已停用',
     activeCheck: '启用此账户',
-    lockedUntil: ({ named }: Ctx) => `已锁定至 ${named('time')}`,
+    lockedUntil: ({ named }: Ctx) => `某地址登录已暂停至 ${named('time')}`,
     actionsColumn: '操作',
     edit: '编辑',
     editTitle: ({ named }: Ctx) => `编辑账户 ${named('name')}`,
