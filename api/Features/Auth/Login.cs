@@ -47,8 +47,9 @@ public static class Login
 
             if (await throttle.BeginAttemptAsync(username, cancellationToken) is { } remaining)
             {
-                await audit.RecordAsync(actor, new AuditEntry("auth.login", "staff_user", username,
-                    Reason: remaining.Locked ? "locked for this address" : "paused: many failures from many addresses"), cancellationToken, "failed");
+                // Anyone can repeat this at will, so its repeats are tallied rather than written one by one.
+                await audit.RecordRepeatableRefusalAsync(actor, new AuditEntry("auth.login", "staff_user", username,
+                    Reason: remaining.Locked ? "locked for this address" : "paused: many failures from many addresses"), "failed", cancellationToken);
                 return new Result(Outcome.Locked, Wait: remaining);
             }
 

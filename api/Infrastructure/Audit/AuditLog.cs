@@ -4,7 +4,6 @@ using Dapper;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Time;
-using Npgsql;
 
 namespace Feedback.Api.Infrastructure.Audit;
 
@@ -30,8 +29,11 @@ public sealed record AuditEntry(
 /// transaction, so the log and the change commit together; refusals and failures are written on
 /// a connection of their own, because the request that caused them rolls back.
 /// </summary>
-public sealed class AuditLog(WriteTransaction transaction, SideDatabase side, BureauClock clock, ILogger<AuditLog> logger)
+public sealed class AuditLog(WriteTransaction transaction, SideDatabase side, RepeatedRefusals repeated, BureauClock clock)
 {
+    /// <summary>Longer targets are cut (with "…"), so every entry fits the index on (target_kind, target_id).</summary>
+    public const int MaxTargetLength = 256;
+
     private static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web);
 
     private const string Insert =
@@ -46,20 +48,25 @@ public sealed class AuditLog(WriteTransaction transaction, SideDatabase side, Bu
     public Task RecordAsync(AuditActor actor, AuditEntry entry, CancellationToken cancellationToken, string outcome = "succeeded") =>
         transaction.ExecuteAsync(Insert, Parameters(actor, entry, outcome), cancellationToken);
 
-    /// <summary>A refused request or failed attempt; survives the rollback of the request's transaction.</summary>
+    /// <summary>
+    /// A refused request or failed attempt; survives the rollback of the request's transaction. When
+    /// it cannot be written, it throws: the request fails (503) rather than leave no trace.
+    /// </summary>
     public async Task RecordOutsideTransactionAsync(AuditActor actor, AuditEntry entry, string outcome, CancellationToken cancellationToken)
     {
-        try
-        {
-            // The side pool: the refused request may still hold a connection of the main pool.
-            await using var connection = await side.DataSource.OpenConnectionAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(Insert, Parameters(actor, entry, outcome), cancellationToken: cancellationToken));
-        }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or OperationCanceledException)
-        {
-            // The refusal itself must still reach the caller; the server log keeps the trace.
-            logger.LogError("Could not write audit entry {Action} ({Outcome}): {Reason}", entry.Action, outcome, exception.Message);
-        }
+        // The side pool: the refused request may still hold a connection of the main pool.
+        await using var connection = await side.DataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Insert, Parameters(actor, entry, outcome), cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// A refusal anyone can repeat at will without signing in (a 401, a try on a locked name): the
+    /// first of each minute per address and target is written now, the repeats as one summary row
+    /// (<see cref="RepeatedRefusals"/>).
+    /// </summary>
+    public async Task RecordRepeatableRefusalAsync(AuditActor actor, AuditEntry entry, string outcome, CancellationToken cancellationToken)
+    {
+        if (repeated.RecordNow(actor, entry)) await RecordOutsideTransactionAsync(actor, entry, outcome, cancellationToken);
     }
 
     private object Parameters(AuditActor actor, AuditEntry entry, string outcome) => new
@@ -72,7 +79,7 @@ public sealed class AuditLog(WriteTransaction transaction, SideDatabase side, Bu
         action = entry.Action,
         outcome,
         targetKind = entry.TargetKind,
-        targetId = entry.TargetId,
+        targetId = entry.TargetId is { Length: > MaxTargetLength } overlong ? overlong[..(MaxTargetLength - 1)] + "…" : entry.TargetId,
         before = entry.Before is null ? null : JsonSerializer.Serialize(entry.Before, StateJson),
         after = entry.After is null ? null : JsonSerializer.Serialize(entry.After, StateJson),
         reason = entry.Reason is { Length: > 4000 } r ? r[..4000] : entry.Reason,

@@ -86,13 +86,24 @@ public static class AuthSetup
         if (!open) context.Fail("The session has ended.");
     }
 
-    /// <summary>401 and 403 from the role policies; refusals decided by a handler are audited there.</summary>
+    /// <summary>
+    /// 401 and 403 from the role policies (refusals decided by a handler are audited there), naming
+    /// the route's template, never the raw path. A 401 needs no account, so its repeats are tallied.
+    /// </summary>
     private static async Task AuditRefusalAsync(HttpContext http, string action, string? reason)
     {
         var services = http.RequestServices;
-        await services.GetRequiredService<AuditLog>().RecordOutsideTransactionAsync(
-            AuditActor.Of(services.GetRequiredService<CurrentStaff>()),
-            new AuditEntry(action, "route", $"{http.Request.Method} {http.Request.Path}", Reason: reason),
-            "denied", CancellationToken.None);
+        var audit = services.GetRequiredService<AuditLog>();
+        var entry = new AuditEntry(action, "route", RouteTarget(http.Request.Method, (http.GetEndpoint() as RouteEndpoint)?.RoutePattern), Reason: reason);
+        var actor = AuditActor.Of(services.GetRequiredService<CurrentStaff>());
+        if (action == "request.unauthenticated") await audit.RecordRepeatableRefusalAsync(actor, entry, "denied", http.RequestAborted);
+        else await audit.RecordOutsideTransactionAsync(actor, entry, "denied", http.RequestAborted);
     }
+
+    /// <summary>"GET /api/v1/staff/complaints/{trackingCode}": the method and the route's template, without constraints.</summary>
+    public static string RouteTarget(string method, Microsoft.AspNetCore.Routing.Patterns.RoutePattern? route) =>
+        $"{method} {(route?.RawText is { } raw ? "/" + string.Join('/', raw.Trim('/').Split('/').Select(WithoutConstraint)) : "(no route)")}";
+
+    private static string WithoutConstraint(string segment) =>
+        segment.StartsWith('{') && segment.IndexOfAny([':', '=', '?']) is > 0 and var end ? segment[..end] + "}" : segment;
 }

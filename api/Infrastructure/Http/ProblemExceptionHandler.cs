@@ -37,8 +37,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         if (exception is ProblemException { RetryAfter: { } retryAfter })
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (exception is ProblemException { Denial: { } denial })
-            await context.RequestServices.GetRequiredService<AuditLog>().RecordOutsideTransactionAsync(
-                AuditActor.Of(context.RequestServices.GetRequiredService<CurrentStaff>()), denial, "denied", CancellationToken.None);
+        {
+            try
+            {
+                await context.RequestServices.GetRequiredService<AuditLog>().RecordOutsideTransactionAsync(
+                    AuditActor.Of(context.RequestServices.GetRequiredService<CurrentStaff>()), denial, "denied", CancellationToken.None);
+            }
+            catch (Exception auditFailure) when (auditFailure is NpgsqlException or TimeoutException)
+            {
+                // A refusal that leaves no trace is not answered as if it had.
+                problem = Unavailable(context, auditFailure);
+            }
+        }
 
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -118,4 +119,27 @@ public abstract class IntegrationTest
         Assert.That((int)response.StatusCode, Is.EqualTo(200), $"{action}: {text}");
         return JsonNode.Parse(text)!.AsObject();
     }
+
+    /// <summary>
+    /// How the audit log names the route a request reaches: its method and template, found here by
+    /// matching the path against the API's own endpoints segment by segment.
+    /// </summary>
+    public static string AuditedRoute(HttpMethod method, string path)
+    {
+        var segments = path.Split('?')[0].Trim('/').Split('/');
+        var endpoint = App.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods.Contains(method.Method) == true)
+            .Select(e => (Endpoint: e, Template: e.RoutePattern.RawText!.Trim('/').Split('/')))
+            .Where(e => e.Template.Length == segments.Length
+                        && e.Template.Zip(segments).All(pair => pair.First.StartsWith('{') || pair.First == pair.Second))
+            // A literal segment beats a parameter (".../extensions/decision" over ".../{x}/decision").
+            .OrderBy(e => e.Template.Count(t => t.StartsWith('{')))
+            .First().Endpoint;
+        return Feedback.Api.Infrastructure.Auth.AuthSetup.RouteTarget(method.Method, endpoint.RoutePattern);
+    }
+
+    /// <summary>Writes now what the API tallies of repeated refusals (it does so every minute), so the next refusal is written when it happens.</summary>
+    public static Task FlushRepeatedRefusalsAsync() =>
+        App.Services.GetRequiredService<Feedback.Api.Infrastructure.Audit.RepeatedRefusals>().FlushAsync(everything: true, CancellationToken.None);
 }

@@ -38,6 +38,8 @@ public sealed class TestEnvironment
     /// </summary>
     public static async Task ResetDataAsync()
     {
+        // Tallies of repeated refusals from the previous test are written (then emptied with the log).
+        await App.Services.GetRequiredService<Feedback.Api.Infrastructure.Audit.RepeatedRefusals>().FlushAsync(everything: true, CancellationToken.None);
         await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(

@@ -1902,7 +1902,7 @@ export interface components {
             active: boolean;
             /**
              * Format: date-time
-             * @description Set while five wrong passwords keep the account locked.
+             * @description Set while five wrong passwords in a row keep some address locked out of the account (the latest such lock).
              */
             lockedUntil: null | string;
             /** Format: date-time */

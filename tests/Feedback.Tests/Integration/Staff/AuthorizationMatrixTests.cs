@@ -292,6 +292,7 @@ public sealed class AuthorizationMatrixTests
             request.Content = JsonContent.Create(Body(route, kind));
             request.Headers.TryAddWithoutValidation("If-Match", $"\"{version}\"");
         }
+        await IntegrationTest.FlushRepeatedRefusalsAsync();
         var lastAudit = await LastAuditIdAsync();
         using var response = await _clients[role].SendAsync(request);
 
@@ -309,10 +310,10 @@ public sealed class AuthorizationMatrixTests
         switch (expected)
         {
             case 401:
-                await AssertDeniedAsync(lastAudit, "request.unauthenticated", $"{request.Method} {path}");
+                await AssertDeniedAsync(lastAudit, "request.unauthenticated", IntegrationTest.AuditedRoute(request.Method, path));
                 break;
             case 403 when role == Role.Admin:
-                await AssertDeniedAsync(lastAudit, "request.forbidden", $"{request.Method} {path}");
+                await AssertDeniedAsync(lastAudit, "request.forbidden", IntegrationTest.AuditedRoute(request.Method, path));
                 break;
             case 403:
             case 404 when kind != Kind.Unknown:
@@ -333,6 +334,7 @@ public sealed class AuthorizationMatrixTests
         var path = route[(route.IndexOf(' ') + 1)..].Replace("{user}", _throwawayUser.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var request = new HttpRequestMessage(method, path);
         if (method != HttpMethod.Get && method != HttpMethod.Delete) request.Content = JsonContent.Create(OtherBody(route));
+        await IntegrationTest.FlushRepeatedRefusalsAsync();
         var lastAudit = await LastAuditIdAsync();
         using var response = await _clients[role].SendAsync(request);
 
@@ -342,7 +344,7 @@ public sealed class AuthorizationMatrixTests
             return;
         }
         await AssertProblemAsync(response, expected);
-        var target = $"{method} {path.Split('?')[0]}";
+        var target = IntegrationTest.AuditedRoute(method, path);
         if (expected == 401) await AssertDeniedAsync(lastAudit, "request.unauthenticated", target);
         else if (expected == 403) await AssertDeniedAsync(lastAudit, "request.forbidden", target);
         else Assert.That(await AuditAsync("id > @lastAudit and outcome = 'denied'", new { lastAudit }), Is.Empty,
