@@ -43,11 +43,18 @@ public static class ComplaintsEndpoints
             .WithDescription($"Open cases of the same category group submitted in the last {ListSimilarComplaints.WindowDays} days, in the same township or within {ListSimilarComplaints.RadiusMetres} m of the pin; public summaries only. Empty for a confidential (conduct) category.")
             .ProducesValidationProblem();
 
-        group.MapPost("/{trackingCode}/support", SupportAsync)
+        group.MapGet("/similar/{supportId:guid}", GetSupportedAsync)
+            .WithName("GetSupportedComplaint")
+            .WithSummary("Follow a case one supported")
+            .WithDescription("The public summary of a case by the support id the list of similar cases gave, whatever its status now. An unknown or confidential case is 404.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/similar/{supportId:guid}/support", SupportAsync)
             .WithName("SupportComplaint")
             .RequireRateLimiting(RateLimiting.AnonymousWrites)
             .WithSummary("Me too: support an open case")
-            .WithDescription($"Needs the {DeviceToken.Header} header. One support per device: a repeat changes nothing and answers alreadySupported. An unknown or confidential case is 404; a case no longer open is 409.")
+            .WithDescription($"Needs the {DeviceToken.Header} header. One support per device: a repeat changes nothing and answers alreadySupported. "
+                + $"At most {SupportComplaint.MaxPerAddress} devices per client address count for one case; more is 429. An unknown or confidential case is 404; a case no longer open is 409.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -58,9 +65,12 @@ public static class ComplaintsEndpoints
         [AsParameters] ListSimilarComplaints.Query query, IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(query, cancellationToken));
 
+    private static async Task<Ok<ListSimilarComplaints.Item>> GetSupportedAsync(Guid supportId, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new GetSupportedComplaint.Query(supportId), cancellationToken));
+
     private static async Task<Ok<SupportComplaint.Result>> SupportAsync(
-        string trackingCode, [FromHeader(Name = DeviceToken.Header)] string? deviceToken, IMediator mediator, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await mediator.Send(new SupportComplaint.Command(trackingCode, deviceToken), cancellationToken));
+        Guid supportId, [FromHeader(Name = DeviceToken.Header)] string? deviceToken, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new SupportComplaint.Command(supportId, deviceToken), cancellationToken));
 
     private static async Task<Created<SubmitComplaint.Result>> SubmitAsync(
         SubmitComplaint.Command command,

@@ -17,9 +17,11 @@ namespace Feedback.Api.Features.Complaints;
 /// filing a duplicate (FixMyStreet's approach). Like means the same category group; nearby means
 /// the same township, or within <see cref="RadiusMetres"/> of their pin when both have one;
 /// recent means submitted in the last <see cref="WindowDays"/> days. Only what anyone may read is
-/// shown: no contact details, address, photos or staff, a masked excerpt of the description, and
-/// the distance rounded up to 100 m so a case's pin cannot be pinpointed by moving one's own.
-/// Confidential (conduct) cases are never listed: for such a category the list is empty.
+/// shown (<see cref="PublicSummary"/>): a support id that opens nothing but "me too", never the
+/// tracking code, contact details, photos, staff or the description, the street or landmark
+/// without house numbers, and the distance rounded up to 100 m so a case's pin cannot be
+/// pinpointed by moving one's own. Confidential (conduct) cases are never listed: for such a
+/// category the list is empty.
 /// </summary>
 public static class ListSimilarComplaints
 {
@@ -37,13 +39,16 @@ public static class ListSimilarComplaints
         [FromQuery(Name = "lng")] [property: Description("Longitude of the map pin in decimal degrees (WGS-84); with lat or not at all.")] string? Lng = null)
         : IQuery<Result>;
 
-    /// <param name="TrackingCode">To say "me too" (POST /api/v1/complaints/{trackingCode}/support); it does not open the case.</param>
+    /// <param name="SupportId">To say "me too" (POST /api/v1/complaints/similar/{supportId}/support) and to follow the case's
+    /// status (GET /api/v1/complaints/similar/{supportId}); it opens nothing else, and it is not the tracking code.</param>
+    /// <param name="Place">The street or landmark the citizen gave, without house, building or room numbers; null when none.</param>
     /// <param name="StatusText">The status in plain words, in the caller's language.</param>
     /// <param name="SubmittedOn">The bureau's date of submission.</param>
+    /// <param name="SubmittedAt">When it was submitted, to the hour (for "3 hours ago").</param>
     /// <param name="DistanceMetres">From the given pin, rounded up to 100 m; null when either side has no pin.</param>
     public sealed record Item(
-        string TrackingCode, string CategoryCode, string CategoryName, string? Township, DateOnly SubmittedOn,
-        ComplaintStatus Status, string StatusText, int SupportCount, int? DistanceMetres);
+        Guid SupportId, string CategoryCode, string CategoryName, string? Township, string? Place, DateOnly SubmittedOn,
+        DateTimeOffset SubmittedAt, ComplaintStatus Status, string StatusText, int SupportCount, int? DistanceMetres);
 
     /// <param name="Items">Nearest first, then newest; at most 10.</param>
     public sealed record Result(IReadOnlyList<Item> Items, int RadiusMetres, int WindowDays);
@@ -84,11 +89,30 @@ public static class ListSimilarComplaints
             .Must(text => ParseDegrees(text) is not { } v || Math.Abs(v) > limit || (v >= low && v <= high))
             .WithMessage(_ => Lang.Pick("该位置不在本局辖区内", "This place is outside the bureau's area"));
 
-    private sealed record Row(
-        string TrackingCode, string CategoryCode, string? Township, DateTime SubmittedAt, string Status, int SupportCount,
+    /// <summary>What a public summary reads of a case: the select list of <see cref="PublicSummary.Columns"/>.</summary>
+    public sealed record Row(
+        Guid SupportId, string CategoryCode, string? Township, string? Address, DateTime SubmittedAt, string Status, int SupportCount,
         double? DistanceMetres);
 
-    public sealed class Handler(ReadDatabase database, CategoryCatalog catalog, BureauClock clock) : IQueryHandler<Query, Result>
+    /// <summary>A case as any citizen may see it, in the list and when following a case they supported.</summary>
+    public sealed class PublicSummary(CategoryCatalog catalog, BureauClock clock)
+    {
+        /// <summary>The columns of a <see cref="Row"/> from complaints c (add distance_metres).</summary>
+        public const string Columns = "c.support_id, c.category_code, c.township, c.address, c.submitted_at, c.status, c.support_count";
+
+        public async Task<Item> OfAsync(Row row)
+        {
+            var category = await catalog.GetCategoryAsync(row.CategoryCode);
+            var status = ComplaintStatuses.Parse(row.Status);
+            var submitted = new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero);
+            return new Item(row.SupportId, row.CategoryCode, Lang.Pick(category.NameZh, category.NameEn), row.Township,
+                PublicPlace.Of(row.Address), clock.DateOf(submitted), submitted.AddTicks(-(submitted.Ticks % TimeSpan.TicksPerHour)),
+                status, StatusText(status), row.SupportCount,
+                row.DistanceMetres is { } metres ? Math.Max(100, (int)Math.Ceiling(metres / 100) * 100) : null);
+        }
+    }
+
+    public sealed class Handler(ReadDatabase database, CategoryCatalog catalog, BureauClock clock, PublicSummary summary) : IQueryHandler<Query, Result>
     {
         public async ValueTask<Result> Handle(Query query, CancellationToken cancellationToken)
         {
@@ -128,8 +152,7 @@ public static class ListSimilarComplaints
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             // The ten are chosen from the index alone (migration 0013: an index-only scan); only
             // their rows are read for the summary. Never the description: it is the citizen's own
-            // words, which may name people and places, and the privacy notice promises that
-            // nothing they write is shown to others.
+            // words, which may name people and places; of the address only the street or landmark.
             var rows = await connection.QueryAsync<Row>(new CommandDefinition(
                 $"""
                  with nearby as (
@@ -142,21 +165,13 @@ public static class ListSimilarComplaints
                      order by distance_metres nulls last, c.submitted_at desc, c.id desc
                      limit @limit
                  )
-                 select c.tracking_code, c.category_code, c.township, c.submitted_at, c.status, c.support_count,
-                        n.distance_metres
+                 select {PublicSummary.Columns}, n.distance_metres
                  from nearby n join complaints c on c.id = n.id
                  order by n.distance_metres nulls last, n.submitted_at desc, n.id desc
                  """, parameters, cancellationToken: cancellationToken));
 
             var items = new List<Item>();
-            foreach (var row in rows)
-            {
-                var rowCategory = await catalog.GetCategoryAsync(row.CategoryCode);
-                var status = ComplaintStatuses.Parse(row.Status);
-                items.Add(new Item(row.TrackingCode, row.CategoryCode, Lang.Pick(rowCategory.NameZh, rowCategory.NameEn), row.Township,
-                    clock.DateOf(new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero)), status, StatusText(status), row.SupportCount,
-                    row.DistanceMetres is { } metres ? Math.Max(100, (int)Math.Ceiling(metres / 100) * 100) : null));
-            }
+            foreach (var row in rows) items.Add(await summary.OfAsync(row));
             return new Result(items, RadiusMetres, WindowDays);
         }
     }

@@ -11,20 +11,25 @@ namespace Feedback.Api.Features.Complaints;
 
 /// <summary>
 /// "Me too" (我也遇到了): a citizen who has the same problem as an open case adds their support
-/// instead of filing a duplicate. One support per device (X-Device-Token, stored as its hash):
-/// asking again changes nothing and says so, and two requests at once from one device count once
-/// (the primary key makes the second wait for the first, then find its row). The count moves in
-/// the same transaction, and only while the case is still open. The staff's version (ETag) is
-/// left alone: a citizen's support must not make a clerk's pending action stale.
+/// instead of filing a duplicate, naming the case by its public support id (never its tracking
+/// code). One support per device (X-Device-Token, stored as its hash): asking again changes nothing
+/// and says so. At most <see cref="MaxPerAddress"/> devices per client address count for one case,
+/// so fresh device tokens cannot inflate it (a household or an office may share an address; a
+/// carrier's shared address is the price). Supports of one case are taken one at a time (the case's
+/// row is locked first), so neither limit can be raced. The count moves in the same transaction,
+/// and only while the case is still open. The staff's version (ETag) is left alone: a citizen's
+/// support must not make a clerk's pending action stale.
 /// </summary>
 public static class SupportComplaint
 {
-    public sealed record Command(string TrackingCode, string? DeviceToken) : ICommand<Result>;
+    public const int MaxPerAddress = 3;
+
+    public sealed record Command(Guid SupportId, string? DeviceToken) : ICommand<Result>;
 
     /// <param name="SupportCount">Supports of the case now, this one included.</param>
     /// <param name="AlreadySupported">True when this device had supported the case before: nothing changed.</param>
     /// <param name="Message">What happened, in the caller's language.</param>
-    public sealed record Result(string TrackingCode, int SupportCount, bool AlreadySupported, string Message);
+    public sealed record Result(Guid SupportId, int SupportCount, bool AlreadySupported, string Message);
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -36,26 +41,33 @@ public static class SupportComplaint
 
     private sealed record CaseRow(long Id, string CategoryCode, string Status);
 
-    public sealed class Handler(WriteTransaction database, CategoryCatalog catalog, BureauClock clock) : ICommandHandler<Command, Result>
+    public sealed class Handler(WriteTransaction database, CategoryCatalog catalog, BureauClock clock, ClientAddress client) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
-            var code = SecretCode.Normalize(command.TrackingCode) ?? throw NotFound();
             var found = await database.QuerySingleOrDefaultAsync<CaseRow>(
-                "select id, category_code, status from complaints where tracking_code = @code",
-                new { code }, cancellationToken) ?? throw NotFound();
-            // A conduct case is not there for the public: the same 404 as an unknown code.
-            if ((await catalog.GetCategoryAsync(found.CategoryCode)).Confidential) throw NotFound();
+                "select id, category_code, status from complaints where support_id = @id for no key update",
+                new { id = command.SupportId }, cancellationToken) ?? throw GetSupportedComplaint.NotFound();
+            // A conduct case is not there for the public: the same 404 as an unknown id.
+            if ((await catalog.GetCategoryAsync(found.CategoryCode)).Confidential) throw GetSupportedComplaint.NotFound();
             var status = ComplaintStatuses.Parse(found.Status);
             if (!status.IsOpen()) throw NotOpen(status);
 
-            var added = await database.ExecuteAsync(
+            var deviceHash = DeviceToken.Hash(command.DeviceToken)!;
+            var (already, fromThisAddress) = await database.QuerySingleAsync<(bool, int)>(
                 """
-                insert into complaint_supports (complaint_id, device_hash, supported_at)
-                values (@id, @deviceHash, @now)
+                select exists (select from complaint_supports where complaint_id = @id and device_hash = @deviceHash),
+                       (select count(*)::int from complaint_supports where complaint_id = @id and client = @client)
+                """, new { id = found.Id, deviceHash, client = client.Key }, cancellationToken);
+            if (!already && fromThisAddress >= MaxPerAddress) throw TooManyFromOneAddress();
+
+            var added = !already && await database.ExecuteAsync(
+                """
+                insert into complaint_supports (complaint_id, device_hash, supported_at, client)
+                values (@id, @deviceHash, @now, @client)
                 on conflict (complaint_id, device_hash) do nothing
                 """,
-                new { id = found.Id, deviceHash = DeviceToken.Hash(command.DeviceToken)!, now = clock.UtcNow }, cancellationToken) == 1;
+                new { id = found.Id, deviceHash, now = clock.UtcNow, client = client.Key }, cancellationToken) == 1;
 
             // Counted only while still open: a case closed since the read above refuses, and the
             // transaction rolls the support back.
@@ -68,15 +80,18 @@ public static class SupportComplaint
                     """, new { id = found.Id }, cancellationToken) ?? throw NotOpen(null)
                 : await database.QuerySingleAsync<int>("select support_count from complaints where id = @id", new { id = found.Id }, cancellationToken);
 
-            return new Result(code, count, !added, added
+            return new Result(command.SupportId, count, !added, added
                 ? Lang.Pick("已记录您的支持。承办部门会看到有多少人反映了同一问题，您无需重复投诉。",
                     "Your support is counted. The bureau sees how many people reported this problem: you need not file it again.")
                 : Lang.Pick("您已经支持过这个案件，无需重复操作。", "You have already supported this case; it is counted once."));
         }
     }
 
-    private static ProblemException NotFound() =>
-        new(StatusCodes.Status404NotFound, Lang.Pick("没有这个案件", "No such case"));
+    private static ProblemException TooManyFromOneAddress() =>
+        new(StatusCodes.Status429TooManyRequests,
+            Lang.Pick($"同一网络最多可为一个案件表示 {MaxPerAddress} 次支持", $"At most {MaxPerAddress} supports for one case count from one network"),
+            Lang.Pick("您所在网络的支持已经记录，承办部门能看到。", "Your network's support is already counted and the bureau sees it."),
+            retryAfter: TimeSpan.FromDays(1));
 
     private static ProblemException NotOpen(ComplaintStatus? status) =>
         new(StatusCodes.Status409Conflict,

@@ -67,6 +67,7 @@ public static class GetCase
         string? MergedInto,
         IReadOnlyList<string> MergedCases,
         int SupportCount,
+        SupportPattern? Supports,
         IReadOnlyList<CaseAction> AvailableActions,
         IReadOnlyList<Event> Timeline,
         Evaluation? Evaluation,
@@ -77,11 +78,19 @@ public static class GetCase
         CasePin? Pin,
         IReadOnlyList<CasePhoto> Photos);
 
+    /// <summary>How the "me too" supports came, so staff can tell a crowd from one person with many devices.</summary>
+    /// <param name="Addresses">Distinct client addresses (IPv4, or IPv6 /64) they came from (supports older than this record have none).</param>
+    /// <param name="LargestBurst">The most supports that came within <see cref="BurstMinutes"/> minutes of one another.</param>
+    /// <param name="BurstStartedAt">When that burst began.</param>
+    public sealed record SupportPattern(int Addresses, int LargestBurst, DateTimeOffset BurstStartedAt);
+
+    public const int BurstMinutes = 10;
+
     private sealed record Row(
         long Id, string TrackingCode, string Status, int Version, string CategoryCode, string SectionCode, string Channel,
         string Description, string? Township, string? Address, string? ContactName, string? ContactPhone, string? ContactEmail,
         DateTime SubmittedAt, DateOnly AcceptBy, DateOnly? ResolveBy, DateOnly DueOn, long? AssigneeId, string? AssigneeName,
-        string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, int SupportCount, string Timeline,
+        string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, int SupportCount, string? Supports, string Timeline,
         string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, DateTime? ReviewRequestedAt, DateTime? ClosedAt,
         bool Urgent, string Answers, double? Latitude, double? Longitude, string Photos);
 
@@ -106,6 +115,12 @@ public static class GetCase
                        m.tracking_code as merged_into,
                        array_to_string(array(select d.tracking_code from complaints d where d.merged_into_id = c.id order by d.id), ',') as merged_cases,
                        c.support_count,
+                       (select json_build_object('addresses', (select count(distinct client) from complaint_supports where complaint_id = c.id),
+                                                 'largestBurst', b.n, 'burstStartedAt', b.supported_at)::text
+                        from (select s.supported_at,
+                                     count(*) over (order by s.supported_at range between current row and interval '{BurstMinutes} minutes' following) as n
+                              from complaint_supports s where s.complaint_id = c.id) b
+                        order by b.n desc, b.supported_at limit 1) as supports,
                        (select coalesce(json_agg(json_build_object(
                                    'id', e.id, 'type', e.type, 'visibility', e.visibility, 'actorKind', e.actor_kind,
                                    'actorId', u.id, 'actorName', u.display_name, 'at', e.occurred_at, 'message', e.message, 'data', e.data)
@@ -152,6 +167,7 @@ public static class GetCase
                 row.AssigneeId is { } assigneeId ? new StaffMember(assigneeId, row.AssigneeName!) : null,
                 row.ExtensionStatus is null ? null : new Extension(row.ExtensionStatus, row.ExtensionDays!.Value, row.ExtensionReason!),
                 row.MergedInto, row.MergedCases.Split(',', StringSplitOptions.RemoveEmptyEntries), row.SupportCount,
+                row.Supports is { } supports ? JsonSerializer.Deserialize<SupportPattern>(supports, EventJson) : null,
                 CaseRules.Available(viewer, row.SectionCode, status, row.ExtensionStatus),
                 timeline,
                 Evaluation.Of(row.EvaluationSolved, row.EvaluationSatisfaction, row.EvaluatedAt, timeline.LastOrDefault(e => e.Type == "evaluated")?.Message),

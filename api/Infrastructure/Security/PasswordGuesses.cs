@@ -23,7 +23,7 @@ public enum GuessedSubject { TrackingCode, Username }
 /// fails rolls back, and its count must survive it. Staff sign-in counts inside its own transaction,
 /// which commits its refusals.
 /// </summary>
-public sealed class PasswordGuesses(SideDatabase side, BureauClock clock, IHttpContextAccessor http, ILogger<PasswordGuesses> logger)
+public sealed class PasswordGuesses(SideDatabase side, BureauClock clock, ClientAddress client, ILogger<PasswordGuesses> logger)
 {
     public const int MaxFailuresPerAddress = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
@@ -49,8 +49,7 @@ public sealed class PasswordGuesses(SideDatabase side, BureauClock clock, IHttpC
     public object StandingParameters(GuessedSubject kind, string subject) =>
         new { guessKind = KindCode(kind), guessSubject = subject, guessClient = Client };
 
-    /// <summary>The caller's address as the rate limits count it: an IPv4 address or an IPv6 /64.</summary>
-    public string Client => RateLimiting.ClientKey(http.HttpContext?.Connection.RemoteIpAddress);
+    private string Client => client.Key;
 
     /// <summary>
     /// For a command that checks a password inside its own transaction (staff sign-in, password change):

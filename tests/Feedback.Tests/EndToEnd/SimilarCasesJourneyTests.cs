@@ -36,14 +36,18 @@ public sealed class SimilarCasesJourneyTests : StaffConsoleTest
         await Expect(similar).ToBeVisibleAsync();
         await Expect(similar.GetByRole(AriaRole.Heading, new() { Name = "异味臭气 · 剡湖街道" })).ToBeVisibleAsync();
         await Expect(similar).Not.ToContainTextAsync("小区东侧化工厂"); // never the citizen's own words
-        await Expect(similar.GetByTestId("similar-support-count")).ToHaveCountAsync(0); // nobody yet: no "0 people"
+        await Expect(similar).ToContainTextAsync("城东路附近"); // the street as given, without the house number
+        await Expect(similar).Not.ToContainTextAsync("88");
+        await Expect(similar).ToContainTextAsync("一小时内提交");
+        await Expect(similar.GetByTestId("similar-support-count")).ToHaveTextAsync("还没有人表示也遇到了");
         await Expect(similar).Not.ToContainTextAsync("13800138000");
+        await Expect(similar).Not.ToContainTextAsync(existing[..4]); // never the tracking code
         var overflow = await Page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
         Assert.That(overflow, Is.LessThanOrEqualTo(0), "fits a 360-pixel phone");
         Assert.That(await SeriousViolationsAsync(), Is.Empty);
 
         // The button names its case for a screen reader.
-        await similar.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^我也遇到了（\\+1）\\s?：异味臭气 · 剡湖街道 · " + existing[..4]) }).ClickAsync();
+        await similar.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^我也遇到了（\\+1）\\s?：异味臭气 · 剡湖街道 · 城东路附近") }).ClickAsync();
         await Expect(similar.GetByRole(AriaRole.Status)).ToContainTextAsync("已记录您的支持");
         await Expect(similar.GetByRole(AriaRole.Status)).ToContainTextAsync("无需重复投诉");
         await Expect(similar.GetByRole(AriaRole.Status)).ToBeFocusedAsync();
@@ -53,6 +57,15 @@ public sealed class SimilarCasesJourneyTests : StaffConsoleTest
             Assert.That(await SupportCountAsync(existing), Is.EqualTo(1));
             Assert.That(await CountAsync("complaints"), Is.EqualTo(1), "no duplicate was filed");
         });
+
+        // The device follows the case it joined: its progress, with no password, on the tracking page.
+        await Page.GotoAsync("/#/track");
+        var followed = Page.GetByRole(AriaRole.Region, new() { Name = "我关注的案件" });
+        await Expect(followed.GetByTestId("followed-status")).ToHaveTextAsync("待受理");
+        await Expect(followed).ToContainTextAsync("异味臭气 · 城东路附近");
+        Assert.That(await SeriousViolationsAsync(), Is.Empty);
+        await Page.GotoAsync("/");
+        await StartReportAsync();
 
         // The same browser again, after a reload: counted once.
         await Page.ReloadAsync();

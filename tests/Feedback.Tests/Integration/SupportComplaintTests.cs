@@ -5,7 +5,10 @@ using Npgsql;
 
 namespace Feedback.Tests.Integration;
 
-/// <summary>POST /api/v1/complaints/{code}/support: "me too", once per device, on open public cases only.</summary>
+/// <summary>
+/// POST /api/v1/complaints/similar/{supportId}/support: "me too", by the public support id (never the
+/// tracking code), once per device, at most three devices per address, on open public cases only.
+/// </summary>
 public sealed class SupportComplaintTests : IntegrationTest
 {
     private const string DeviceA = "device-a-0123456789abcdefghij";
@@ -14,12 +17,21 @@ public sealed class SupportComplaintTests : IntegrationTest
     private async Task<string> FileAsync(string category = "air.odor") =>
         (string)(await SubmitAsync(ValidComplaint(category)))["trackingCode"]!;
 
-    private async Task<HttpResponseMessage> SupportAsync(string code, string? device, string? language = null)
+    private static async Task<string> SupportIdAsync(string code)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/complaints/{code}/support");
+        await using var connection = new NpgsqlConnection(TestEnvironment.Database.AdminConnectionString);
+        return (await connection.QuerySingleOrDefaultAsync<Guid?>("select support_id from complaints where tracking_code = @code", new { code }))?.ToString()
+            ?? Guid.NewGuid().ToString(); // an unknown case: an id nothing has
+    }
+
+    private async Task<HttpResponseMessage> SupportAsync(string code, string? device, string? language = null, HttpClient? client = null,
+        string? forwardedFor = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/complaints/similar/{await SupportIdAsync(code)}/support");
+        if (forwardedFor is not null) request.Headers.Add("X-Forwarded-For", forwardedFor);
         if (device is not null) request.Headers.TryAddWithoutValidation("X-Device-Token", device);
         if (language is not null) request.Headers.AcceptLanguage.ParseAdd(language);
-        return await Client.SendAsync(request);
+        return await (client ?? Client).SendAsync(request);
     }
 
     private async Task<JsonObject> SupportOkAsync(string code, string device)
@@ -57,13 +69,14 @@ public sealed class SupportComplaintTests : IntegrationTest
         var (_, versionBefore) = await GetCaseAsync(await StaffAsync("leader"), code);
 
         var first = await SupportOkAsync(code, DeviceA);
-        var again = await SupportOkAsync(code.ToLowerInvariant(), DeviceA);
+        var again = await SupportOkAsync(code, DeviceA);
         Assert.Multiple(async () =>
         {
             Assert.That((int)first["supportCount"]!, Is.EqualTo(1));
             Assert.That((bool)first["alreadySupported"]!, Is.False);
             Assert.That((string)first["message"]!, Does.Contain("无需重复投诉"));
-            Assert.That((string)first["trackingCode"]!, Is.EqualTo(code));
+            Assert.That((string)first["supportId"]!, Is.EqualTo(await SupportIdAsync(code)));
+            Assert.That(first.ContainsKey("trackingCode"), Is.False, "the answer never names the tracking code");
             Assert.That((int)again["supportCount"]!, Is.EqualTo(1));
             Assert.That((bool)again["alreadySupported"]!, Is.True);
             Assert.That((string)again["message"]!, Does.Contain("已经支持过"));
@@ -98,7 +111,8 @@ public sealed class SupportComplaintTests : IntegrationTest
     public async Task Concurrent_supports_from_one_device_count_once()
     {
         var code = await FileAsync();
-        for (var round = 0; round < 5; round++)
+        // As many devices as one address may bring (all of them come from 127.0.0.1).
+        for (var round = 0; round < Feedback.Api.Features.Complaints.SupportComplaint.MaxPerAddress; round++)
         {
             var device = $"concurrent-{round}-0123456789abcdefghij";
             var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => SupportAsync(code, device)));
@@ -111,15 +125,19 @@ public sealed class SupportComplaintTests : IntegrationTest
     }
 
     [Test]
-    public async Task A_conduct_case_and_an_unknown_code_are_the_same_404_and_store_nothing()
+    public async Task A_conduct_case_an_unknown_id_and_a_tracking_code_are_the_same_404_and_store_nothing()
     {
         var conduct = await FileAsync("conduct.inaction");
+        var open = await FileAsync();
         using var hidden = await SupportAsync(conduct, DeviceA);
         using var unknown = await SupportAsync("23456789ABCD", DeviceA);
-        using var malformed = await SupportAsync("not-a-code", DeviceA);
+        using var byTrackingCode = await Client.PostAsync($"/api/v1/complaints/similar/{open}/support", null);
+        using var oldRoute = await Client.PostAsync($"/api/v1/complaints/{open}/support", null);
         var hiddenProblem = await AssertProblemAsync(hidden, 404);
         var unknownProblem = await AssertProblemAsync(unknown, 404);
-        await AssertProblemAsync(malformed, 404);
+        await AssertProblemAsync(byTrackingCode, 404);
+        Assert.That((int)oldRoute.StatusCode, Is.EqualTo(404).Or.EqualTo(405), "a tracking code opens no support");
+        Assert.That(await StoredAsync(open), Is.EqualTo((0, 0L)));
         Assert.Multiple(async () =>
         {
             Assert.That((string?)hiddenProblem["title"], Is.EqualTo((string?)unknownProblem["title"]));
@@ -167,8 +185,64 @@ public sealed class SupportComplaintTests : IntegrationTest
         var code = await FileAsync();
         await SupportOkAsync(code, DeviceA);
         using var response = await Client.GetAsync("/api/v1/complaints/similar?categoryCode=air.dust&township=" + Uri.EscapeDataString("剡湖街道"));
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.That((int)body["items"]![0]!["supportCount"]!, Is.EqualTo(1));
+        var text = await response.Content.ReadAsStringAsync();
+        var item = JsonNode.Parse(text)!["items"]![0]!;
+        Assert.Multiple(async () =>
+        {
+            Assert.That((int)item["supportCount"]!, Is.EqualTo(1));
+            Assert.That((string?)item["supportId"], Is.EqualTo(await SupportIdAsync(code)));
+            Assert.That(text, Does.Not.Contain(code), "the public list never holds a tracking code");
+            Assert.That((string?)item["place"], Is.EqualTo("城东路附近"), "the street or landmark, without the house number");
+        });
+    }
+
+    [Test]
+    public async Task The_citizen_who_supported_follows_the_case_by_its_support_id_and_a_conduct_case_stays_hidden()
+    {
+        var code = await FileAsync();
+        await SupportOkAsync(code, DeviceA);
+        using var clerk = await StaffAsync("enforcement.staff");
+        await ActOkAsync(clerk, code, "accept");
+        using var followed = await Client.GetAsync($"/api/v1/complaints/similar/{await SupportIdAsync(code)}");
+        var item = JsonNode.Parse(await followed.Content.ReadAsStringAsync())!;
+        using var conduct = await Client.GetAsync($"/api/v1/complaints/similar/{await SupportIdAsync(await FileAsync("conduct.inaction"))}");
+        Assert.Multiple(async () =>
+        {
+            Assert.That((int)followed.StatusCode, Is.EqualTo(200));
+            Assert.That((string?)item["status"], Is.EqualTo("accepted"));
+            Assert.That((int)item["supportCount"]!, Is.EqualTo(1));
+            await AssertProblemAsync(conduct, 404);
+        });
+    }
+
+    [Test]
+    public async Task Fresh_device_tokens_from_one_address_count_three_times_and_staff_see_the_burst()
+    {
+        await using var app = new FeedbackApp(TestEnvironment.Database.ConnectionString,
+            settings: new Dictionary<string, string> { ["FEEDBACK_TRUSTED_PROXIES"] = "127.0.0.1" });
+        app.StartServer();
+        using var client = app.CreateHttpClient();
+        var code = await FileAsync();
+
+        var statuses = new List<int>();
+        for (var token = 0; token < 50; token++)
+        {
+            using var response = await SupportAsync(code, $"fresh-token-{token:D3}-0123456789abcdef", client: client, forwardedFor: "203.0.113.66");
+            statuses.Add((int)response.StatusCode);
+        }
+        using var neighbour = await SupportAsync(code, DeviceB, client: client, forwardedFor: "198.51.100.7");
+        using var clerk = await StaffAsync("enforcement.staff");
+        var (detail, _) = await GetCaseAsync(clerk, code);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(statuses.Take(3), Is.All.EqualTo(200));
+            Assert.That(statuses.Skip(3), Is.All.EqualTo(429), "a fourth device from the same address is refused");
+            Assert.That((int)neighbour.StatusCode, Is.EqualTo(200), "another address still counts");
+            Assert.That(await StoredAsync(code), Is.EqualTo((4, 4L)));
+            Assert.That((int)detail["supportCount"]!, Is.EqualTo(4));
+            Assert.That((int)detail["supports"]!["addresses"]!, Is.EqualTo(2));
+            Assert.That((int)detail["supports"]!["largestBurst"]!, Is.EqualTo(4), "all four within ten minutes");
+        });
     }
 
     [Test]
@@ -178,7 +252,7 @@ public sealed class SupportComplaintTests : IntegrationTest
             settings: new Dictionary<string, string> { ["FEEDBACK_CORS_ORIGINS"] = "https://good.example" });
         app.StartServer();
         using var client = app.CreateHttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Options, "/api/v1/complaints/23456789ABCD/support");
+        using var request = new HttpRequestMessage(HttpMethod.Options, $"/api/v1/complaints/similar/{Guid.NewGuid()}/support");
         request.Headers.Add("Origin", "https://good.example");
         request.Headers.Add("Access-Control-Request-Method", "POST");
         request.Headers.Add("Access-Control-Request-Headers", "x-device-token");

@@ -249,7 +249,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/complaints/{trackingCode}/support": {
+    "/api/v1/complaints/similar/{supportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a case one supported
+         * @description The public summary of a case by the support id the list of similar cases gave, whatever its status now. An unknown or confidential case is 404.
+         */
+        get: operations["GetSupportedComplaint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/similar/{supportId}/support": {
         parameters: {
             query?: never;
             header?: never;
@@ -260,7 +280,7 @@ export interface paths {
         put?: never;
         /**
          * Me too: support an open case
-         * @description Needs the X-Device-Token header. One support per device: a repeat changes nothing and answers alreadySupported. An unknown or confidential case is 404; a case no longer open is 409.
+         * @description Needs the X-Device-Token header. One support per device: a repeat changes nothing and answers alreadySupported. At most 3 devices per client address count for one case; more is 429. An unknown or confidential case is 404; a case no longer open is 409.
          */
         post: operations["SupportComplaint"];
         delete?: never;
@@ -1493,6 +1513,7 @@ export interface components {
             mergedCases: string[];
             /** Format: int32 */
             supportCount: number;
+            supports: null | components["schemas"]["GetCaseSupportPattern"];
             availableActions: components["schemas"]["CaseAction"][];
             timeline: components["schemas"]["GetCaseEvent"][];
             evaluation: null | components["schemas"]["Evaluation"];
@@ -1514,6 +1535,24 @@ export interface components {
             /** Format: int64 */
             id: number;
             name: string;
+        };
+        /** @description How the "me too" supports came, so staff can tell a crowd from one person with many devices. */
+        GetCaseSupportPattern: {
+            /**
+             * Format: int32
+             * @description Distinct client addresses (IPv4, or IPv6 /64) they came from (supports older than this record have none).
+             */
+            addresses: number;
+            /**
+             * Format: int32
+             * @description The most supports that came within int GetCase.BurstMinutes minutes of one another.
+             */
+            largestBurst: number;
+            /**
+             * Format: date-time
+             * @description When that burst began.
+             */
+            burstStartedAt: string;
         };
         GetMetricsBreakdownResult: {
             /** @description section, category, group, township, channel, month or week */
@@ -1842,16 +1881,27 @@ export interface components {
             sortOrder: number;
         };
         ListSimilarComplaintsItem: {
-            /** @description To say "me too" (POST /api/v1/complaints/{trackingCode}/support); it does not open the case. */
-            trackingCode: string;
+            /**
+             * Format: uuid
+             * @description To say "me too" (POST /api/v1/complaints/similar/{supportId}/support) and to follow the case's
+             *         status (GET /api/v1/complaints/similar/{supportId}); it opens nothing else, and it is not the tracking code.
+             */
+            supportId: string;
             categoryCode: string;
             categoryName: string;
             township: null | string;
+            /** @description The street or landmark the citizen gave, without house, building or room numbers; null when none. */
+            place: null | string;
             /**
              * Format: date
              * @description The bureau's date of submission.
              */
             submittedOn: string;
+            /**
+             * Format: date-time
+             * @description When it was submitted, to the hour (for "3 hours ago").
+             */
+            submittedAt: string;
             status: components["schemas"]["ComplaintStatus"];
             /** @description The status in plain words, in the caller's language. */
             statusText: string;
@@ -2177,7 +2227,8 @@ export interface components {
             acceptBy: string;
         };
         SupportComplaintResult: {
-            trackingCode: string;
+            /** Format: uuid */
+            supportId: string;
             /**
              * Format: int32
              * @description Supports of the case now, this one included.
@@ -2799,6 +2850,37 @@ export interface operations {
             };
         };
     };
+    GetSupportedComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSimilarComplaintsItem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     SupportComplaint: {
         parameters: {
             query?: never;
@@ -2806,7 +2888,7 @@ export interface operations {
                 "X-Device-Token"?: string;
             };
             path: {
-                trackingCode: string;
+                supportId: string;
             };
             cookie?: never;
         };
