@@ -103,7 +103,7 @@ if (options.WebRoot is { } webRoot)
     app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = client });
     app.UseStaticFiles(new StaticFileOptions { FileProvider = client, OnPrepareResponse = ClientCaching.Apply });
 }
-app.MapFeedbackOpenApi();
+app.MapFeedbackOpenApi(verb == "openapi" ? ApiDocsAccess.Public : options.ApiDocs);
 app.MapHealthEndpoints();
 app.MapCategoriesEndpoints();
 app.MapComplaintsEndpoints();

@@ -75,6 +75,9 @@ public sealed record FeedbackOptions
     /// <summary>FEEDBACK_BULLETIN_MIN_CASES: in the public monthly bulletin, townships with fewer cases in the month are shown together as "other townships" (default 5; 0 or 1 shows every township).</summary>
     public int BulletinMinimumCases { get; init; } = 5;
 
+    /// <summary>FEEDBACK_API_DOCS: who may read the OpenAPI document and Swagger UI — public (default), signed-in (staff with a token; no Swagger UI) or off.</summary>
+    public ApiDocsAccess ApiDocs { get; init; } = ApiDocsAccess.Public;
+
     public static FeedbackOptions FromConfiguration(IConfiguration configuration)
     {
         var connectionString = configuration["FEEDBACK_DB"];
@@ -112,6 +115,13 @@ public sealed record FeedbackOptions
                 NullIfBlank(configuration["FEEDBACK_METRICS_BASICALLY_SATISFIED"]),
                 NonNegative(configuration, "FEEDBACK_METRICS_MIN_EVALUATIONS")),
             BulletinMinimumCases = NonNegative(configuration, "FEEDBACK_BULLETIN_MIN_CASES") ?? 5,
+            ApiDocs = NullIfBlank(configuration["FEEDBACK_API_DOCS"])?.Trim().ToLowerInvariant() switch
+            {
+                null or "public" => ApiDocsAccess.Public,
+                "signed-in" => ApiDocsAccess.SignedIn,
+                "off" => ApiDocsAccess.Off,
+                var other => throw new InvalidOperationException($"FEEDBACK_API_DOCS must be public, signed-in or off, not '{other}'."),
+            },
         };
     }
 
@@ -194,3 +204,6 @@ public sealed record MetricsSettings(decimal ResponseWeight, decimal ResolutionW
         return minimumEvaluations is { } minimum ? settings with { MinimumEvaluations = minimum } : settings;
     }
 }
+
+/// <summary>Who may read the API's OpenAPI document (/openapi/v1.json) and Swagger UI (/swagger).</summary>
+public enum ApiDocsAccess { Public, SignedIn, Off }

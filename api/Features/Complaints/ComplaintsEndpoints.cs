@@ -94,6 +94,8 @@ public static class ComplaintsEndpoints
             }
         }
         var result = await mediator.Send(command, cancellationToken);
+        // A first attempt that waited on a racing one with the same key replays it, too.
+        if (idempotency.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Created($"/api/v1/complaints/{result.TrackingCode}", result);
     }
 

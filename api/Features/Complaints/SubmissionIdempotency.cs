@@ -48,7 +48,9 @@ public sealed class SubmissionIdempotency(NpgsqlDataSource dataSource, WriteTran
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             "select request_hash, response::text as response from idempotency_keys where key_hash = @keyHash and created_at > @since",
             new { keyHash = KeyHash(key), since = clock.UtcNow - Lifetime }, cancellationToken: cancellationToken));
-        return Replay(key, requestHash, row);
+        var earlier = Replay(key, requestHash, row);
+        Replayed |= earlier is not null;
+        return earlier;
     }
 
     /// <summary>
@@ -62,8 +64,13 @@ public sealed class SubmissionIdempotency(NpgsqlDataSource dataSource, WriteTran
         var row = await database.QuerySingleOrDefaultAsync<Row>(
             "select request_hash, response::text as response from idempotency_keys where key_hash = @keyHash and created_at > @since",
             new { keyHash, since = clock.UtcNow - Lifetime }, cancellationToken);
-        return Replay(key, requestHash, row);
+        var earlier = Replay(key, requestHash, row);
+        Replayed |= earlier is not null;
+        return earlier;
     }
+
+    /// <summary>True once this request's submission turned out to be a replay (found here, or by the claim inside the command).</summary>
+    public bool Replayed { get; private set; }
 
     public Task RememberAsync(string key, byte[] requestHash, long complaintId, SubmitComplaint.Result result, CancellationToken cancellationToken) =>
         database.ExecuteAsync(

@@ -49,7 +49,13 @@ public static class AuthSetup
                 bearer.Events = new JwtBearerEvents
                 {
                     OnTokenValidated = RequireOpenSessionAsync,
-                    OnChallenge = context => AuditRefusalAsync(context.HttpContext, "request.unauthenticated", context.AuthenticateFailure?.GetType().Name),
+                    OnChallenge = context =>
+                    {
+                        // WWW-Authenticate says invalid_token and nothing of why (expired, not yet valid,
+                        // bad signature…): the reason helps an attacker more than a client.
+                        context.ErrorDescription = null;
+                        return AuditRefusalAsync(context.HttpContext, "request.unauthenticated", context.AuthenticateFailure?.GetType().Name);
+                    },
                     OnForbidden = context => AuditRefusalAsync(context.HttpContext, "request.forbidden", "role"),
                 };
             });

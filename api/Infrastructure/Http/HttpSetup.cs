@@ -80,6 +80,35 @@ public static class HttpSetup
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.Use(RefuseCharsetsOtherThanUtf8);
         if (options.CorsOrigins.Count > 0) app.UseCors();
+        app.Use(AnswerHeadAsGet);
+        // Here, after HEAD became GET, so that the GET route is the one found.
+        app.UseRouting();
+    }
+
+    /// <summary>
+    /// HEAD is GET without the body (RFC 9110 §9.3.2): every GET route answers it with the same
+    /// status and headers. Minimal APIs map GET only, so the request is routed as a GET and what
+    /// the endpoint writes is thrown away.
+    /// </summary>
+    private static async Task AnswerHeadAsGet(HttpContext context, RequestDelegate next)
+    {
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await next(context);
+            return;
+        }
+        context.Request.Method = HttpMethods.Get;
+        var body = context.Response.Body;
+        context.Response.Body = Stream.Null;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = body;
+            context.Request.Method = HttpMethods.Head;
+        }
     }
 
     /// <summary>

@@ -53,10 +53,20 @@ public static class OpenApiSetup
             });
         });
 
-    public static void MapFeedbackOpenApi(this WebApplication app)
+    /// <summary>
+    /// The document and Swagger UI, as FEEDBACK_API_DOCS allows: public (a demo, an open API), for
+    /// signed-in staff only (the document needs a bearer token; the UI, a page a browser opens
+    /// without one, is off), or not at all. `make openapi` always reads it.
+    /// </summary>
+    public static void MapFeedbackOpenApi(this WebApplication app, ApiDocsAccess access)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapOpenApi("/openapi/{documentName}.yaml");
+        if (access == ApiDocsAccess.Off) return;
+        var documents = new[] { app.MapOpenApi("/openapi/{documentName}.json"), app.MapOpenApi("/openapi/{documentName}.yaml") };
+        if (access == ApiDocsAccess.SignedIn)
+        {
+            foreach (var document in documents) document.RequireAuthorization(); // any signed-in staff member
+            return;
+        }
         app.UseSwaggerUI(ui =>
         {
             ui.RoutePrefix = "swagger";

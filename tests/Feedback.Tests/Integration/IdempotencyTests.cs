@@ -80,19 +80,22 @@ public sealed class IdempotencyTests : IntegrationTest
     }
 
     [Test]
-    public async Task Concurrent_first_attempts_with_one_key_file_one_case()
+    public async Task Concurrent_first_attempts_with_one_key_file_one_case_and_every_replay_says_so()
     {
         var key = Guid.NewGuid().ToString();
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync(key, ValidComplaint())));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => PostAsync(key, ValidComplaint())));
         var codes = new List<string?>();
+        var replayed = 0;
         foreach (var response in responses)
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
             codes.Add((string?)(await ReadJsonAsync(response))["trackingCode"]);
+            if (response.Headers.TryGetValues("Idempotent-Replayed", out var values) && values.SequenceEqual(["true"])) replayed++;
             response.Dispose();
         }
         Assert.Multiple(async () =>
         {
+            Assert.That(replayed, Is.EqualTo(9), "the one that filed says nothing; each of the nine others is a replay");
             Assert.That(codes.Distinct().Count(), Is.EqualTo(1));
             Assert.That(await CountAsync("complaints"), Is.EqualTo(1));
             Assert.That(await CountAsync("idempotency_keys"), Is.EqualTo(1));

@@ -599,6 +599,7 @@ public sealed class AuthTests : IntegrationTest
         var denial = (await AuditAsync("outcome = 'denied'")).Single();
         Assert.Multiple(() =>
         {
+            Assert.That(me.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer error=\"invalid_token\""), "never why the token failed");
             Assert.That(denial.Action, Is.EqualTo("request.unauthenticated"));
             Assert.That(denial.TargetId, Is.EqualTo("GET /api/v1/auth/me"));
             Assert.That(denial.ActorId, Is.Null, "nobody is signed in");
