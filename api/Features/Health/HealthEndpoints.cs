@@ -1,3 +1,4 @@
+using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,16 +20,20 @@ public static class HealthEndpoints
 
         group.MapGet("/ready", ReadyAsync)
             .WithName("Ready")
-            .WithSummary("The database is reachable and every migration is applied")
+            .WithSummary("The database is reachable, every migration is applied and photos can be stored")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<Results<Ok<HealthStatus>, ProblemHttpResult>> ReadyAsync(
-        DatabaseMigrator migrator, HttpResponse response, CancellationToken cancellationToken)
+        DatabaseMigrator migrator, IBlobStore blobs, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (await migrator.IsUpToDateAsync(cancellationToken)) return TypedResults.Ok(new HealthStatus("ready"));
+        string? notReady = !await migrator.IsUpToDateAsync(cancellationToken)
+            ? Lang.Pick("服务尚未就绪：数据库不可用或尚未迁移", "Not ready: the database is unreachable or not migrated")
+            : !await blobs.IsWritableAsync(cancellationToken)
+                ? Lang.Pick("服务尚未就绪：照片存储无法写入", "Not ready: the photo store cannot be written")
+                : null;
+        if (notReady is null) return TypedResults.Ok(new HealthStatus("ready"));
         response.Headers.RetryAfter = "5";
-        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: Lang.Pick("服务尚未就绪：数据库不可用或尚未迁移", "Not ready: the database is unreachable or not migrated"));
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: notReady);
     }
 }

@@ -29,42 +29,44 @@ public static class PhotoProcessing
 
     public sealed record Processed(ImageFormat Format, byte[] Bytes, int Width, int Height);
 
-    /// <summary>Decoding is memory- and CPU-heavy: at most one per core at a time.</summary>
-    private static readonly SemaphoreSlim Slots = new(Environment.ProcessorCount);
-
     public static async Task<Processed> ProcessAsync(byte[] file, CancellationToken cancellationToken)
     {
         var format = ImageFormats.Sniff(file) ?? throw UnsupportedType();
-        await Slots.WaitAsync(cancellationToken);
-        try
-        {
-            return Process(file, format);
-        }
-        finally
-        {
-            Slots.Release();
-        }
-    }
-
-    private static Processed Process(byte[] file, ImageFormat format)
-    {
         using var data = SKData.CreateCopy(file);
-        // Creating a codec reads the header only.
+        // Creating a codec reads the header only: what decoding will cost is known before it starts.
         using var codec = SKCodec.Create(data) ?? throw Unreadable();
         if (FormatOf(codec.EncodedFormat) != format) throw Unreadable();
         var (width, height) = (codec.Info.Width, codec.Info.Height);
         if (width <= 0 || height <= 0) throw Unreadable();
         if ((long)width * height > MaxPixels) throw TooManyPixels();
 
-        // JPEG can decode straight to 1/2, 1/4 or 1/8 of its size: cheaper than decoding it whole.
-        var decodeSize = codec.Info.Size;
-        var longest = Math.Max(width, height);
-        if (longest > MaxStoredSide)
-        {
-            var scaled = codec.GetScaledDimensions((float)MaxStoredSide / longest);
-            if (Math.Max(scaled.Width, scaled.Height) >= MaxStoredSide && scaled.Width > 0 && scaled.Height > 0) decodeSize = scaled;
-        }
+        using var memory = await PhotoDecodeGate.EnterAsync(DecodeBytes(codec), cancellationToken);
+        return Process(codec, format);
+    }
 
+    /// <summary>Pixels decoded and drawn at 4 bytes each, and the encoded output.</summary>
+    private static long DecodeBytes(SKCodec codec)
+    {
+        var decoded = DecodeSize(codec);
+        var longest = Math.Max(decoded.Width, decoded.Height);
+        var scale = Math.Min(1.0, (double)MaxStoredSide / longest);
+        var output = (long)(decoded.Width * scale) * (long)(decoded.Height * scale);
+        return 4L * decoded.Width * decoded.Height + 4L * output + output;
+    }
+
+    /// <summary>JPEG can decode straight to 1/2, 1/4 or 1/8 of its size: cheaper than decoding it whole.</summary>
+    private static SKSizeI DecodeSize(SKCodec codec)
+    {
+        var longest = Math.Max(codec.Info.Width, codec.Info.Height);
+        if (longest <= MaxStoredSide) return codec.Info.Size;
+        var scaled = codec.GetScaledDimensions((float)MaxStoredSide / longest);
+        return Math.Max(scaled.Width, scaled.Height) >= MaxStoredSide && scaled.Width > 0 && scaled.Height > 0 ? scaled : codec.Info.Size;
+    }
+
+    private static Processed Process(SKCodec codec, ImageFormat format)
+    {
+
+        var decodeSize = DecodeSize(codec);
         var opaque = codec.Info.AlphaType == SKAlphaType.Opaque;
         // Decoded into sRGB: a wide-gamut photo keeps its colours without carrying its own profile.
         var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKImageInfo.PlatformColorType,

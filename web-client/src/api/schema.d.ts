@@ -122,7 +122,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database is reachable and every migration is applied */
+        /** The database is reachable, every migration is applied and photos can be stored */
         get: operations["Ready"];
         put?: never;
         post?: never;

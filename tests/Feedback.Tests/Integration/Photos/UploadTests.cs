@@ -195,4 +195,30 @@ public sealed class UploadTests : PhotoTest
         Assert.That((string?)problem["title"], Does.Contain("X-Device-Token"));
         await AssertNothingStoredAsync();
     }
+
+    [Test]
+    public async Task Many_huge_photos_at_once_are_decoded_within_the_memory_budget_and_the_rest_told_to_retry()
+    {
+        // 25 megapixels each, a small PNG, about 180 MB to decode, shrink and encode: one at a time fits the budget.
+        var huge = TestImages.Png(5000, 5000);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => UploadAsync(huge, "huge.png", "image/png")));
+        var statuses = responses.Select(r => (int)r.StatusCode).ToList();
+        try
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(statuses, Is.All.EqualTo(201).Or.EqualTo(503), string.Join(",", statuses));
+                Assert.That(statuses.Count(s => s == 503), Is.GreaterThanOrEqualTo(12 - 1 - Feedback.Api.Features.Photos.PhotoDecodeGate.MaxWaiting),
+                    "one decoding, a few waiting, the rest refused at once");
+                Assert.That(responses.Where(r => (int)r.StatusCode == 503).Select(r => r.Headers.RetryAfter?.Delta),
+                    Is.All.EqualTo(TimeSpan.FromSeconds(10)));
+            });
+        }
+        finally
+        {
+            foreach (var response in responses) response.Dispose();
+        }
+        Assert.That(await CountAsync("photos"), Is.EqualTo(statuses.Count(s => s == 201)));
+        await UploadOkAsync(); // and the next upload goes through
+    }
 }
