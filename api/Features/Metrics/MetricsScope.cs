@@ -40,9 +40,13 @@ public sealed class MetricsScope(CurrentStaff staff, CategoryCatalog catalog, Bu
 
     public MetricsPeriod Period(MetricsFilters filters)
     {
+        var errors = new List<ValidationFailure>();
+        foreach (var (name, date) in new[] { ("from", filters.From), ("to", filters.To) })
+            if (date is { } given && (given < InputRules.EarliestDate || given > InputRules.LatestDate))
+                errors.Add(new ValidationFailure(name, InputRules.OutOfRangeMessage));
+        if (errors.Count > 0) throw new ValidationException(errors);
         var to = filters.To ?? clock.Today;
         var from = filters.From ?? to.AddDays(-29);
-        var errors = new List<ValidationFailure>();
         if (from > to) errors.Add(new ValidationFailure("to", Lang.Pick("结束日期不能早于开始日期", "to must not be before from")));
         else if (to.DayNumber - from.DayNumber + 1 > MaxDays)
             errors.Add(new ValidationFailure("from", Lang.Pick($"统计期间最长 {MaxDays} 天", $"A period is at most {MaxDays} days")));

@@ -15,6 +15,8 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
+using Feedback.Api.Infrastructure.Http;
+
 namespace Feedback.Api.Features.StaffComplaints;
 
 /// <summary>
@@ -69,6 +71,8 @@ public static class ListQueue
                 .WithMessage(_ => Lang.Pick("sort 须为 due 或 newest", "sort is due or newest"));
             RuleFor(q => q.Limit).InclusiveBetween(1, MaxLimit)
                 .WithMessage(_ => Lang.Pick($"每页 1–{MaxLimit} 条", $"limit is 1–{MaxLimit}"));
+            RuleFor(q => q.From).WithinServiceYears();
+            RuleFor(q => q.To).WithinServiceYears();
             RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null)
                 .WithMessage(_ => Lang.Pick("结束日期不能早于开始日期", "to must not be before from"));
             RuleFor(q => q.Q).MaximumLength(100);

@@ -79,6 +79,8 @@ public static class HttpSetup
         });
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.Use(RefuseCharsetsOtherThanUtf8);
+        app.Use(InputRules.RefuseControlCharacters);
+        app.Use(InputRules.RefuseControlCharactersInJson);
         if (options.CorsOrigins.Count > 0) app.UseCors();
         app.Use(AnswerHeadAsGet);
         // Here, after HEAD became GET, so that the GET route is the one found.

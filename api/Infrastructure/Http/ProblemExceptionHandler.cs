@@ -23,7 +23,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ProblemException refusal => WithExtensions(new ProblemDetails { Status = refusal.Status, Title = refusal.Title, Detail = refusal.Detail }, refusal),
             BadHttpRequestException { InnerException: JsonException json } when MissingRequiredFields(json) is { Length: > 0 } missing =>
                 Missing(missing),
-            BadHttpRequestException { InnerException: JsonException { Path: { Length: > 2 } path } } => WrongType(path),
+            BadHttpRequestException { InnerException: JsonException { Path: { Length: > 2 } path } } => FieldError(path, Lang.Pick("格式不正确", "Has the wrong type")),
             BadHttpRequestException { InnerException: JsonException } => Problem(StatusCodes.Status400BadRequest,
                 Lang.Pick("请求内容不是有效的 JSON", "The request body is not valid JSON")),
             BadHttpRequestException badRequest => Problem(badRequest.StatusCode,
@@ -68,11 +68,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Title = ValidationTitle,
         };
 
-    /// <summary>A value of the wrong JSON type ("description": 123) is a mistake in that field.</summary>
-    private static HttpValidationProblemDetails WrongType(string jsonPath) =>
+    /// <summary>A value of the wrong JSON type ("description": 123), or text with a control character, is a mistake in that field.</summary>
+    private static HttpValidationProblemDetails FieldError(string jsonPath, string message) =>
         new(new Dictionary<string, string[]>
         {
-            [jsonPath.TrimStart('$', '.')] = [Lang.Pick("格式不正确", "Has the wrong type")],
+            [jsonPath.TrimStart('$', '.')] = [message],
         })
         {
             Status = StatusCodes.Status400BadRequest,
