@@ -60,14 +60,15 @@ public sealed class DeadlineTests
         await TestEnvironment.ResetDataAsync();
         // Thursday 26 November in Shanghai: accepted by Monday 30 November, then 15 working days: Monday 21 December.
         var odour = await SubmitAsync(DateTimeOffset.Parse("2026-11-26T02:00:00Z"), "air.odor");
-        // Conduct: accepted by Monday 28 September, then 30 working days across 国庆 (1–7 October) and its make-up Saturday 10 October: Friday 13 November.
+        // Conduct, Wednesday 23 September: 中秋节 on Friday 25 puts the decision on Tuesday 29; then 30 working days
+        // across 国庆 (1–7 October) and its make-up Saturday 10 October: Monday 16 November.
         var conduct = await SubmitAsync(DateTimeOffset.Parse("2026-09-23T02:00:00Z"), "conduct.inaction");
         Assert.Multiple(() =>
         {
             Assert.That((string?)odour["acceptBy"], Is.EqualTo("2026-11-30"));
             Assert.That((string?)odour["resolveBy"], Is.EqualTo("2026-12-21"));
-            Assert.That((string?)conduct["acceptBy"], Is.EqualTo("2026-09-28"));
-            Assert.That((string?)conduct["resolveBy"], Is.EqualTo("2026-11-13"));
+            Assert.That((string?)conduct["acceptBy"], Is.EqualTo("2026-09-29"));
+            Assert.That((string?)conduct["resolveBy"], Is.EqualTo("2026-11-16"));
         });
     }
 }
