@@ -87,6 +87,7 @@ async function mockApi(page, mode = {}) {
       } })
     }
     if (url.pathname === '/api/v1/public/bulletins') return route.fulfill({ json: { months: [] } })
+    if (url.pathname === '/api/v1/service-area') return route.fulfill({ json: { south: 29.3, west: 120.5, north: 29.9, east: 121.2 } })
     return route.fulfill(problem(404))
   })
 }
@@ -185,6 +186,29 @@ for (const sizeName of PAGES === 'console' ? [] : ['phone', 'phone390', 'desktop
       await shot('10-bulletin-empty')
     })
   }
+}
+
+// "Use my location" with a GCJ-02 map (plain grey tiles), inside the service area and outside it.
+const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk2P+/HgAFBAJ/RZPn7QAAAABJRU5ErkJggg==', 'base64')
+for (const sizeName of PAGES === 'console' ? [] : ['phone', 'desktop']) {
+  await session(sizeName, 'zh', async (page, shot) => {
+    await page.route('**/config.json', (route) => route.fulfill({
+      json: { apiBaseUrl: '', mapTileUrl: 'tiles/{z}/{x}/{y}.png', mapAttribution: '测试底图', mapCoordinateSystem: 'GCJ-02' },
+    }))
+    await page.route('**/tiles/**', (route) => route.fulfill({ contentType: 'image/png', body: TILE }))
+    await page.context().grantPermissions(['geolocation'])
+    await page.context().setGeolocation({ latitude: 30.27, longitude: 120.15 })
+    await page.goto(BASE)
+    await page.waitForSelector('#f-category:not([disabled])')
+    await page.locator('#f-category').selectOption('air.odor')
+    await page.getByRole('button', { name: '使用我的位置' }).click()
+    await page.waitForSelector('[data-testid=pin-outside]')
+    await shot('11-location-outside')
+    await page.context().setGeolocation({ latitude: 29.58, longitude: 120.82 })
+    await page.getByRole('button', { name: '使用我的位置' }).click()
+    await page.waitForSelector('.leaflet-tile-loaded')
+    await shot('12-location-found')
+  })
 }
 
 // ---- the staff console ------------------------------------------------------------------------
