@@ -9,6 +9,7 @@ build_client
 results=$(mktemp -d)
 log "Running the tests (unit, integration on a throwaway PostgreSQL, contract, end-to-end in Chromium)"
 status=0
+(cd web-client && npm test --silent) || status=$?
 dotnet test Feedback.sln -c Release -nologo \
   --logger "trx;LogFileName=$results/tests.trx" --logger "console;verbosity=normal" || status=$?
 

@@ -26,6 +26,8 @@ const categories = (isZh) => [
   ['water.drinking', 'water', isZh ? '水污染' : 'Water', isZh ? '饮用水源' : 'Drinking water source', isZh ? '饮用水水源保护区内的污染。' : 'Pollution in a drinking-water protection zone.'],
   ['air.odor', 'air', isZh ? '大气污染' : 'Air', isZh ? '异味、臭气' : 'Odour', isZh ? '工厂、养殖场等散发的异味。请写明时间段。' : 'Smells from factories or farms. Say at what times.'],
   ['noise.construction', 'noise', isZh ? '噪声污染' : 'Noise', isZh ? '建筑施工噪声' : 'Construction noise', isZh ? '夜间施工、打桩等噪声。' : 'Night-time building work, piling.'],
+  ['conduct.formalism', 'conduct', isZh ? '作风问题' : 'Staff conduct', isZh ? '形式主义' : 'Formalism', isZh ? '只做表面文章、应付检查、不解决实际问题。' : 'Going through the motions for show instead of solving the problem.'],
+  ['conduct.bureaucratism', 'conduct', isZh ? '作风问题' : 'Staff conduct', isZh ? '官僚主义' : 'Bureaucratism', isZh ? '门难进、脸难看、事难办，推诿扯皮。' : 'Being hard to reach, rude, or passing the buck.'],
   ['conduct.inaction', 'conduct', isZh ? '作风问题' : 'Staff conduct', isZh ? '不作为、慢作为' : 'Inaction', isZh ? '工作人员推诿、拖延、不履职。' : 'Staff shirking or delaying their duties.'],
   ['suggestion', 'suggestion', isZh ? '意见建议' : 'Suggestions', isZh ? '意见建议' : 'Suggestion', isZh ? '对环保工作的意见和建议。' : 'Ideas for our work.'],
 ].map(([code, group, groupName, name, description]) => ({
@@ -65,7 +67,7 @@ async function mockApi(page, mode = {}) {
       if (mode.submit === 'down') return route.fulfill(problem(503))
       return route.fulfill({ status: 201, json: {
         trackingCode: 'HB7KM2QX9TAE', queryPassword: 'P4SSW0RDX7YZ'.replace('0', '8'), status: 'submitted',
-        categoryCode: 'water.industrial', sectionCode: 'enforcement', submittedAt: new Date().toISOString(), acceptBy: '2025-12-01',
+        categoryCode: 'water.industrial', sectionCode: 'enforcement', submittedAt: new Date().toISOString(), acceptBy: '2025-12-01', resolveBy: '2025-12-22',
       } })
     }
     if (url.pathname.startsWith('/api/v1/complaints/')) {
@@ -73,7 +75,10 @@ async function mockApi(page, mode = {}) {
       return route.fulfill({ json: {
         trackingCode: 'HB7KM2QX9TAE', status: 'in_progress', categoryCode: 'water.industrial',
         categoryName: isZh ? '工业废水偷排' : 'Industrial waste water', sectionName: isZh ? '环境执法大队' : 'Enforcement brigade',
-        submittedAt: '2025-11-26T08:26:00Z', acceptBy: '2025-11-28',
+        submittedAt: '2025-11-26T08:26:00Z', acceptBy: '2025-11-28', resolveBy: '2025-12-19',
+        township: isZh ? '三江街道' : 'Sanjiang', address: null, outcome: null, photos: [],
+        followUp: { resolvedAt: null, evaluateBy: null, reviewBy: null, canEvaluate: false, canReview: false, evaluation: null, reviewRequestedAt: null, closedAt: null },
+        description: isZh ? '河边的化工厂每天夜里往河里排放黄色废水。' : 'The chemical works by the river discharges yellow waste water every night.',
         timeline: [
           { type: 'accepted', at: '2025-11-27T01:10:00Z', message: isZh ? '已受理，执法人员将于三个工作日内到现场核查。' : 'Accepted; inspectors will visit within three working days.' },
           { type: 'submitted', at: '2025-11-26T08:26:00Z', message: isZh ? '投诉已提交。' : 'Complaint submitted.' },
@@ -81,6 +86,8 @@ async function mockApi(page, mode = {}) {
         ],
       } })
     }
+    if (url.pathname === '/api/v1/public/bulletins') return route.fulfill({ json: { months: [] } })
+    if (url.pathname === '/api/v1/service-area') return route.fulfill({ json: { south: 29.3, west: 120.5, north: 29.9, east: 121.2 } })
     return route.fulfill(problem(404))
   })
 }
@@ -121,7 +128,6 @@ for (const sizeName of PAGES === 'console' ? [] : ['phone', 'desktop']) {
       await shot('2-submit-client-errors')
       await page.locator('#f-category').selectOption('water.industrial')
       await page.locator('#f-description').fill('河边的化工厂每天夜里十一点以后往河里排放黄色废水，气味刺鼻，已经持续两周。🐟'.repeat(2))
-      await page.locator('#f-township').fill('三江街道')
       await page.locator('#f-address').fill('城南工业园区 12 号东侧排污口')
       await page.locator('#f-phone').fill('138 0013 8000')
       await page.locator('#f-email').fill('')
@@ -139,6 +145,8 @@ for (const sizeName of PAGES === 'console' ? [] : ['phone', 'desktop']) {
       await page.locator('form button[type=submit]').click()
       await page.waitForSelector('[data-testid=status]')
       await shot('5-track-result')
+      await page.goto(`${BASE}#/track?code=HB7KM2QX9TAE`)
+      await page.reload()
       await page.locator('#t-password').fill('WRONGWRONGXX'.replace(/O/g, '8').replace(/I/g, '9'))
       await page.locator('form button[type=submit]').click()
       await page.waitForSelector('.banner-error')
@@ -165,6 +173,44 @@ for (const sizeName of PAGES === 'console' ? [] : ['phone', 'desktop']) {
     }, { submit: 'down' })
   }
 }
+// The conduct form, the empty bulletin and the navigation, also at 390 px (where English wrapped).
+for (const sizeName of PAGES === 'console' ? [] : ['phone', 'phone390', 'desktop']) {
+  for (const locale of ['zh', 'en']) {
+    await session(sizeName, locale, async (page, shot) => {
+      await page.goto(BASE)
+      await page.waitForSelector('#f-category:not([disabled])')
+      await page.locator('#f-category').selectOption('conduct.formalism')
+      await shot('9-submit-conduct')
+      await page.goto(`${BASE}#/bulletins`)
+      await page.waitForSelector('[data-testid=bulletin-none]')
+      await shot('10-bulletin-empty')
+    })
+  }
+}
+
+// "Use my location" with a GCJ-02 map (plain grey tiles), inside the service area and outside it.
+const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk2P+/HgAFBAJ/RZPn7QAAAABJRU5ErkJggg==', 'base64')
+for (const sizeName of PAGES === 'console' ? [] : ['phone', 'desktop']) {
+  await session(sizeName, 'zh', async (page, shot) => {
+    await page.route('**/config.json', (route) => route.fulfill({
+      json: { apiBaseUrl: '', mapTileUrl: 'tiles/{z}/{x}/{y}.png', mapAttribution: '测试底图', mapCoordinateSystem: 'GCJ-02' },
+    }))
+    await page.route('**/tiles/**', (route) => route.fulfill({ contentType: 'image/png', body: TILE }))
+    await page.context().grantPermissions(['geolocation'])
+    await page.context().setGeolocation({ latitude: 30.27, longitude: 120.15 })
+    await page.goto(BASE)
+    await page.waitForSelector('#f-category:not([disabled])')
+    await page.locator('#f-category').selectOption('air.odor')
+    await page.getByRole('button', { name: '使用我的位置' }).click()
+    await page.waitForSelector('[data-testid=pin-outside]')
+    await shot('11-location-outside')
+    await page.context().setGeolocation({ latitude: 29.58, longitude: 120.82 })
+    await page.getByRole('button', { name: '使用我的位置' }).click()
+    await page.waitForSelector('.leaflet-tile-loaded')
+    await shot('12-location-found')
+  })
+}
+
 // ---- the staff console ------------------------------------------------------------------------
 async function signIn(page, username) {
   await page.goto(`${BASE}#/staff/login`)

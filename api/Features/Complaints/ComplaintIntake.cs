@@ -25,9 +25,11 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
         IReadOnlyDictionary<string, string>? Answers = null, double? Latitude = null, double? Longitude = null,
         string? QueryPassword = null);
 
+    /// <param name="ResolveBy">The latest resolution deadline: what acceptance sets (its day plus the category's
+    /// working days) for a case accepted on its acceptance deadline.</param>
     public sealed record Filed(
         long Id, string TrackingCode, string QueryPassword, CategoryCatalog.Section Section, DateTimeOffset SubmittedAt, DateOnly AcceptBy,
-        RoutingDecision Routing);
+        DateOnly ResolveBy, RoutingDecision Routing);
 
     private static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web);
 
@@ -109,7 +111,8 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
                 parameters, cancellationToken);
         } while (id is null);
 
-        return new Filed(id.Value, trackingCode, queryPassword, section, submittedAt, acceptBy, routing);
+        return new Filed(id.Value, trackingCode, queryPassword, section, submittedAt, acceptBy,
+            calendar.AddWorkingDays(acceptBy, complaint.Category.ResolveWithinDays), routing);
     }
 }
 

@@ -51,6 +51,8 @@ public static class SubmitComplaint
 
     /// <param name="QueryPassword">Shown once: only its hash is stored.</param>
     /// <param name="AcceptBy">The bureau's date by which the section decides to accept or reject.</param>
+    /// <param name="ResolveBy">The latest date by which the section resolves the case: the category's resolution
+    /// deadline counted from AcceptBy. Acceptance sets the case's own date (earlier when accepted earlier), as GET /api/v1/complaints/{trackingCode} shows.</param>
     public sealed record Result(
         string TrackingCode,
         string QueryPassword,
@@ -59,7 +61,8 @@ public static class SubmitComplaint
         string SectionCode,
         string SectionName,
         DateTimeOffset SubmittedAt,
-        DateOnly AcceptBy);
+        DateOnly AcceptBy,
+        DateOnly ResolveBy);
 
     public const int MaxDescriptionLength = 4000;
 
@@ -157,7 +160,7 @@ public static class SubmitComplaint
                 QueryPassword: key is null ? null : SubmissionIdempotency.QueryPasswordFor(key)), cancellationToken);
             await photos.AttachAsync(filed.Id, command.PhotoIds, command.DeviceToken, "photoIds", cancellationToken);
             var result = new Result(filed.TrackingCode, filed.QueryPassword, ComplaintStatus.Submitted, category.Code,
-                filed.Section.Code, Lang.Pick(filed.Section.NameZh, filed.Section.NameEn), filed.SubmittedAt, filed.AcceptBy);
+                filed.Section.Code, Lang.Pick(filed.Section.NameZh, filed.Section.NameEn), filed.SubmittedAt, filed.AcceptBy, filed.ResolveBy);
             if (key is not null) await idempotency.RememberAsync(key, requestHash!, filed.Id, result, cancellationToken);
             return result;
         }

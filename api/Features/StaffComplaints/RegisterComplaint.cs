@@ -62,7 +62,7 @@ public static class RegisterComplaint
                 After: new { Status = "submitted", SectionCode = filed.Section.Code, Channel = command.Channel.ToString().ToLowerInvariant() }),
                 cancellationToken);
             return new SubmitComplaint.Result(filed.TrackingCode, filed.QueryPassword, ComplaintStatus.Submitted, category.Code,
-                filed.Section.Code, Lang.Pick(filed.Section.NameZh, filed.Section.NameEn), filed.SubmittedAt, filed.AcceptBy);
+                filed.Section.Code, Lang.Pick(filed.Section.NameZh, filed.Section.NameEn), filed.SubmittedAt, filed.AcceptBy, filed.ResolveBy);
         }
     }
 }

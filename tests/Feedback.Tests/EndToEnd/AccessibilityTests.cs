@@ -16,6 +16,7 @@ public sealed class AccessibilityTests : StaffConsoleTest
         await Expect(Page.GetByLabel("投诉类别")).ToBeVisibleAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync(); // with field errors showing
         await Expect(Page.Locator("[aria-invalid=true]").First).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("error-summary")).ToBeVisibleAsync();
         Assert.That(await SeriousViolationsAsync(), Is.Empty);
     }
 

@@ -25,6 +25,8 @@ public sealed class GuidedReportingJourneyTests : StaffConsoleTest
         // The time of day is required: asked for before anything is sent.
         await Page.GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
         await Expect(Page.GetByText("请回答这个问题").First).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("error-summary")).ToBeFocusedAsync();
+        await Page.GetByTestId("error-summary").GetByRole(AriaRole.Link, new() { Name = "噪声出现在什么时间？：请回答这个问题。" }).ClickAsync();
         await Expect(Page.GetByLabel("白天（6 点至 22 点）")).ToBeFocusedAsync(); // the question's first option
         Assert.That(await CountAsync("complaints"), Is.Zero);
 

@@ -2225,6 +2225,12 @@ export interface components {
              * @description The bureau's date by which the section decides to accept or reject.
              */
             acceptBy: string;
+            /**
+             * Format: date
+             * @description The latest date by which the section resolves the case: the category's resolution
+             *         deadline counted from AcceptBy. Acceptance sets the case's own date (earlier when accepted earlier), as GET /api/v1/complaints/{trackingCode} shows.
+             */
+            resolveBy: string;
         };
         SupportComplaintResult: {
             /** Format: uuid */

@@ -18,6 +18,8 @@ const zhCN = {
   nav: {
     submit: '我要投诉',
     track: '查询进度',
+    cases: '公开案例',
+    bulletin: '月度公报',
   },
   submit: {
     title: '提交投诉或建议',
@@ -51,13 +53,27 @@ const zhCN = {
     button: '提交',
     sending: '正在提交…',
   },
+  conduct: {
+    kindLegend: '哪一种情况最接近您要反映的问题？',
+    kindHint: '选最接近的一项即可，拿不准也没关系，纪检监察部门会按实际情况办理。',
+    description: '反映的情况',
+    descriptionHint:
+      '请尽量写明：涉及哪位工作人员（姓名、职务或外貌特征）、哪个科室或单位、什么时间、发生了什么，以及您当时要办什么事、对方提出了什么要求（如索要财物、要求吃请）。',
+    township: '发生在哪个乡镇（街道）',
+    address: '发生地点',
+    addressHint: '如局机关办事大厅、被检查企业的名称、饭店名称；不清楚可以不填。',
+    photos: '证据材料（可选）',
+    photosHint: ({ named }: Ctx) =>
+      `可上传收据、聊天记录或短信截图、现场照片等，最多 ${named('max')} 张（JPEG、PNG 或 WebP）。只有纪检监察部门能看到，照片中的位置等信息会被删除。`,
+  },
   validation: {
     categoryRequired: '请选择投诉类别。',
     descriptionRequired: '请填写问题描述。',
     tooLong: ({ named }: Ctx) => `最多 ${named('max')} 个字，现在是 ${named('count')} 个。`,
     phone: '请填写 11 位中国大陆手机号码，例如 13800138000。',
     email: '电子邮箱格式不正确。',
-    summary: ({ named }: Ctx) => `有 ${named('n')} 处需要修改，请查看标出的内容。`,
+    summary: ({ named }: Ctx) => `有 ${named('n')} 处需要修改`,
+    summaryItem: ({ named }: Ctx) => `${named('field')}：${named('message')}`,
   },
   errors: {
     network: '网络连接失败，内容没有提交。您填写的内容仍在本页并已保存，请检查网络后再试。',
@@ -87,6 +103,8 @@ const zhCN = {
     submittedAt: '提交时间',
     acceptBy: '受理期限',
     acceptByText: '在此日期前决定是否受理，并在办理记录中告知。',
+    resolveBy: '办结期限',
+    resolveByText: '受理后最迟在此日期前办结并告知结果；受理时确定的具体日期可在查询进度中查看。',
     trackLink: '查询进度',
     another: '再提交一件',
     missingTitle: '没有找到刚提交的记录',
@@ -243,6 +261,11 @@ const zhCN = {
     pinClear: '清除位置',
     pinAt: ({ named }: Ctx) => `已标出位置：北纬 ${named('lat')}，东经 ${named('lng')}`,
     pinOutside: '该位置不在本局的服务范围内，请在嵊州市范围内选择。',
+    locate: '使用我的位置',
+    locating: '正在获取您的位置…',
+    locateOutside: '您现在的位置不在本局的服务范围（嵊州市）内，没有标出。请在地图上点选问题发生的位置，或在详细地址中写明。',
+    locateDenied: '没有获得位置权限。可以在浏览器设置中允许，或直接在地图上点选位置。',
+    locateFailed: '暂时无法获取您的位置。请在地图上点选位置，或在详细地址中写明。',
     mapLabel: '地图：点击以标出位置',
     mapFailed: '地图无法加载。不标位置也可以提交，请在详细地址中写明位置。',
   },
@@ -281,7 +304,6 @@ const zhCN = {
     supplementDone: '已补充，感谢您提供的信息。',
   },
   publicCases: {
-    nav: '公开案例',
     title: '公开案例',
     intro: '本局已办结的部分生态环境投诉案例。摘要和处理结果由工作人员撰写并经负责人审核，不含投诉人信息和原始描述。',
     loading: '正在加载…',
@@ -299,7 +321,8 @@ const zhCN = {
     intro: '每月公开本局收到的生态环境投诉及办理情况：件数、受理情况，以及响应率、按期办结率、解决率和满意率。只公布统计数字，不含任何个人信息。',
     pick: '选择月份',
     loading: '正在加载…',
-    none: '暂无月度公报。',
+    none: ({ named }: Ctx) =>
+      `暂无月度公报。公报每月 1 日发布上一个月的投诉办理情况；第一期在本服务收到投诉后的下个月 1 日发布，最早于 ${named('date')}。`,
     failed: '月度公报加载失败，请稍后重试。',
     heading: ({ named }: Ctx) => `${named('month')}生态环境投诉办理情况`,
     compared: ({ named }: Ctx) => `与上月（${named('month')}）比较。`,
