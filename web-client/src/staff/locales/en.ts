@@ -74,6 +74,11 @@ const en: StaffMessages = {
     mismatch: 'The two new passwords differ.',
     button: 'Change password',
   },
+  township: {
+    official: 'official name',
+    officialShort: 'official name',
+    officialTitle: 'The township’s official Chinese name, as cases record it',
+  },
   deadline: {
     accept: 'Decide by',
     resolve: 'Resolve by',
@@ -98,6 +103,8 @@ const en: StaffMessages = {
     anyCategory: 'All categories',
     wholeGroup: ({ named }: Ctx) => `${named('name')} (all)`,
     township: 'Township or street',
+    anyTownship: 'All townships',
+    townshipHint: 'Townships are official Chinese names; the English translation comes first, the official name in brackets.',
     assignee: 'Assigned to',
     anyAssignee: 'Anyone',
     mine: 'Me',

@@ -75,6 +75,11 @@ const zhCN = {
     mismatch: '两次输入的新密码不一致。',
     button: '修改密码',
   },
+  township: {
+    official: '官方名称',
+    officialShort: '官方名称',
+    officialTitle: '乡镇（街道）的官方中文名称，案件按此名称记录',
+  },
   deadline: {
     accept: '受理期限',
     resolve: '办结期限',
@@ -99,6 +104,8 @@ const zhCN = {
     anyCategory: '全部类别',
     wholeGroup: ({ named }: Ctx) => `${named('name')}（全部）`,
     township: '乡镇（街道）',
+    anyTownship: '全部乡镇（街道）',
+    townshipHint: '列表为乡镇（街道）的官方名称，案件按此名称记录。',
     assignee: '承办人',
     anyAssignee: '不限',
     mine: '指派给我的',
