@@ -619,8 +619,10 @@ const en: StaffMessages = {
       week: 'By week',
       month: 'By month',
     },
+    weekLabel: ({ named }: Ctx) => `Week ${named('week')}, ${named('range')}`,
+    trendSmall: ({ named }: Ctx) => `Trend of ${named('name')} (${named('by')}); the numbers are under “Show as a table”.`,
     trendChart: ({ named }: Ctx) =>
-      `Trend chart (${named('by')}): cases received (bars) and the response, on-time, resolution and satisfaction rates and the composite score (lines). The numbers are under “Show as a table”.`,
+      `Trend charts (${named('by')}): one small chart each for cases received, the response, on-time, resolution and satisfaction rates and the composite score, on the same time axis. The numbers are under “Show as a table”.`,
     csvOf: ({ named }: Ctx) => `Export CSV: ${named('name')}`,
     csvDone: 'The CSV file has been exported.',
     showTable: 'Show as a table',

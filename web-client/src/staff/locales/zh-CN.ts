@@ -619,7 +619,10 @@ const zhCN = {
       week: '按周',
       month: '按月',
     },
-    trendChart: ({ named }: Ctx) => `趋势图（${named('by')}）：各期投诉量（柱）与响应率、按期办结率、解决率、满意率、综合得分（线）。数字见“以表格查看”。`,
+    weekLabel: ({ named }: Ctx) => `第${named('week')}周 ${named('range')}`,
+    trendSmall: ({ named }: Ctx) => `${named('name')}趋势图（${named('by')}），数字见“以表格查看”。`,
+    trendChart: ({ named }: Ctx) =>
+      `趋势图（${named('by')}）：投诉量、响应率、按期办结率、解决率、满意率和综合得分各一幅小图，时间轴相同。数字见“以表格查看”。`,
     csvOf: ({ named }: Ctx) => `导出 CSV：${named('name')}`,
     csvDone: '已导出 CSV 文件。',
     showTable: '以表格查看',
