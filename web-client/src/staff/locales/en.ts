@@ -455,7 +455,7 @@ const en: StaffMessages = {
     navCategories: 'Category guidance',
     navTownships: 'Townships',
     categoriesTitle: 'Category guidance and questions',
-    categoriesIntro: 'For each category: the guidance citizens read, whether it is urgent, and extra questions. New submissions are checked against the questions as soon as you save.',
+    categoriesIntro: 'For each category: its name, acceptance and resolution deadlines, the guidance citizens read, whether it is urgent, and extra questions. New submissions follow them as soon as you save.',
     edit: 'Edit',
     editTitle: ({ named }: Ctx) => `Edit category “${named('name')}”`,
     basics: 'Name and deadlines',

@@ -455,7 +455,7 @@ const zhCN = {
     navCategories: '类别指引',
     navTownships: '乡镇（街道）',
     categoriesTitle: '类别指引与问题',
-    categoriesIntro: '为每个类别填写给群众的填报指引，设置是否紧急，以及追加的问题。保存后新提交的投诉立即按新问题校验。',
+    categoriesIntro: '为每个类别设置名称、受理和办结期限、给群众的填报指引、是否紧急，以及追加的问题。保存后新提交的投诉立即按新设置处理。',
     edit: '编辑',
     editTitle: ({ named }: Ctx) => `编辑类别“${named('name')}”`,
     basics: '名称和期限',
