@@ -98,6 +98,18 @@ const problem = (status, title) => ({
   body: JSON.stringify({ type: 'about:blank', title, status, traceId: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
 })
 
+const question = (key, labelZh, labelEn, options) => ({ key, kind: options ? 'choice' : 'text', required: !!options, labelZh, labelEn, maxLength: options ? null : 100, options })
+const adminCategories = (zh) => [
+  ['water.industrial', '工业废水偷排', 'Industrial waste water', '水污染', 'Water', 'enforcement', 2, 15, [question('company', '涉及的企业名称', 'Company name')]],
+  ['water.drinking', '饮用水源', 'Drinking water source', '水污染', 'Water', 'enforcement', 1, 7, []],
+  ['noise.construction', '建筑施工噪声', 'Construction noise', '噪声污染', 'Noise', 'enforcement', 2, 15,
+    [question('when', '什么时候发生？', 'When does it happen?', [{ value: 'day', zh: '白天', en: 'Daytime' }, { value: 'night', zh: '夜间', en: 'At night' }])]],
+  ['suggestion', '意见建议', 'Suggestion', '意见建议', 'Suggestions', 'office', 5, 20, []],
+].map(([code, nameZh, nameEn, groupZh, groupEn, defaultSection, acceptWithinDays, resolveWithinDays, questions]) => ({
+  code, name: zh ? nameZh : nameEn, groupName: zh ? groupZh : groupEn, active: true, guidanceZh: null, guidanceEn: null, urgent: code === 'water.drinking',
+  questions, version: 3, nameZh, nameEn, defaultSection, acceptWithinDays, resolveWithinDays,
+}))
+
 /**
  * Answers /api/v1/… for the console. Returns undefined for paths it does not know.
  * mode.login: 'wrong' | 'locked'; mode.act: 'stale'.
@@ -146,5 +158,6 @@ export function consoleApi(req, url, zh, state, mode = {}) {
   if (path === '/api/v1/admin/users') return { json: users }
   if (path === '/api/v1/admin/routing-rules') return { json: rules }
   if (path === '/api/v1/admin/calendar') return { json: calendar }
+  if (path === '/api/v1/admin/categories') return { json: adminCategories(zh) }
   return undefined
 }

@@ -52,6 +52,10 @@ async function mockApi(page, mode = {}) {
     if (!url.pathname.startsWith('/api/')) return route.continue()
     const isZh = zh(req)
     if (url.pathname === '/api/v1/categories') return route.fulfill({ json: categories(isZh) })
+    if (url.pathname === '/api/v1/townships') {
+      const list = [['剡湖街道', 'Shanhu Subdistrict'], ['三江街道', 'Sanjiang Subdistrict'], ['鹿山街道', 'Lushan Subdistrict'], ['甘霖镇', 'Ganlin Town']]
+      return route.fulfill({ json: list.map(([value, en]) => ({ value, name: isZh ? value : en })) })
+    }
     const staff = consoleApi(req, url, isZh, state, mode)
     if (staff) return route.fulfill(staff)
     if (url.pathname === '/api/v1/complaints' && req.method() === 'POST') {
@@ -253,6 +257,8 @@ for (const sizeName of PAGES === 'citizen' ? [] : ['phone390', 'desktop']) {
     }, { act: 'stale' })
     await session(sizeName, locale, async (page, shot) => {
       await signIn(page, 'leader')
+      await page.waitForSelector('.dash-filters') // leaders land on the dashboard (its figures are not mocked)
+      await page.goto(`${BASE}#/staff`)
       await page.waitForSelector('.queue-row')
       await shot('c2b-queue-leader')
       await page.goto(`${BASE}#/staff/cases/HB7KM2QX9TAE`)
@@ -274,6 +280,11 @@ for (const sizeName of PAGES === 'citizen' ? [] : ['phone390', 'desktop']) {
       await page.goto(`${BASE}#/staff/admin/rules`)
       await page.waitForSelector('[data-testid=rules]')
       await shot('c6-rules')
+      await page.goto(`${BASE}#/staff/admin/categories`)
+      await page.waitForSelector('[data-testid=category-guidance]')
+      await shot('c6b-categories')
+      await page.locator('#c-edit-noise\\.construction').click()
+      await shot('c6c-category-edit')
       await page.goto(`${BASE}#/staff/admin/calendar`)
       await page.waitForSelector('[data-testid=calendar]')
       await shot('c7-calendar')

@@ -28,6 +28,11 @@ public static class CategoriesEndpoints
             .WithSummary("Change a category's guidance, urgent flag and questions")
             .WithDescription("If-Match with the category's version (\"3\") is optional; a stale one gets 412. Submissions use the new questions at once.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        admin.MapPut("/{code}", SaveSettingsAsync).WithName("SaveCategorySettings")
+            .WithSummary("Rename a category or change its acceptance and resolution deadlines")
+            .WithDescription("Deadlines in working days: acceptance 1–15, resolution 1–60. Deadlines already set stay; new ones use the new days. "
+                + "If-Match with the category's version (\"3\") is optional; a stale one gets 412.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
 
     private static async Task<Ok<IReadOnlyList<ListCategoryGuidance.Item>>> ListGuidanceAsync(IMediator mediator, CancellationToken cancellationToken) =>
@@ -39,6 +44,15 @@ public static class CategoriesEndpoints
         CategoryCatalog catalog, CancellationToken cancellationToken)
     {
         var saved = await mediator.Send(new SaveCategoryGuidance.Command(code, guidance, ETags.OptionalVersion(ifMatch)), cancellationToken);
+        await catalog.ReloadAfterEditAsync();
+        return TypedResults.Ok(saved);
+    }
+
+    private static async Task<Ok<ListCategoryGuidance.Item>> SaveSettingsAsync(
+        string code, SaveCategorySettings.Request settings, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator,
+        CategoryCatalog catalog, CancellationToken cancellationToken)
+    {
+        var saved = await mediator.Send(new SaveCategorySettings.Command(code, settings, ETags.OptionalVersion(ifMatch)), cancellationToken);
         await catalog.ReloadAfterEditAsync();
         return TypedResults.Ok(saved);
     }

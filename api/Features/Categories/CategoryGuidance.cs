@@ -20,14 +20,18 @@ public static class ListCategoryGuidance
     public sealed record Query : IQuery<IReadOnlyList<Item>>;
 
     /// <param name="Name">In the caller's language.</param>
+    /// <param name="DefaultSection">The section's code that gets the category's cases when no routing rule matches.</param>
+    /// <param name="AcceptWithinDays">Working days to accept or reject.</param>
+    /// <param name="ResolveWithinDays">Working days to resolve, from acceptance.</param>
     /// <param name="Version">Send it back in If-Match when saving.</param>
     public sealed record Item(
         string Code, string Name, string GroupName, bool Active, string? GuidanceZh, string? GuidanceEn, bool Urgent,
-        IReadOnlyList<CategoryQuestion> Questions, int Version);
+        IReadOnlyList<CategoryQuestion> Questions, int Version, string NameZh, string NameEn, string DefaultSection,
+        int AcceptWithinDays, int ResolveWithinDays);
 
     public static Item Of(CategoryCatalog.Category c) =>
         new(c.Code, Lang.Pick(c.NameZh, c.NameEn), Lang.Pick(c.GroupNameZh, c.GroupNameEn), c.Active, c.GuidanceZh, c.GuidanceEn, c.Urgent,
-            c.Questions, c.Version);
+            c.Questions, c.Version, c.NameZh, c.NameEn, c.DefaultSectionCode, c.AcceptWithinDays, c.ResolveWithinDays);
 
     public sealed class Handler(CategoryCatalog catalog) : IQueryHandler<Query, IReadOnlyList<Item>>
     {

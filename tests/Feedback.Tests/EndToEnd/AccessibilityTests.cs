@@ -110,7 +110,7 @@ public sealed class AccessibilityTests : StaffConsoleTest
         await SignInAsync(Page, "admin");
         await Page.GetByRole(AriaRole.Link, new() { Name = "类别指引" }).ClickAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "编辑：工业噪声" }).ClickAsync();
-        await Expect(Page.GetByLabel("填报指引（中文）")).ToBeFocusedAsync();
+        await Expect(Page.GetByLabel("类别名称（中文）")).ToBeFocusedAsync();
         Assert.That(await SeriousViolationsAsync(), Is.Empty, "category guidance");
         await Page.GetByRole(AriaRole.Link, new() { Name = "乡镇（街道）" }).ClickAsync();
         await Expect(Page.GetByTestId("townships")).ToBeVisibleAsync();

@@ -30,11 +30,16 @@ public sealed class DashboardTests : StaffConsoleTest
         Page.Request += (_, request) => { if (request.ResourceType == "script") scripts.Add(request.Url); };
         await Page.GotoAsync("/");
         await Expect(Page.GetByLabel("投诉类别")).ToBeEnabledAsync();
-        await SignInAsync(Page, "leader");
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "案件队列" })).ToBeVisibleAsync();
-        Assert.That(scripts.Where(IsECharts), Is.Empty, "neither the citizen pages nor the queue load ECharts");
+        await Page.GotoAsync("/#/staff/login");
+        await Expect(Page.GetByLabel("用户名")).ToBeVisibleAsync();
+        Assert.That(scripts.Where(IsECharts), Is.Empty, "neither the citizen pages nor the sign-in page load ECharts");
 
-        await Page.GetByRole(AriaRole.Link, new() { Name = "统计看板" }).ClickAsync();
+        // A leader lands on the dashboard, and the logo leads back to it.
+        await SignInAsync(Page, "leader");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "统计看板", Level = 1 })).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "案件队列" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "案件队列" })).ToBeVisibleAsync();
+        await Page.Locator("a.brand").ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "统计看板", Level = 1 })).ToBeVisibleAsync();
 
         // The tiles: the API's values as percentages, with their numerators and denominators.
@@ -73,16 +78,20 @@ public sealed class DashboardTests : StaffConsoleTest
         await Expect(office).ToContainTextAsync((string)unranked.Single(r => (string)r!["section"]! == "office")!["unrankedReason"]!);
         await Expect(Page.Locator("[data-testid=ranking-table] tbody.unranked tr[data-section]")).ToHaveCountAsync(unranked.Count);
 
-        // The trend is a chart (ECharts, loaded now) whose numbers are also a table.
+        // The trend is small multiples (ECharts, loaded now): one measure per chart, on one axis,
+        // whose numbers are also a table.
         var trend = Page.GetByTestId("trend");
-        await Expect(trend.Locator("[data-testid=chart] svg")).ToBeVisibleAsync();
+        await Expect(trend.Locator("[data-testid=chart] svg")).ToHaveCountAsync(6);
+        await Expect(trend.Locator("figcaption")).ToHaveTextAsync(["投诉量", "响应率", "按期办结率", "解决率", "满意率", "综合得分"]);
         Assert.That(scripts.Any(IsECharts), Is.True, "the dashboard loads ECharts");
         await trend.Locator("summary").ClickAsync();
         var weekRows = weeks["rows"]!.AsArray();
         var tableRows = trend.Locator("[data-testid=trend-table] tbody tr");
         await Expect(tableRows).ToHaveCountAsync(weekRows.Count);
         var thisWeek = weekRows.Last()!;
-        await Expect(tableRows.Last.Locator("th")).ToHaveTextAsync((string)thisWeek["label"]!);
+        // Weeks as people write them, not as ISO keys.
+        await Expect(tableRows.Last.Locator("th")).ToHaveTextAsync(WeekLabel(thisWeek));
+        await Expect(trend).Not.ToContainTextAsync((string)thisWeek["key"]!);
         await Expect(tableRows.Last.Locator("td").First).ToHaveTextAsync(thisWeek["figures"]!["volume"]!.ToString());
 
         // Its CSV: the same breakdown from the server, with the Chinese header and a BOM.
@@ -103,8 +112,23 @@ public sealed class DashboardTests : StaffConsoleTest
         Assert.That(await SeriousViolationsAsync(), Is.Empty);
         await ScreenshotAsync("dashboard-leader-1280");
         await Page.SetViewportSizeAsync(768, 1000);
-        await Expect(trend.Locator("[data-testid=chart] svg")).ToBeVisibleAsync();
+        await Expect(trend.Locator("[data-testid=chart] svg").First).ToBeVisibleAsync();
         await ScreenshotAsync("dashboard-leader-768");
+        Assert.That(await SeriousViolationsAsync(), Is.Empty);
+
+        // On a phone the tables are cards: nothing scrolls sideways, each cell names its column,
+        // and no heading breaks inside a word.
+        await Page.SetViewportSizeAsync(390, 844);
+        var ranking1 = Page.Locator("[data-testid=ranking-table] tbody tr.ranked").First;
+        await Expect(ranking1.Locator("td").Nth(1)).ToHaveAttributeAsync("data-label", "综合得分");
+        foreach (var table in new[] { "trend-table", "ranking-table", "mix-table" })
+        {
+            var overflow = await Page.Locator($"[data-testid={table}]").EvaluateAsync<int>(
+                "t => t.closest('.dash-table-wrap, .dash-panel').scrollWidth - t.closest('.dash-table-wrap, .dash-panel').clientWidth");
+            Assert.That(overflow, Is.LessThanOrEqualTo(0), $"{table} scrolls sideways on a phone");
+        }
+        Assert.That(await Page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth"), Is.LessThanOrEqualTo(0));
+        await ScreenshotAsync("dashboard-leader-390");
         Assert.That(await SeriousViolationsAsync(), Is.Empty);
         await Page.SetViewportSizeAsync(1280, 800);
 
@@ -218,9 +242,19 @@ public sealed class DashboardTests : StaffConsoleTest
         return JsonNode.Parse(body)!.AsObject();
     }
 
-    /// <summary>What the page shows for a 0–1 value: "87.65%", at least one decimal; a dash for null.</summary>
+    /// <summary>What the page shows for a 0–1 value: "87.7%", one decimal (the console's one rule); a dash for null.</summary>
     private static string Percent(JsonNode? value) =>
-        value is null ? "—" : (value.GetValue<decimal>() * 100).ToString("0.0#", CultureInfo.InvariantCulture) + "%";
+        value is null ? "—" : Math.Round(value.GetValue<decimal>() * 100, 1, MidpointRounding.AwayFromZero).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>"第45周 11月2日–8日" from the row's ISO week key and its days.</summary>
+    private static string WeekLabel(JsonNode row)
+    {
+        var key = (string)row["key"]!;
+        var from = DateOnly.Parse((string)row["period"]!["from"]!);
+        var to = DateOnly.Parse((string)row["period"]!["to"]!);
+        var toText = from.Month == to.Month ? $"{to.Day}日" : $"{to.Month}月{to.Day}日";
+        return $"第{int.Parse(key[(key.IndexOf('W') + 1)..])}周 {from.Month}月{from.Day}日–{toText}";
+    }
 
     private static string Number(JsonNode? value) => value!.GetValue<decimal>().ToString("0.##", CultureInfo.InvariantCulture);
 

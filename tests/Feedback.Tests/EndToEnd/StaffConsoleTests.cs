@@ -245,6 +245,8 @@ public sealed class StaffConsoleTests : StaffConsoleTest
         var (vehicle, _) = await FileAsync("air.vehicle", "渣土车冒黑烟。"); // pollution control
 
         await SignInAsync(Page, "leader");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "统计看板", Level = 1 })).ToBeVisibleAsync(); // leaders start there
+        await Page.GetByRole(AriaRole.Link, new() { Name = "案件队列" }).ClickAsync();
         await Expect(Row(Page, odor)).ToBeVisibleAsync();
         await Expect(Row(Page, vehicle)).ToBeVisibleAsync();
         await Page.GetByLabel("承办科室").SelectOptionAsync("pollution");
@@ -335,6 +337,7 @@ public sealed class StaffConsoleTests : StaffConsoleTest
 
         // A leader approves it; the new deadline is on the case.
         await SignInAsync(Page, "leader");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "案件队列" }).ClickAsync();
         await Expect(Row(Page, kept)).ToContainTextAsync("延期待审批");
         await Page.GotoAsync($"/#/staff/cases/{kept}");
         await Page.GetByRole(AriaRole.Button, new() { Name = "审批延期", Exact = true }).ClickAsync();

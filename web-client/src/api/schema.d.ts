@@ -189,6 +189,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/categories/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Rename a category or change its acceptance and resolution deadlines
+         * @description Deadlines in working days: acceptance 1–15, resolution 1–60. Deadlines already set stay; new ones use the new days. If-Match with the category's version ("3") is optional; a stale one gets 412.
+         */
+        put: operations["SaveCategorySettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/complaints": {
         parameters: {
             query?: never;
@@ -1749,6 +1769,20 @@ export interface components {
              * @description Send it back in If-Match when saving.
              */
             version: number;
+            nameZh: string;
+            nameEn: string;
+            /** @description The section's code that gets the category's cases when no routing rule matches. */
+            defaultSection: string;
+            /**
+             * Format: int32
+             * @description Working days to accept or reject.
+             */
+            acceptWithinDays: number;
+            /**
+             * Format: int32
+             * @description Working days to resolve, from acceptance.
+             */
+            resolveWithinDays: number;
         };
         ListColleaguesColleague: {
             /** Format: int64 */
@@ -2127,6 +2161,22 @@ export interface components {
             urgent: boolean;
             /** @description At most 10; see the CategoryQuestion schema. */
             questions: null | components["schemas"]["CategoryQuestion"][];
+        };
+        SaveCategorySettingsRequest: {
+            /** @description 1–50 characters. */
+            nameZh: null | string;
+            /** @description 1–80 characters. */
+            nameEn: null | string;
+            /**
+             * Format: int32
+             * @description Working days to accept or reject, 1–15.
+             */
+            acceptWithinDays: number;
+            /**
+             * Format: int32
+             * @description Working days to resolve from acceptance, 1–60.
+             */
+            resolveWithinDays: number;
         };
         SaveSectionRequest: {
             nameZh: string;
@@ -2645,6 +2695,79 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SaveCategoryGuidanceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCategoryGuidanceItem"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SaveCategorySettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveCategorySettingsRequest"];
             };
         };
         responses: {

@@ -2,9 +2,11 @@ import type { RouteLocationNormalized, RouteLocationRaw } from 'vue-router'
 import { auth, isCaseWorker, loadProfile, seesDashboard } from './auth'
 import './i18n'
 
-/** Where a signed-in member starts: the queue, or for administrators (who see no cases) the accounts. */
+/** Where a signed-in member starts: the queue; leaders, who watch the figures, the dashboard;
+ *  administrators (who see no cases) the accounts. */
 export function homeFor(role: string | undefined): RouteLocationRaw {
-  return role === 'admin' ? { name: 'staff-admin-users' } : { name: 'staff-queue' }
+  if (role === 'admin') return { name: 'staff-admin-users' }
+  return role === 'leader' ? { name: 'staff-dashboard' } : { name: 'staff-queue' }
 }
 
 /** Only a console page may be a redirect target after signing in. */

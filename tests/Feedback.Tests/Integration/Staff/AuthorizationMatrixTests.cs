@@ -94,6 +94,7 @@ public sealed class AuthorizationMatrixTests
         ("DELETE /api/v1/admin/calendar/2099-06-04",        "403 403 403 403 403 404 401"),
         ("GET /api/v1/admin/categories",                    "403 403 403 403 403 200 401"),
         ("PUT /api/v1/admin/categories/no.such/guidance",   "403 403 403 403 403 404 401"),
+        ("PUT /api/v1/admin/categories/no.such",            "403 403 403 403 403 404 401"),
         ("GET /api/v1/admin/townships",                     "403 403 403 403 403 200 401"),
         ("POST /api/v1/admin/townships",                    "403 403 403 403 403 409 401"),
         ("PUT /api/v1/admin/townships/no-such-township",    "403 403 403 403 403 404 401"),
@@ -366,6 +367,7 @@ public sealed class AuthorizationMatrixTests
         "PUT /api/v1/admin/routing-rules/999999" => new { name = "矩阵测试", sectionCode = "office", keywords = new[] { "矩阵" } },
         "PUT /api/v1/admin/calendar/2099-06-03" => new { kind = "holiday", nameZh = "矩阵测试", nameEn = "Matrix test" },
         "PUT /api/v1/admin/categories/no.such/guidance" => new { guidanceZh = "矩阵", guidanceEn = "Matrix", urgent = false, questions = Array.Empty<object>() },
+        "PUT /api/v1/admin/categories/no.such" => new { nameZh = "矩阵", nameEn = "Matrix", acceptWithinDays = 2, resolveWithinDays = 15 },
         // A township that exists: 409, so the fixture adds none.
         "POST /api/v1/admin/townships" => new { nameZh = "剡湖街道", nameEn = "Shanhu Subdistrict" },
         "PUT /api/v1/admin/townships/no-such-township" => new { nameZh = "矩阵", nameEn = "Matrix" },
