@@ -80,6 +80,7 @@ public sealed class SimilarCasesJourneyTests : StaffConsoleTest
         await Expect(Row(Page, existing).GetByTestId("support-count")).ToHaveTextAsync("1 人附议");
         await Page.GotoAsync($"/#/staff/cases/{existing}");
         await Expect(Page.GetByTestId("support-count")).ToHaveTextAsync("1 人附议");
+        await Expect(Page.GetByTestId("support-pattern")).ToHaveTextAsync("来自 1 个网络地址；10 分钟内最多 1 次");
     }
 
     [Test]

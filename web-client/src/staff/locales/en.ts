@@ -447,6 +447,9 @@ const en: StaffMessages = {
   similar: {
     supportLabel: 'Citizens with the same problem',
     supports: ({ named }: Ctx) => `“Me too” × ${named('n')}`,
+    pattern: ({ named }: Ctx) =>
+      `from ${named('addresses')} network address${named('addresses') === 1 ? '' : 'es'}; at most ${named('burst')} within 10 minutes` +
+      (Number(named('burst')) >= 10 ? ' (a burst: worth checking)' : ''),
   },
   guided: {
     urgent: 'Urgent',

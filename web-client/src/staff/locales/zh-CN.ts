@@ -447,6 +447,8 @@ const zhCN = {
   similar: {
     supportLabel: '附议（我也遇到了）',
     supports: ({ named }: Ctx) => `${named('n')} 人附议`,
+    pattern: ({ named }: Ctx) =>
+      `来自 ${named('addresses')} 个网络地址；10 分钟内最多 ${named('burst')} 次` + (Number(named('burst')) >= 10 ? '（集中出现，请注意核实）' : ''),
   },
   guided: {
     urgent: '紧急',
