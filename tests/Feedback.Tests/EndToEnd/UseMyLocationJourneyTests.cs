@@ -126,6 +126,8 @@ public sealed class UseMyLocationJourneyTests : BrowserTest
         await Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("没有获得位置权限");
         await Page.GetByRole(AriaRole.Button, new() { Name = "在地图上标出位置" }).ClickAsync();
         var map = Page.GetByRole(AriaRole.Application, new() { Name = "地图：点击以标出位置" });
+        // The map's code loads when it opens: a tap before it is drawn would land on an empty box.
+        await Expect(map.Locator(".leaflet-tile-loaded").First).ToBeVisibleAsync();
         await map.ClickAsync();
         await Expect(Page.GetByTestId("pin")).ToContainTextAsync("北纬 29.");
     }
