@@ -104,8 +104,10 @@ public sealed class SimilarComplaintsTests : IntegrationTest
             code = await connection.QuerySingleAsync<string>(
                 "update complaints set support_count = 3 where support_id = @id::uuid returning tracking_code", new { id = supportId });
 
-        var (body, raw) = await SimilarAsync(Query("air.odor", "剡湖街道", Lat, Lng));
+        var (body, answer) = await SimilarAsync(Query("air.odor", "剡湖街道", Lat, Lng));
         var item = body["items"]![0]!.AsObject();
+        // Apart from the random support id, whose hex digits may spell any number.
+        var raw = answer.Replace((string)item["supportId"]!, "");
         Assert.Multiple(() =>
         {
             Assert.That(raw, Does.Not.Contain("13800138000").And.Not.Contain("138-0013-8000"), "phone, in the contact or the text");
