@@ -49,8 +49,13 @@ public static class TrackComplaint
     /// <param name="Message">The event described in the caller's language.</param>
     public sealed record TimelineEntry(string Type, DateTimeOffset At, string Message);
 
-    public sealed class Handler(ReadDatabase database, CategoryCatalog catalog, CitizenAccess access, BureauClock clock, FeedbackOptions options) : IQueryHandler<Query, Result>
+    public sealed class Handler(ReadDatabase database, CategoryCatalog catalog, CitizenAccess access, BureauClock clock, FeedbackOptions options,
+        IEnumerable<CaseEventType> eventTypes) : IQueryHandler<Query, Result>
     {
+        private readonly Dictionary<string, Func<CitizenWords, string>> wordings = eventTypes
+            .Where(type => type is { Public: true, ForCitizen: not null })
+            .ToDictionary(type => type.Type, type => type.ForCitizen!);
+
         private sealed record CaseRow(
             string TrackingCode, string Status, string CategoryCode,
             string SectionCode, DateTime SubmittedAt, string Description, string? Township, string? Address, DateOnly AcceptBy, string Timeline,
@@ -129,55 +134,39 @@ public static class TrackComplaint
 
         private async Task<List<TimelineEntry>> DescribeAllAsync(List<EventRow> events)
         {
-            var entries = new List<TimelineEntry>(events.Count);
-            foreach (var e in events) entries.Add(new TimelineEntry(e.Type, e.At.ToUniversalTime(), await DescribeAsync(e)));
-            return entries;
+            var sectionNames = (await catalog.ListSectionsAsync()).ToDictionary(s => s.Code, s => Lang.Pick(s.NameZh, s.NameEn));
+            return events
+                .Select(e => new TimelineEntry(e.Type, e.At.ToUniversalTime(), Describe(e, new CitizenWords(e.Message, e.Data, sectionNames))))
+                .ToList();
         }
 
         /// <summary>"You added information: … (2 photos)".</summary>
-        private static string Supplement(EventRow e)
+        private static string Supplement(CitizenWords w, int photos)
         {
-            var photos = e.Data["photoIds"]?.AsArray().Count ?? 0;
-            var zh = "您补充了材料" + (e.Message is null ? "" : $"：{e.Message}") + (photos > 0 ? $"（照片 {photos} 张）" : "");
-            var en = "You added information" + (e.Message is null ? "" : $": {e.Message}") + (photos switch { 0 => "", 1 => " (1 photo)", _ => $" ({photos} photos)" });
+            var zh = "您补充了材料" + (w.Message is null ? "" : $"：{w.Message}") + (photos > 0 ? $"（照片 {photos} 张）" : "");
+            var en = "You added information" + (w.Message is null ? "" : $": {w.Message}") + (photos switch { 0 => "", 1 => " (1 photo)", _ => $" ({photos} photos)" });
             return Lang.Pick(zh, en);
         }
 
-        /// <summary>Each public event in plain words, with the reason or text staff gave for it.</summary>
-        private async Task<string> DescribeAsync(EventRow e)
-        {
-            string Text(string key) => e.Data[key]?.ToString() ?? "";
-            // Dates read as the rest of the page: 2026年12月18日 / 18 December 2026.
-            string Day(string key) => DateOnly.TryParse(Text(key), System.Globalization.CultureInfo.InvariantCulture, out var day)
-                ? Lang.Pick(day.ToString("yyyy年M月d日", System.Globalization.CultureInfo.InvariantCulture),
-                    day.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture))
-                : Text(key);
-            async Task<string> SectionName(string key) =>
-                await catalog.FindSectionAsync(Text(key)) is { } section ? Lang.Pick(section.NameZh, section.NameEn) : Text(key);
-            return e.Type switch
+        /// <summary>
+        /// Each public event in plain words, with the reason or text staff gave for it: the staff
+        /// actions' events as their descriptions word them, the citizen's own and the system's here.
+        /// </summary>
+        private string Describe(EventRow e, CitizenWords w) => wordings.TryGetValue(e.Type, out var wording)
+            ? wording(w)
+            : e.Type switch
             {
                 "submitted" => Lang.Pick("已收到您的投诉，等待受理", "Complaint received; awaiting a decision to accept it"),
-                "accepted" => Lang.Pick($"已受理，将于 {Day("resolveBy")} 前办结", $"Accepted; to be resolved by {Day("resolveBy")}"),
-                "rejected" => Lang.Pick($"不予受理。原因：{e.Message}。建议：{Text("referral")}", $"Not accepted. Reason: {e.Message}. Where to go instead: {Text("referral")}"),
-                "transferred" => Lang.Pick($"已转交{await SectionName("toSection")}办理。原因：{e.Message}",
-                    $"Transferred to the {await SectionName("toSection")}. Reason: {e.Message}"),
-                "reply" => Lang.Pick($"答复：{e.Message}", $"Reply: {e.Message}"),
-                "extension_approved" => Lang.Pick($"办理期限延长 {Text("days")} 个工作日，至 {Day("resolveBy")}。原因：{e.Message}",
-                    $"Deadline extended by {Text("days")} working days, to {Day("resolveBy")}. Reason: {e.Message}"),
-                "resolved" => Lang.Pick($"已办结。处理结果：{e.Message}", $"Resolved. Result: {e.Message}"),
-                "supplement" => Supplement(e),
-                "merged" => Lang.Pick($"与案件 {Text("originalTrackingCode")} 合并办理，请以该案件的进展为准",
-                    $"Merged with case {Text("originalTrackingCode")}, which now handles your complaint"),
+                "supplement" => Supplement(w, e.Data["photoIds"]?.AsArray().Count ?? 0),
                 "evaluated" => Lang.Pick(
-                    $"您已评价：{Evaluation.SolvedName(Text("solved"))}，{Evaluation.SatisfactionName(Text("satisfaction"))}" + (e.Message is null ? "" : $"。留言：{e.Message}"),
-                    $"You evaluated the result: {Evaluation.SolvedName(Text("solved"))}, {Evaluation.SatisfactionName(Text("satisfaction"))}" + (e.Message is null ? "" : $". Comment: {e.Message}")),
-                "review_requested" => Lang.Pick($"您申请了复查，案件重新办理，将于 {Day("resolveBy")} 前办结。理由：{e.Message}",
-                    $"You asked for a review; the case is being handled again, to be resolved by {Day("resolveBy")}. Reason: {e.Message}"),
-                "closed" => Text("reason") == "evaluated"
+                    $"您已评价：{Evaluation.SolvedName(w.Text("solved"))}，{Evaluation.SatisfactionName(w.Text("satisfaction"))}" + (w.Message is null ? "" : $"。留言：{w.Message}"),
+                    $"You evaluated the result: {Evaluation.SolvedName(w.Text("solved"))}, {Evaluation.SatisfactionName(w.Text("satisfaction"))}" + (w.Message is null ? "" : $". Comment: {w.Message}")),
+                "review_requested" => Lang.Pick($"您申请了复查，案件重新办理，将于 {w.Day("resolveBy")} 前办结。理由：{w.Message}",
+                    $"You asked for a review; the case is being handled again, to be resolved by {w.Day("resolveBy")}. Reason: {w.Message}"),
+                "closed" => w.Text("reason") == "evaluated"
                     ? Lang.Pick("案件已关闭", "The case is closed")
                     : Lang.Pick("评价期已过，案件自动关闭", "The time to evaluate passed; the case closed by itself"),
                 _ => e.Message ?? e.Type,
             };
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.StaffComplaints;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
@@ -18,6 +19,12 @@ public sealed record PublicationActionResult(string TrackingCode, string Status,
 /// </summary>
 public sealed class CasePublications(CaseHandling cases, WriteTransaction database, CurrentStaff staff, AuditLog audit)
 {
+    // The publication's steps on the case's timeline: staff see them, the citizen does not.
+    public static readonly CaseEventType Proposed = new("publication_proposed", Public: false);
+    public static readonly CaseEventType Approved = new("publication_approved", Public: false);
+    public static readonly CaseEventType Refused = new("publication_refused", Public: false);
+    public static readonly CaseEventType Withdrawn = new("publication_withdrawn", Public: false);
+
     public sealed record Current(long? Id, string Status, int Version, long? ProposedBy, string? Summary, string? Result);
 
     public sealed record Target(CaseHandling.Case Case, Current Publication);

@@ -48,7 +48,7 @@ public static class DecidePublication
                 cancellationToken) ?? throw CasePublications.Stale();
 
             return await publications.FinishAsync(target, PublicationAction.Decide, status, version,
-                new CaseEvent(command.Approve ? "publication_approved" : "publication_refused", Public: false, reason),
+                new CaseEvent(command.Approve ? CasePublications.Approved : CasePublications.Refused, reason),
                 new { Status = status, Version = version }, reason, cancellationToken);
         }
     }

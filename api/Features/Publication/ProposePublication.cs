@@ -85,7 +85,7 @@ public static class ProposePublication
             if (version is null) throw CasePublications.Stale();
 
             return await publications.FinishAsync(target, PublicationAction.Propose, "proposed", version.Value,
-                new CaseEvent("publication_proposed", Public: false, Data: new { summary, result, wasPublished = target.Publication.Status == "published" }),
+                new CaseEvent(CasePublications.Proposed, Data: new { summary, result, wasPublished = target.Publication.Status == "published" }),
                 new { Status = "proposed", Version = version, Summary = summary, Result = result }, reason: null, cancellationToken);
         }
     }

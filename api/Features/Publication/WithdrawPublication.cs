@@ -39,7 +39,7 @@ public static class WithdrawPublication
                 cancellationToken) ?? throw CasePublications.Stale();
 
             return await publications.FinishAsync(target, PublicationAction.Withdraw, "withdrawn", version,
-                new CaseEvent("publication_withdrawn", Public: false, reason, new { wasPublished = target.Publication.Status == "published" }),
+                new CaseEvent(CasePublications.Withdrawn, reason, new { wasPublished = target.Publication.Status == "published" }),
                 new { Status = "withdrawn", Version = version }, reason, cancellationToken);
         }
     }

@@ -1,3 +1,4 @@
+using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using FluentValidation;
@@ -9,6 +10,17 @@ namespace Feedback.Api.Features.StaffComplaints;
 /// <summary>The section head gives the case to one of the section's active members.</summary>
 public static class AssignComplaint
 {
+    public static readonly CaseEventType Assigned = new("assigned", Public: false);
+
+    public static readonly CaseActionDefinition Description = new()
+    {
+        Action = CaseAction.Assign, Route = "/assign", OperationName = "AssignComplaint",
+        Summary = "Assign it to a member of the section (section head)",
+        Request = CaseActionBinding.WithBody<Request>((code, version, request) => new Command(code, version, request.AssigneeId)),
+        Who = CaseActor.SectionHead, From = WhenStatus.Open, After = StatusAfter.WorkStarts,
+        Events = [Assigned], Done = ("指派", "assigned"),
+    };
+
     public sealed record Request(long AssigneeId);
 
     public sealed record Command(string TrackingCode, int Version, long AssigneeId) : ICommand<CaseActionResult>;
@@ -17,7 +29,7 @@ public static class AssignComplaint
     {
         public async ValueTask<CaseActionResult> Handle(Command command, CancellationToken cancellationToken)
         {
-            var current = await cases.BeginAsync(command.TrackingCode, command.Version, CaseAction.Assign, cancellationToken);
+            var current = await cases.BeginAsync(command.TrackingCode, command.Version, Description, cancellationToken);
             var assigneeName = await database.QuerySingleOrDefaultAsync<string>(
                 """
                 select display_name from staff_users
@@ -26,9 +38,8 @@ public static class AssignComplaint
                 new { command.AssigneeId, section = current.SectionCode }, cancellationToken)
                 ?? throw new ValidationException([new ValidationFailure(nameof(Command.AssigneeId),
                     Lang.Pick("只能指派给本科室在岗的工作人员", "Assign to an active member of the handling section"))]);
-            return await cases.CommitAsync(current, CaseAction.Assign,
-                "assignee_id = @AssigneeId, status = @status", new { command.AssigneeId, status = CaseHandling.StatusAfter(CaseAction.Assign, current) },
-                new CaseEvent("assigned", Public: false, Data: new { command.AssigneeId, assigneeName }), reason: null, cancellationToken);
+            return await cases.CommitAsync(current, Description, "assignee_id = @AssigneeId", new { command.AssigneeId },
+                new CaseEvent(Assigned, Data: new { command.AssigneeId, assigneeName }), reason: null, cancellationToken);
         }
     }
 }

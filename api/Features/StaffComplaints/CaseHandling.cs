@@ -16,8 +16,8 @@ namespace Feedback.Api.Features.StaffComplaints;
 /// <summary>The answer to every case action: the new status and the version for the next If-Match.</summary>
 public sealed record CaseActionResult(string TrackingCode, ComplaintStatus Status, int Version);
 
-/// <summary>An entry for the case's timeline. Public ones are shown to the citizen.</summary>
-public sealed record CaseEvent(string Type, bool Public, string? Message = null, object? Data = null);
+/// <summary>An entry for the case's timeline, of one of the types the action describes.</summary>
+public sealed record CaseEvent(CaseEventType Type, string? Message = null, object? Data = null);
 
 /// <summary>
 /// The steps every case action shares, in the order a refusal should be explained:
@@ -30,7 +30,10 @@ public sealed class CaseHandling(WriteTransaction database, CurrentStaff staff, 
 {
     public sealed record Case(
         long Id, string TrackingCode, ComplaintStatus Status, string SectionCode, string CategoryCode, bool Confidential, int Version,
-        DateOnly AcceptBy, DateOnly? ResolveBy, long? AssigneeId, string? ExtensionStatus, int? ExtensionDays);
+        DateOnly AcceptBy, DateOnly? ResolveBy, long? AssigneeId, string? ExtensionStatus, int? ExtensionDays)
+    {
+        public CaseFacts Facts => new(Status, Confidential, ExtensionStatus);
+    }
 
     private sealed record Row(
         long Id, string TrackingCode, string Status, string SectionCode, string CategoryCode, int Version,
@@ -45,15 +48,17 @@ public sealed class CaseHandling(WriteTransaction database, CurrentStaff staff, 
     public DateOnly Today => clock.DateOf(Now);
 
     /// <summary>Loads the case for <paramref name="action"/>, or throws the problem that says why not.</summary>
-    public async Task<Case> BeginAsync(string trackingCode, int expectedVersion, CaseAction action, CancellationToken cancellationToken)
+    public async Task<Case> BeginAsync(string trackingCode, int expectedVersion, CaseActionDefinition action, CancellationToken cancellationToken)
     {
-        var found = await FindVisibleAsync(trackingCode, $"complaint.{ActionCode(action)}", cancellationToken);
-        if (!CaseRules.MayPerform(Viewer, action, found.SectionCode))
-            throw new ProblemException(StatusCodes.Status403Forbidden, CaseRules.WhoMay(action),
-                denial: new AuditEntry($"complaint.{ActionCode(action)}", "complaint", found.TrackingCode, Reason: "role or section may not do this"));
+        var found = await FindVisibleAsync(trackingCode, action.AuditAction, cancellationToken);
+        if (!CaseRules.MayPerform(Viewer, action.Action, found.SectionCode))
+            throw new ProblemException(StatusCodes.Status403Forbidden, CaseRules.WhoMay(action.Action),
+                denial: new AuditEntry(action.AuditAction, "complaint", found.TrackingCode, Reason: "role or section may not do this"));
         if (found.Version != expectedVersion) throw Stale();
-        if (!CaseRules.AllowedFrom(action, found.Status))
-            throw new ProblemException(StatusCodes.Status409Conflict, CaseRules.NotAllowedNow(action, found.Status));
+        if (!action.From(found.Status))
+            throw new ProblemException(StatusCodes.Status409Conflict, CaseRules.NotAllowedNow(action.Action, found.Status));
+        if (CaseRules.Unmet(action.Action, found.Facts) is { } unmet)
+            throw new ProblemException(StatusCodes.Status409Conflict, Lang.Pick(unmet.Zh, unmet.En));
         return found;
     }
 
@@ -79,26 +84,28 @@ public sealed class CaseHandling(WriteTransaction database, CurrentStaff staff, 
     private sealed record After(string Status, string SectionCode, int Version, long? AssigneeId, DateOnly DueOn, DateOnly? ResolveBy);
 
     /// <summary>
-    /// Applies <paramref name="set"/> (a fixed SQL fragment written by the handler) if nobody changed
+    /// Moves the case to the status the action leads to and applies <paramref name="set"/> (the
+    /// action's own columns, a fixed SQL fragment written by the handler, or null) if nobody changed
     /// the case since <see cref="BeginAsync"/>, then records the event and the audit entry.
     /// </summary>
     public async Task<CaseActionResult> CommitAsync(
-        Case before, CaseAction action, string set, object? values, CaseEvent entry, string? reason, CancellationToken cancellationToken)
+        Case before, CaseActionDefinition action, string? set, object? values, CaseEvent entry, string? reason, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters(values);
         parameters.Add("id", before.Id);
         parameters.Add("version", before.Version);
         parameters.Add("now", Now);
+        parameters.Add("status", action.After(before.Status).ToCode());
         var after = await database.QuerySingleOrDefaultAsync<After>(
             $"""
-             update complaints set {set}, updated_at = @now, version = version + 1
+             update complaints set status = @status{(set is null ? "" : ", " + set)}, updated_at = @now, version = version + 1
              where id = @id and version = @version
              returning status, section_code, version, assignee_id, due_on, resolve_by
              """,
             parameters, cancellationToken) ?? throw Stale();
 
         await RecordEventAsync(before.Id, entry, cancellationToken);
-        await audit.RecordAsync(AuditActor.Of(staff), new AuditEntry($"complaint.{ActionCode(action)}", "complaint", before.TrackingCode,
+        await audit.RecordAsync(AuditActor.Of(staff), new AuditEntry(action.AuditAction, "complaint", before.TrackingCode,
             Before: new
             {
                 Status = before.Status.ToCode(), before.SectionCode, before.Version, before.AssigneeId,
@@ -117,27 +124,17 @@ public sealed class CaseHandling(WriteTransaction database, CurrentStaff staff, 
             new
             {
                 complaintId,
-                type = entry.Type,
-                visibility = entry.Public ? "public" : "internal",
+                type = entry.Type.Type,
+                visibility = entry.Type.Public ? "public" : "internal",
                 actorId = staff.Id.ToString(CultureInfo.InvariantCulture),
                 message = entry.Message,
                 data = JsonSerializer.Serialize(entry.Data ?? new { }, DataJson),
                 now = Now,
             }, cancellationToken);
 
-    /// <summary>The status after the action, as SQL text for the handler's SET clause.</summary>
-    public static string StatusAfter(CaseAction action, Case before) => CaseRules.After(action, before.Status).ToCode();
-
     public static ProblemException NotFound(AuditEntry? denial = null) =>
         new(StatusCodes.Status404NotFound, Lang.Pick("没有这个案件", "No such case"), denial: denial);
 
     public static ProblemException Stale() =>
         new(StatusCodes.Status412PreconditionFailed, Lang.Pick("案件已被他人修改，请刷新后重试", "Someone changed this case since you loaded it: reload and try again"));
-
-    private static string ActionCode(CaseAction action) => action switch
-    {
-        CaseAction.RequestExtension => "request_extension",
-        CaseAction.DecideExtension => "decide_extension",
-        _ => action.ToString().ToLowerInvariant(),
-    };
 }

@@ -5,9 +5,6 @@ using Feedback.Api.Infrastructure.Localization;
 
 namespace Feedback.Api.Features.StaffComplaints;
 
-/// <summary>What staff can do to a case.</summary>
-public enum CaseAction { Accept, Reject, Assign, Transfer, Note, Reply, RequestExtension, DecideExtension, Resolve, Merge }
-
 /// <summary>Who is looking: enough of the signed-in staff member to decide what they may see and do.</summary>
 public sealed record Viewer(long Id, StaffRole Role, string? SectionCode)
 {
@@ -36,64 +33,47 @@ public static class CaseRules
     public static bool MayPerform(Viewer viewer, CaseAction action, string caseSection)
     {
         var member = viewer.SectionCode == caseSection && viewer.Role is StaffRole.Staff or StaffRole.SectionHead or StaffRole.Discipline;
-        var head = member && viewer.Role is StaffRole.SectionHead or StaffRole.Discipline;
-        return action switch
+        return CaseActions.Of(action).Who switch
         {
-            CaseAction.Assign or CaseAction.Transfer or CaseAction.Merge => head,
-            CaseAction.DecideExtension => viewer.Role == StaffRole.Leader,
-            _ => member,
+            CaseActor.HandlingSection => member,
+            CaseActor.SectionHead => member && viewer.Role is StaffRole.SectionHead or StaffRole.Discipline,
+            CaseActor.Leader => viewer.Role == StaffRole.Leader,
+            _ => false,
         };
     }
 
-    public static string WhoMay(CaseAction action) => action switch
+    public static string WhoMay(CaseAction action) => CaseActions.Of(action).Who switch
     {
-        CaseAction.Assign or CaseAction.Transfer or CaseAction.Merge =>
-            Lang.Pick("只有承办科室的负责人可以执行此操作", "Only the head of the handling section may do this"),
-        CaseAction.DecideExtension => Lang.Pick("只有局领导可以审批延期", "Only a bureau leader may decide on an extension"),
+        CaseActor.SectionHead => Lang.Pick("只有承办科室的负责人可以执行此操作", "Only the head of the handling section may do this"),
+        CaseActor.Leader => Lang.Pick("只有局领导可以审批延期", "Only a bureau leader may decide on an extension"),
         _ => Lang.Pick("只有承办科室的工作人员可以执行此操作", "Only staff of the handling section may do this"),
     };
 
     /// <summary>The statuses each action may start from.</summary>
-    public static bool AllowedFrom(CaseAction action, ComplaintStatus status) => action switch
+    public static bool AllowedFrom(CaseAction action, ComplaintStatus status) => CaseActions.Of(action).From(status);
+
+    /// <summary>The status after the action.</summary>
+    public static ComplaintStatus After(CaseAction action, ComplaintStatus status) => CaseActions.Of(action).After(status);
+
+    public static string NotAllowedNow(CaseAction action, ComplaintStatus status)
     {
-        CaseAction.Accept or CaseAction.Reject => status == ComplaintStatus.Submitted,
-        CaseAction.Assign or CaseAction.Transfer or CaseAction.Reply or CaseAction.Merge => status.IsOpen(),
-        CaseAction.RequestExtension or CaseAction.DecideExtension or CaseAction.Resolve =>
-            status is ComplaintStatus.Accepted or ComplaintStatus.InProgress,
-        // Internal notes document a case at any time, even after it ends.
-        CaseAction.Note => true,
-        _ => false,
-    };
+        var done = CaseActions.Of(action).Done;
+        return Lang.Pick($"案件当前状态为“{StatusName(status, english: false)}”，不能{done.Zh}",
+            $"The case is {StatusName(status, english: true)}: it cannot be {done.En} now");
+    }
+
+    /// <summary>The first condition besides the status that the case does not meet for this action, if any.</summary>
+    public static Precondition? Unmet(CaseAction action, CaseFacts facts) =>
+        CaseActions.Of(action).Requires.FirstOrDefault(condition => !condition.Holds(facts));
 
     /// <summary>
-    /// The status after the action. Work on an accepted case (an assignment, a note, a reply)
-    /// puts it in progress; a transfer hands it to a section that must decide afresh.
+    /// The actions this viewer may take on this case right now (the console shows only these):
+    /// exactly those the server would not refuse for a reason known in advance.
     /// </summary>
-    public static ComplaintStatus After(CaseAction action, ComplaintStatus status) => action switch
-    {
-        CaseAction.Accept => ComplaintStatus.Accepted,
-        CaseAction.Reject => ComplaintStatus.Rejected,
-        CaseAction.Transfer => ComplaintStatus.Submitted,
-        CaseAction.Resolve => ComplaintStatus.Resolved,
-        CaseAction.Merge => ComplaintStatus.Merged,
-        CaseAction.Assign or CaseAction.Note or CaseAction.Reply when status == ComplaintStatus.Accepted => ComplaintStatus.InProgress,
-        _ => status,
-    };
-
-    public static string NotAllowedNow(CaseAction action, ComplaintStatus status) =>
-        Lang.Pick($"案件当前状态为“{StatusName(status, english: false)}”，不能{ActionName(action, english: false)}",
-            $"The case is {StatusName(status, english: true)}: it cannot be {ActionName(action, english: true)} now");
-
-    /// <summary>The actions this viewer may take on this case right now (the console shows only these).</summary>
-    public static IReadOnlyList<CaseAction> Available(Viewer viewer, string caseSection, ComplaintStatus status, string? extensionStatus) =>
-        Enum.GetValues<CaseAction>()
-            .Where(action => MayPerform(viewer, action, caseSection) && AllowedFrom(action, status))
-            .Where(action => action switch
-            {
-                CaseAction.RequestExtension => extensionStatus is null,
-                CaseAction.DecideExtension => extensionStatus == "requested",
-                _ => true,
-            })
+    public static IReadOnlyList<CaseAction> Available(Viewer viewer, string caseSection, CaseFacts facts) =>
+        CaseActions.All
+            .Where(a => MayPerform(viewer, a.Action, caseSection) && a.From(facts.Status) && Unmet(a.Action, facts) is null)
+            .Select(a => a.Action)
             .ToList();
 
     public static string StatusName(ComplaintStatus status, bool english) => status switch
@@ -106,20 +86,5 @@ public static class CaseRules
         ComplaintStatus.Rejected => english ? "rejected" : "不予受理",
         ComplaintStatus.Merged => english ? "merged" : "已合并",
         _ => status.ToString(),
-    };
-
-    private static string ActionName(CaseAction action, bool english) => action switch
-    {
-        CaseAction.Accept => english ? "accepted" : "受理",
-        CaseAction.Reject => english ? "rejected" : "不予受理",
-        CaseAction.Assign => english ? "assigned" : "指派",
-        CaseAction.Transfer => english ? "transferred" : "转办",
-        CaseAction.Note => english ? "annotated" : "添加内部备注",
-        CaseAction.Reply => english ? "replied to" : "答复",
-        CaseAction.RequestExtension => english ? "extended" : "申请延期",
-        CaseAction.DecideExtension => english ? "given an extension decision" : "审批延期",
-        CaseAction.Resolve => english ? "resolved" : "办结",
-        CaseAction.Merge => english ? "merged" : "合并",
-        _ => action.ToString(),
     };
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Database;
-using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Time;
 using FluentValidation;
@@ -15,6 +14,23 @@ namespace Feedback.Api.Features.StaffComplaints;
 /// </summary>
 public static class DecideExtension
 {
+    public static readonly CaseEventType Approved = new("extension_approved", Public: true,
+        w => Lang.Pick($"办理期限延长 {w.Text("days")} 个工作日，至 {w.Day("resolveBy")}。原因：{w.Message}",
+            $"Deadline extended by {w.Text("days")} working days, to {w.Day("resolveBy")}. Reason: {w.Message}"));
+
+    public static readonly CaseEventType Refused = new("extension_refused", Public: false);
+
+    public static readonly CaseActionDefinition Description = new()
+    {
+        Action = CaseAction.DecideExtension, Route = "/extensions/decision", OperationName = "DecideExtension",
+        Summary = "Approve or refuse the requested extension (leader)",
+        Request = CaseActionBinding.WithBody<Request>((code, version, request) => new Command(code, version, request.Approve, request.Reason)),
+        Who = CaseActor.Leader, From = WhenStatus.InHand,
+        Requires = [new(facts => facts.ExtensionStatus == "requested",
+            "该案件没有待审批的延期申请", "This case has no extension request waiting for a decision")],
+        Events = [Approved, Refused], Done = ("审批延期", "given an extension decision"),
+    };
+
     /// <param name="Approve">true approves, false refuses; required (left out, it would read as a refusal).</param>
     /// <param name="Reason">Why; required when refusing.</param>
     public sealed record Request([property: JsonRequired] bool Approve, string? Reason = null);
@@ -34,22 +50,19 @@ public static class DecideExtension
     {
         public async ValueTask<CaseActionResult> Handle(Command command, CancellationToken cancellationToken)
         {
-            var current = await cases.BeginAsync(command.TrackingCode, command.Version, CaseAction.DecideExtension, cancellationToken);
-            if (current.ExtensionStatus != "requested")
-                throw new ProblemException(StatusCodes.Status409Conflict,
-                    Lang.Pick("该案件没有待审批的延期申请", "This case has no extension request waiting for a decision"));
+            var current = await cases.BeginAsync(command.TrackingCode, command.Version, Description, cancellationToken);
             var reason = ComplaintText.Clean(command.Reason);
 
             if (!command.Approve)
-                return await cases.CommitAsync(current, CaseAction.DecideExtension, "extension_status = 'refused'", null,
-                    new CaseEvent("extension_refused", Public: false, reason), reason, cancellationToken);
+                return await cases.CommitAsync(current, Description, "extension_status = 'refused'", null,
+                    new CaseEvent(Refused, reason), reason, cancellationToken);
 
             var requestedReason = await database.QuerySingleAsync<string>(
                 "select extension_reason from complaints where id = @Id", current, cancellationToken);
             var resolveBy = calendar.AddWorkingDays(current.ResolveBy!.Value, current.ExtensionDays!.Value);
-            return await cases.CommitAsync(current, CaseAction.DecideExtension,
+            return await cases.CommitAsync(current, Description,
                 "extension_status = 'approved', resolve_by = @resolveBy, due_on = @resolveBy", new { resolveBy },
-                new CaseEvent("extension_approved", Public: true, requestedReason, new { days = current.ExtensionDays, resolveBy, decisionNote = reason }),
+                new CaseEvent(Approved, requestedReason, new { days = current.ExtensionDays, resolveBy, decisionNote = reason }),
                 reason, cancellationToken);
         }
     }

@@ -42,6 +42,9 @@ public static class GetCase
 
     /// <param name="Evaluation">The citizen's evaluation (回访评价), once given.</param>
     /// <param name="Review">Set when the citizen asked for a review (复查): the case is a review from then on.</param>
+    /// <param name="SupportCount">"Me too" supports; null for a conduct complaint, which is never listed publicly and cannot be supported.</param>
+    /// <param name="AvailableActions">What the caller may do now: exactly the actions the server would not refuse for a reason known in advance.</param>
+    /// <param name="RejectionGrounds">The grounds this case may be rejected on.</param>
     public sealed record Result(
         string TrackingCode,
         ComplaintStatus Status,
@@ -66,9 +69,10 @@ public static class GetCase
         Extension? Extension,
         string? MergedInto,
         IReadOnlyList<string> MergedCases,
-        int SupportCount,
+        int? SupportCount,
         SupportPattern? Supports,
         IReadOnlyList<CaseAction> AvailableActions,
+        IReadOnlyList<RejectionGround> RejectionGrounds,
         IReadOnlyList<Event> Timeline,
         Evaluation? Evaluation,
         Review? Review,
@@ -166,9 +170,11 @@ public static class GetCase
                 Deadlines.Flags(status, row.DueOn, clock.DateOf(clock.UtcNow), calendar),
                 row.AssigneeId is { } assigneeId ? new StaffMember(assigneeId, row.AssigneeName!) : null,
                 row.ExtensionStatus is null ? null : new Extension(row.ExtensionStatus, row.ExtensionDays!.Value, row.ExtensionReason!),
-                row.MergedInto, row.MergedCases.Split(',', StringSplitOptions.RemoveEmptyEntries), row.SupportCount,
-                row.Supports is { } supports ? JsonSerializer.Deserialize<SupportPattern>(supports, EventJson) : null,
-                CaseRules.Available(viewer, row.SectionCode, status, row.ExtensionStatus),
+                row.MergedInto, row.MergedCases.Split(',', StringSplitOptions.RemoveEmptyEntries),
+                category.Confidential ? null : row.SupportCount,
+                row.Supports is { } supports && !category.Confidential ? JsonSerializer.Deserialize<SupportPattern>(supports, EventJson) : null,
+                CaseRules.Available(viewer, row.SectionCode, new CaseFacts(status, category.Confidential, row.ExtensionStatus)),
+                RejectionGrounds.For(category.Confidential),
                 timeline,
                 Evaluation.Of(row.EvaluationSolved, row.EvaluationSatisfaction, row.EvaluatedAt, timeline.LastOrDefault(e => e.Type == "evaluated")?.Message),
                 row.ReviewRequestedAt is { } reviewAt

@@ -16,6 +16,19 @@ namespace Feedback.Api.Features.StaffComplaints;
 /// </summary>
 public static class MergeComplaint
 {
+    public static readonly CaseEventType Merged = new("merged", Public: true,
+        w => Lang.Pick($"与案件 {w.Text("originalTrackingCode")} 合并办理，请以该案件的进展为准",
+            $"Merged with case {w.Text("originalTrackingCode")}, which now handles your complaint"));
+
+    public static readonly CaseActionDefinition Description = new()
+    {
+        Action = CaseAction.Merge, Route = "/merge", OperationName = "MergeComplaint",
+        Summary = "合并: merge this duplicate into its original case (section head)",
+        Request = CaseActionBinding.WithBody<Request>((code, version, request) => new Command(code, version, request.OriginalTrackingCode, request.Reason)),
+        Who = CaseActor.SectionHead, From = WhenStatus.Open, After = StatusAfter.Becomes(ComplaintStatus.Merged),
+        Events = [Merged], Done = ("合并", "merged"),
+    };
+
     public sealed record Request(string OriginalTrackingCode, string? Reason = null);
 
     public sealed record Command(string TrackingCode, int Version, string OriginalTrackingCode, string? Reason) : ICommand<CaseActionResult>;
@@ -33,11 +46,11 @@ public static class MergeComplaint
     {
         public async ValueTask<CaseActionResult> Handle(Command command, CancellationToken cancellationToken)
         {
-            var current = await cases.BeginAsync(command.TrackingCode, command.Version, CaseAction.Merge, cancellationToken);
+            var current = await cases.BeginAsync(command.TrackingCode, command.Version, Description, cancellationToken);
             CaseHandling.Case original;
             try
             {
-                original = await cases.FindVisibleAsync(command.OriginalTrackingCode, "complaint.merge", cancellationToken);
+                original = await cases.FindVisibleAsync(command.OriginalTrackingCode, Description.AuditAction, cancellationToken);
             }
             catch (ProblemException notFound) when (notFound.Status == StatusCodes.Status404NotFound)
             {
@@ -52,8 +65,8 @@ public static class MergeComplaint
                 throw NotAnOriginal(Lang.Pick("作风类投诉只能与作风类投诉合并", "Conduct complaints merge only with conduct complaints"));
 
             var reason = ComplaintText.Clean(command.Reason);
-            return await cases.CommitAsync(current, CaseAction.Merge, "status = 'merged', merged_into_id = @originalId", new { originalId = original.Id },
-                new CaseEvent("merged", Public: true, reason, new { originalTrackingCode = original.TrackingCode }), reason, cancellationToken);
+            return await cases.CommitAsync(current, Description, "merged_into_id = @originalId", new { originalId = original.Id },
+                new CaseEvent(Merged, reason, new { originalTrackingCode = original.TrackingCode }), reason, cancellationToken);
         }
 
         private static ValidationException NotAnOriginal(string message) =>

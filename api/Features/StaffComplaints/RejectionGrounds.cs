@@ -27,6 +27,17 @@ public static class RejectionGrounds
 {
     public static string ToCode(this RejectionGround ground) => JsonNamingPolicy.SnakeCaseLower.ConvertName(ground.ToString());
 
+    /// <summary>
+    /// Whether a case may be rejected on this ground: a conduct complaint is about the bureau's own
+    /// staff, so "not an environmental matter" never fits it.
+    /// </summary>
+    public static bool AppliesTo(this RejectionGround ground, bool confidential) =>
+        !(confidential && ground == RejectionGround.NotEnvironmental);
+
+    /// <summary>The grounds a case of this kind may be rejected on, in the order the form lists them.</summary>
+    public static IReadOnlyList<RejectionGround> For(bool confidential) =>
+        Enum.GetValues<RejectionGround>().Where(ground => ground.AppliesTo(confidential)).ToList();
+
     public static string Label(this RejectionGround ground) => ground switch
     {
         RejectionGround.OutsideRemit => Lang.Pick("不属于本局职责范围", "Outside the bureau's remit"),

@@ -1,5 +1,4 @@
 using Feedback.Api.Features.Complaints;
-using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using FluentValidation;
 using Mediator;
@@ -13,6 +12,18 @@ namespace Feedback.Api.Features.StaffComplaints;
 public static class RequestExtension
 {
     public const int MaxDays = 30;
+
+    public static readonly CaseEventType Requested = new("extension_requested", Public: false);
+
+    public static readonly CaseActionDefinition Description = new()
+    {
+        Action = CaseAction.RequestExtension, Route = "/extensions", OperationName = "RequestExtension",
+        Summary = "延期: ask for up to 30 more working days, once",
+        Request = CaseActionBinding.WithBody<Request>((code, version, request) => new Command(code, version, request.Days, request.Reason)),
+        Who = CaseActor.HandlingSection, From = WhenStatus.InHand,
+        Requires = [new(facts => facts.ExtensionStatus is null, "每个案件只能申请一次延期", "A case can be extended only once")],
+        Events = [Requested], Done = ("申请延期", "extended"),
+    };
 
     /// <param name="Days">Working days to add to the resolution deadline: 1–30.</param>
     public sealed record Request(int Days, string Reason);
@@ -33,14 +44,11 @@ public static class RequestExtension
     {
         public async ValueTask<CaseActionResult> Handle(Command command, CancellationToken cancellationToken)
         {
-            var current = await cases.BeginAsync(command.TrackingCode, command.Version, CaseAction.RequestExtension, cancellationToken);
-            if (current.ExtensionStatus is not null)
-                throw new ProblemException(StatusCodes.Status409Conflict,
-                    Lang.Pick("每个案件只能申请一次延期", "A case can be extended only once"));
+            var current = await cases.BeginAsync(command.TrackingCode, command.Version, Description, cancellationToken);
             var reason = ComplaintText.Clean(command.Reason)!;
-            return await cases.CommitAsync(current, CaseAction.RequestExtension,
+            return await cases.CommitAsync(current, Description,
                 "extension_status = 'requested', extension_days = @Days, extension_reason = @reason", new { command.Days, reason },
-                new CaseEvent("extension_requested", Public: false, reason, new { command.Days }), reason, cancellationToken);
+                new CaseEvent(Requested, reason, new { command.Days }), reason, cancellationToken);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Feedback.Api.Features.Complaints;
+using Feedback.Api.Infrastructure.Localization;
 using FluentValidation;
 using Mediator;
 
@@ -7,6 +8,18 @@ namespace Feedback.Api.Features.StaffComplaints;
 /// <summary>办结: the section records the result the citizen will read and evaluate.</summary>
 public static class ResolveComplaint
 {
+    public static readonly CaseEventType Resolved = new("resolved", Public: true,
+        w => Lang.Pick($"已办结。处理结果：{w.Message}", $"Resolved. Result: {w.Message}"));
+
+    public static readonly CaseActionDefinition Description = new()
+    {
+        Action = CaseAction.Resolve, Route = "/resolve", OperationName = "ResolveComplaint",
+        Summary = "办结: record the result the citizen will read",
+        Request = CaseActionBinding.WithBody<Request>((code, version, request) => new Command(code, version, request.Result)),
+        Who = CaseActor.HandlingSection, From = WhenStatus.InHand, After = StatusAfter.Becomes(ComplaintStatus.Resolved),
+        Events = [Resolved], Done = ("办结", "resolved"),
+    };
+
     /// <param name="Result">What was found and done; shown to the citizen.</param>
     public sealed record Request(string Result);
 
@@ -21,9 +34,9 @@ public static class ResolveComplaint
     {
         public async ValueTask<CaseActionResult> Handle(Command command, CancellationToken cancellationToken)
         {
-            var current = await cases.BeginAsync(command.TrackingCode, command.Version, CaseAction.Resolve, cancellationToken);
-            return await cases.CommitAsync(current, CaseAction.Resolve, "status = 'resolved', resolved_at = @now", null,
-                new CaseEvent("resolved", Public: true, ComplaintText.Clean(command.Result)), reason: null, cancellationToken);
+            var current = await cases.BeginAsync(command.TrackingCode, command.Version, Description, cancellationToken);
+            return await cases.CommitAsync(current, Description, "resolved_at = @now", null,
+                new CaseEvent(Resolved, ComplaintText.Clean(command.Result)), reason: null, cancellationToken);
         }
     }
 }

@@ -50,16 +50,8 @@ public static class StaffComplaintsEndpoints
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 
-        actions.MapPost("/accept", AcceptAsync).WithName("AcceptComplaint").WithSummary("受理: accept the case");
-        actions.MapPost("/reject", RejectAsync).WithName("RejectComplaint").WithSummary("不予受理: reject it, with a ground, a reason and a referral").ProducesValidationProblem();
-        actions.MapPost("/assign", AssignAsync).WithName("AssignComplaint").WithSummary("Assign it to a member of the section (section head)").ProducesValidationProblem();
-        actions.MapPost("/transfer", TransferAsync).WithName("TransferComplaint").WithSummary("转办: hand it to another section, with a reason (section head)").ProducesValidationProblem();
-        actions.MapPost("/notes", NoteAsync).WithName("AddNote").WithSummary("Add an internal note (never shown to the citizen)").ProducesValidationProblem();
-        actions.MapPost("/replies", ReplyAsync).WithName("AddReply").WithSummary("Add a public reply (shown to the citizen)").ProducesValidationProblem();
-        actions.MapPost("/extensions", RequestExtensionAsync).WithName("RequestExtension").WithSummary("延期: ask for up to 30 more working days, once").ProducesValidationProblem();
-        actions.MapPost("/extensions/decision", DecideExtensionAsync).WithName("DecideExtension").WithSummary("Approve or refuse the requested extension (leader)").ProducesValidationProblem();
-        actions.MapPost("/resolve", ResolveAsync).WithName("ResolveComplaint").WithSummary("办结: record the result the citizen will read").ProducesValidationProblem();
-        actions.MapPost("/merge", MergeAsync).WithName("MergeComplaint").WithSummary("合并: merge this duplicate into its original case (section head)").ProducesValidationProblem();
+        foreach (var action in CaseActions.All)
+            action.Request.MapPost(actions, action.Route).WithName(action.OperationName).WithSummary(action.Summary);
     }
 
     private static async Task<Results<Ok<ListQueue.Result>, ExportQueue.CsvFile>> ListQueueAsync([AsParameters] ListQueue.Query query,
@@ -85,8 +77,21 @@ public static class StaffComplaintsEndpoints
 
     private static async Task<Ok<IReadOnlyList<ListColleagues.Colleague>>> ListColleaguesAsync(IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new ListColleagues.Query(), cancellationToken));
+}
 
-    /// <summary>Sends the action and answers with the new version as the ETag.</summary>
+/// <summary>
+/// How a case action's POST becomes its command: the route's tracking code, the If-Match version
+/// and, for most actions, a JSON body. The answer is the new status with the new version as the ETag.
+/// </summary>
+public abstract class CaseActionBinding
+{
+    public static CaseActionBinding WithoutBody(Func<string, int, ICommand<CaseActionResult>> command) => new NoBody(command);
+
+    public static CaseActionBinding WithBody<TRequest>(Func<string, int, TRequest, ICommand<CaseActionResult>> command) where TRequest : notnull =>
+        new Body<TRequest>(command);
+
+    public abstract RouteHandlerBuilder MapPost(IEndpointRouteBuilder actions, string route);
+
     private static async Task<Ok<CaseActionResult>> ActAsync(ICommand<CaseActionResult> command, IMediator mediator, HttpContext http, CancellationToken cancellationToken)
     {
         var result = await mediator.Send(command, cancellationToken);
@@ -94,43 +99,20 @@ public static class StaffComplaintsEndpoints
         return TypedResults.Ok(result);
     }
 
-    private static Task<Ok<CaseActionResult>> AcceptAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
-        IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        ActAsync(new AcceptComplaint.Command(trackingCode, ETags.RequireVersion(ifMatch)), mediator, http, cancellationToken);
+    private sealed class NoBody(Func<string, int, ICommand<CaseActionResult>> command) : CaseActionBinding
+    {
+        public override RouteHandlerBuilder MapPost(IEndpointRouteBuilder actions, string route) =>
+            actions.MapPost(route, (string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
+                    IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
+                ActAsync(command(trackingCode, ETags.RequireVersion(ifMatch)), mediator, http, cancellationToken));
+    }
 
-    private static Task<Ok<CaseActionResult>> RejectAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
-        RejectComplaint.Request request, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        ActAsync(new RejectComplaint.Command(trackingCode, ETags.RequireVersion(ifMatch), request.Ground, request.Reason, request.Referral), mediator, http, cancellationToken);
-
-    private static Task<Ok<CaseActionResult>> AssignAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
-        AssignComplaint.Request request, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        ActAsync(new AssignComplaint.Command(trackingCode, ETags.RequireVersion(ifMatch), request.AssigneeId), mediator, http, cancellationToken);
-
-    private static Task<Ok<CaseActionResult>> TransferAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
-        TransferComplaint.Request request, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        ActAsync(new TransferComplaint.Command(trackingCode, ETags.RequireVersion(ifMatch), request.SectionCode, request.Reason), mediator, http, cancellationToken);
-
-    private static Task<Ok<CaseActionResult>> NoteAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
-        AddNote.Request request, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        ActAsync(new AddNote.Command(trackingCode, ETags.RequireVersion(ifMatch), request.Text), mediator, http, cancellationToken);
-
-    private static Task<Ok<CaseActionResult>> ReplyAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
-        AddReply.Request request, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        ActAsync(new AddReply.Command(trackingCode, ETags.RequireVersion(ifMatch), request.Text), mediator, http, cancellationToken);
-
-    private static Task<Ok<CaseActionResult>> RequestExtensionAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
-        RequestExtension.Request request, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        ActAsync(new RequestExtension.Command(trackingCode, ETags.RequireVersion(ifMatch), request.Days, request.Reason), mediator, http, cancellationToken);
-
-    private static Task<Ok<CaseActionResult>> DecideExtensionAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
-        DecideExtension.Request request, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        ActAsync(new DecideExtension.Command(trackingCode, ETags.RequireVersion(ifMatch), request.Approve, request.Reason), mediator, http, cancellationToken);
-
-    private static Task<Ok<CaseActionResult>> ResolveAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
-        ResolveComplaint.Request request, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        ActAsync(new ResolveComplaint.Command(trackingCode, ETags.RequireVersion(ifMatch), request.Result), mediator, http, cancellationToken);
-
-    private static Task<Ok<CaseActionResult>> MergeAsync(string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch,
-        MergeComplaint.Request request, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        ActAsync(new MergeComplaint.Command(trackingCode, ETags.RequireVersion(ifMatch), request.OriginalTrackingCode, request.Reason), mediator, http, cancellationToken);
+    private sealed class Body<TRequest>(Func<string, int, TRequest, ICommand<CaseActionResult>> command) : CaseActionBinding where TRequest : notnull
+    {
+        public override RouteHandlerBuilder MapPost(IEndpointRouteBuilder actions, string route) =>
+            actions.MapPost(route, (string trackingCode, [FromHeader(Name = "If-Match")] string? ifMatch, TRequest request,
+                    IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
+                ActAsync(command(trackingCode, ETags.RequireVersion(ifMatch), request), mediator, http, cancellationToken))
+            .ProducesValidationProblem();
+    }
 }

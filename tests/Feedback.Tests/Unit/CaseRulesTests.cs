@@ -1,11 +1,12 @@
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.StaffComplaints;
+using Feedback.Api.Features.Routing;
 using Feedback.Api.Infrastructure.Auth;
 
 namespace Feedback.Tests.Unit;
 
 /// <summary>
-/// The case workflow (BRIEF §5, issue 3) as tables written independently of the code: every action
+/// The case workflow (BRIEF §5) as tables written independently of the code: every action
 /// from every status (allowed or 409, and the status after), who sees which case, and who may do what.
 /// </summary>
 public sealed class CaseRulesTests
@@ -160,23 +161,61 @@ public sealed class CaseRulesTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(CaseRules.Available(ViewerOf(Who.EnforcementClerk), "enforcement", ComplaintStatus.Submitted, null),
+            Assert.That(CaseRules.Available(ViewerOf(Who.EnforcementClerk), "enforcement", new CaseFacts(ComplaintStatus.Submitted, Confidential: false, null)),
                 Is.EquivalentTo(new[] { CaseAction.Accept, CaseAction.Reject, CaseAction.Note, CaseAction.Reply }));
-            Assert.That(CaseRules.Available(ViewerOf(Who.EnforcementHead), "enforcement", ComplaintStatus.InProgress, null),
+            Assert.That(CaseRules.Available(ViewerOf(Who.EnforcementHead), "enforcement", new CaseFacts(ComplaintStatus.InProgress, Confidential: false, null)),
                 Is.EquivalentTo(new[]
                 {
                     CaseAction.Assign, CaseAction.Transfer, CaseAction.Note, CaseAction.Reply, CaseAction.RequestExtension,
                     CaseAction.Resolve, CaseAction.Merge,
                 }));
-            Assert.That(CaseRules.Available(ViewerOf(Who.EnforcementHead), "enforcement", ComplaintStatus.InProgress, "approved"),
+            Assert.That(CaseRules.Available(ViewerOf(Who.EnforcementHead), "enforcement", new CaseFacts(ComplaintStatus.InProgress, Confidential: false, "approved")),
                 Does.Not.Contain(CaseAction.RequestExtension), "one extension per case");
-            Assert.That(CaseRules.Available(ViewerOf(Who.Leader), "enforcement", ComplaintStatus.Accepted, "requested"),
+            Assert.That(CaseRules.Available(ViewerOf(Who.Leader), "enforcement", new CaseFacts(ComplaintStatus.Accepted, Confidential: false, "requested")),
                 Is.EqualTo(new[] { CaseAction.DecideExtension }));
-            Assert.That(CaseRules.Available(ViewerOf(Who.Leader), "enforcement", ComplaintStatus.Accepted, null), Is.Empty,
+            Assert.That(CaseRules.Available(ViewerOf(Who.Leader), "enforcement", new CaseFacts(ComplaintStatus.Accepted, Confidential: false, null)), Is.Empty,
                 "nothing to decide");
-            Assert.That(CaseRules.Available(ViewerOf(Who.EnforcementClerk), "enforcement", ComplaintStatus.Closed, null),
+            Assert.That(CaseRules.Available(ViewerOf(Who.EnforcementClerk), "enforcement", new CaseFacts(ComplaintStatus.Closed, Confidential: false, null)),
                 Is.EqualTo(new[] { CaseAction.Note }));
-            Assert.That(CaseRules.Available(ViewerOf(Who.Admin), "enforcement", ComplaintStatus.Submitted, null), Is.Empty);
+            Assert.That(CaseRules.Available(ViewerOf(Who.Admin), "enforcement", new CaseFacts(ComplaintStatus.Submitted, Confidential: false, null)), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void A_conduct_case_offers_no_transfer_and_no_ground_that_cannot_apply_to_it()
+    {
+        var inspector = new Viewer(1, StaffRole.Discipline, Router.DisciplineSection);
+        Assert.Multiple(() =>
+        {
+            Assert.That(CaseRules.Available(inspector, Router.DisciplineSection, new CaseFacts(ComplaintStatus.InProgress, Confidential: true, null)),
+                Does.Not.Contain(CaseAction.Transfer).And.Contain(CaseAction.Merge));
+            Assert.That(CaseRules.Available(ViewerOf(Who.EnforcementHead), "enforcement", new CaseFacts(ComplaintStatus.InProgress, Confidential: false, null)),
+                Does.Contain(CaseAction.Transfer));
+            Assert.That(RejectionGrounds.For(confidential: true), Does.Not.Contain(RejectionGround.NotEnvironmental));
+            Assert.That(RejectionGrounds.For(confidential: false), Is.EqualTo(Enum.GetValues<RejectionGround>()));
+        });
+    }
+
+    // ---- the descriptions themselves ----
+
+    [Test]
+    public void Every_action_is_described_once_with_its_own_route_operation_and_events()
+    {
+        var all = CaseActions.All;
+        Assert.Multiple(() =>
+        {
+            Assert.That(all.Select(a => a.Action), Is.EqualTo(Enum.GetValues<CaseAction>()), "one description per action, in enum order");
+            Assert.That(all.Select(a => a.Route), Is.Unique);
+            Assert.That(all.Select(a => a.OperationName), Is.Unique);
+            Assert.That(all.Select(a => a.Code), Is.EqualTo(new[]
+            {
+                "accept", "reject", "assign", "transfer", "note", "reply", "request_extension", "decide_extension", "resolve", "merge",
+            }));
+            Assert.That(all.SelectMany(a => a.Events).Select(e => e.Type), Is.Unique, "an event type belongs to one action");
+            // The database checks this shape (migration 0023) instead of listing the types.
+            Assert.That(all.SelectMany(a => a.Events).Select(e => e.Type), Has.All.Match("^[a-z][a-z_]{0,39}$"));
+            Assert.That(all.SelectMany(a => a.Events).Where(e => e.Public), Has.All.Matches<CaseEventType>(e => e.ForCitizen is not null),
+                "every event the citizen sees is worded for them");
         });
     }
 }

@@ -1098,10 +1098,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        AddNoteRequest: {
-            text: string;
-        };
-        AddReplyRequest: {
+        AddNoteOrReplyRequest: {
             text: string;
         };
         AddSupplementRequest: {
@@ -1531,10 +1528,16 @@ export interface components {
             extension: null | components["schemas"]["GetCaseExtension"];
             mergedInto: null | string;
             mergedCases: string[];
-            /** Format: int32 */
-            supportCount: number;
+            /**
+             * Format: int32
+             * @description "Me too" supports; null for a conduct complaint, which is never listed publicly and cannot be supported.
+             */
+            supportCount: null | number;
             supports: null | components["schemas"]["GetCaseSupportPattern"];
+            /** @description What the caller may do now: exactly the actions the server would not refuse for a reason known in advance. */
             availableActions: components["schemas"]["CaseAction"][];
+            /** @description The grounds this case may be rejected on. */
+            rejectionGrounds: components["schemas"]["RejectionGround"][];
             timeline: components["schemas"]["GetCaseEvent"][];
             evaluation: null | components["schemas"]["Evaluation"];
             review: null | components["schemas"]["GetCaseReview"];
@@ -2095,7 +2098,7 @@ export interface components {
             longitude?: null | number;
         };
         RejectComplaintRequest: {
-            /** @description Which of the fixed grounds; the public bulletin groups rejections by it. */
+            /** @description Which of the fixed grounds (the case's rejectionGrounds); the public bulletin groups rejections by it. */
             ground: components["schemas"]["RejectionGround"];
             /** @description Why the bureau will not handle it; shown to the citizen. */
             reason: string;
@@ -4316,7 +4319,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddNoteRequest"];
+                "application/json": components["schemas"]["AddNoteOrReplyRequest"];
             };
         };
         responses: {
@@ -4407,7 +4410,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddReplyRequest"];
+                "application/json": components["schemas"]["AddNoteOrReplyRequest"];
             };
         };
         responses: {

@@ -139,9 +139,22 @@ public sealed class CaseWorkflowTests : IntegrationTest
         var (code, _) = await NewCaseAsync("conduct.inaction");
         using var discipline = await StaffAsync("discipline");
         var (conduct, etag) = await GetCaseAsync(discipline, code);
-        Assert.That((string)conduct["sectionCode"]!, Is.EqualTo("discipline"));
+        Assert.Multiple(() =>
+        {
+            Assert.That((string)conduct["sectionCode"]!, Is.EqualTo("discipline"));
+            // Offered exactly what will not be refused: no transfer, no "me too" count, no ground that cannot fit.
+            Assert.That(conduct["availableActions"]!.AsArray().Select(a => (string)a!), Does.Not.Contain("transfer").And.Contain("accept"));
+            Assert.That(conduct["supportCount"], Is.Null);
+            Assert.That(conduct["rejectionGrounds"]!.AsArray().Select(g => (string)g!), Does.Not.Contain("not_environmental").And.Contain("outside_remit"));
+        });
         using var response = await ActAsync(discipline, code, "transfer", etag, new { sectionCode = "enforcement", reason = "试图转出" });
         await AssertProblemAsync(response, 409);
+        using var notEnvironmental = await ActAsync(discipline, code, "reject", etag,
+            new { ground = "not_environmental", reason = "不属于本局职责", referral = "请向有关部门反映" });
+        var problem = await AssertProblemAsync(notEnvironmental, 400);
+        Assert.That(problem["errors"]!["ground"], Is.Not.Null, problem.ToJsonString());
+        var (unchanged, _) = await GetCaseAsync(discipline, code);
+        Assert.That((string)unchanged["status"]!, Is.EqualTo("submitted"), "a refused rejection changes nothing");
     }
 
     [Test]
