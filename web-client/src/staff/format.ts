@@ -1,5 +1,7 @@
 import type { CaseEvent, Deadline, Section, Status } from './api'
 import { formatDateTime } from '../lib/format'
+import { actionEventDetail } from './actions'
+import { text } from './actions/spec'
 
 type Translate = (key: string, params?: Record<string, unknown>) => string
 
@@ -41,11 +43,6 @@ export function dateTime(iso: string, locale: string): string {
   return formatDateTime(iso, locale)
 }
 
-function text(data: Record<string, unknown> | undefined, key: string): string {
-  const v = data?.[key]
-  return v === null || v === undefined ? '' : String(v)
-}
-
 /**
  * One timeline event for staff: a heading and the details that belong to its type. The event's
  * message (a note, a reply, a reason) is always shown as its own text, never mixed into markup.
@@ -60,6 +57,8 @@ export function describeEvent(
   const data = (e.data ?? {}) as Record<string, unknown>
   const section = (code: string) => sections.find((s) => s.code === code)?.name ?? code
   const title = te(`staff.events.${e.type}`) ? t(`staff.events.${e.type}`) : e.type
+  const written = actionEventDetail(e.type)
+  if (written) return { title, detail: written(data, { t, te, section, date: (ymd) => shortDate(ymd, locale) }) }
   let detail = ''
   switch (e.type) {
     case 'submitted': {
@@ -77,39 +76,6 @@ export function describeEvent(
         : t('staff.events.routedDefault', { section: section(text(data, 'sectionCode')) })
       break
     }
-    case 'accepted':
-      detail = data.resolveBy ? t('staff.events.acceptedDetail', { date: shortDate(text(data, 'resolveBy'), locale) }) : ''
-      break
-    case 'rejected':
-      detail = [
-        data.ground && te(`staff.bulletin.grounds.${text(data, 'ground')}`) ? t(`staff.bulletin.grounds.${text(data, 'ground')}`) : '',
-        data.referral ? t('staff.events.referral', { referral: text(data, 'referral') }) : '',
-      ]
-        .filter(Boolean)
-        .join(' · ')
-      break
-    case 'assigned':
-      detail = t('staff.events.assignedDetail', { name: text(data, 'assigneeName') })
-      break
-    case 'transferred':
-      detail = t('staff.events.transferredDetail', {
-        from: section(text(data, 'fromSection')),
-        to: section(text(data, 'toSection')),
-      })
-      break
-    case 'extension_requested':
-      detail = t('staff.events.extensionRequestedDetail', { days: text(data, 'days') })
-      break
-    case 'extension_approved':
-      detail = t('staff.events.extensionApprovedDetail', {
-        days: text(data, 'days'),
-        date: shortDate(text(data, 'resolveBy'), locale),
-      })
-      if (data.decisionNote) detail += ' ' + t('staff.events.decisionNote', { note: text(data, 'decisionNote') })
-      break
-    case 'merged':
-      detail = t('staff.events.mergedDetail', { code: text(data, 'originalTrackingCode') })
-      break
     case 'evaluated':
       detail = t('staff.followUp.evaluatedDetail', {
         solved: t(`staff.followUp.solvedValue.${text(data, 'solved')}`),
