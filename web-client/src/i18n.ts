@@ -6,7 +6,7 @@ import { readString, writeString } from './lib/storage'
 export type AppLocale = 'zh-CN' | 'en'
 const LOCALE_KEY = 'feedback.locale'
 
-type MessageTree = { [key: string]: string | MessageFunction | MessageTree }
+export type MessageTree = { [key: string]: string | MessageFunction | MessageTree }
 type Literal<T> = { [K in keyof T]: T[K] extends string ? MessageFunction : T[K] extends MessageFunction ? T[K] : Literal<T[K]> }
 
 /**

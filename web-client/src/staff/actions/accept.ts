@@ -1,5 +1,5 @@
 import type { ActionSpec } from './spec'
-import { text } from './spec'
+import { bilingual, text } from './spec'
 
 /** 受理: one click, no form. */
 export const spec: ActionSpec = {
@@ -9,4 +9,30 @@ export const spec: ActionSpec = {
   events: {
     accepted: (data, { t, date }) => (data.resolveBy ? t('staff.events.acceptedDetail', { date: date(text(data, 'resolveBy')) }) : ''),
   },
+  words: bilingual(
+    {
+      actions: {
+        accept: '受理',
+        acceptButton: '受理此案件',
+        done: {
+          accept: '已受理。',
+        },
+      },
+      events: {
+        accepted: '受理',
+      },
+    },
+    {
+      actions: {
+        accept: 'Accept',
+        acceptButton: 'Accept this case',
+        done: {
+          accept: 'Accepted.',
+        },
+      },
+      events: {
+        accepted: 'Accepted',
+      },
+    },
+  ),
 }

@@ -1,4 +1,5 @@
 import type { Component } from 'vue'
+import { addMessages } from '../../i18n'
 import type { CaseAction } from '../api'
 import type { ActionSpec, EventDetail } from './spec'
 
@@ -11,6 +12,8 @@ const modules = import.meta.glob<{ spec?: ActionSpec; default?: Component }>(['.
 export const ACTIONS: ActionSpec[] = Object.entries(modules)
   .flatMap(([file, m]) => (m.spec ? [{ ...m.spec, form: m.spec.form ?? (file.endsWith('.vue') ? m.default : undefined) }] : []))
   .sort((a, b) => a.order - b.order)
+
+for (const a of ACTIONS) if (a.words) addMessages({ staff: a.words['zh-CN'] }, { staff: a.words.en })
 
 const byCode = new Map(ACTIONS.map((a) => [a.code, a]))
 

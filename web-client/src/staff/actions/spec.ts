@@ -1,4 +1,5 @@
 import type { Component } from 'vue'
+import type { MessageTree } from '../../i18n'
 import type { CaseAction, CaseDetail, Section } from '../api'
 
 // A case action as the console knows it. The server describes each action once (who, when, the
@@ -41,6 +42,13 @@ export interface ActionSpec {
   fieldIds?: Record<string, string>
   /** The staff timeline's detail line for each event the action writes. */
   events?: Record<string, EventDetail>
+  /** The action's own words (below `staff.`), in both languages; the shared ones are in the locale files. */
+  words?: { 'zh-CN': MessageTree; en: MessageTree }
+}
+
+/** Both languages' words of an action, with the English checked against the Chinese for the same keys. */
+export function bilingual<T extends MessageTree>(zh: T, en: NoInfer<T>): { 'zh-CN': MessageTree; en: MessageTree } {
+  return { 'zh-CN': zh, en }
 }
 
 /** Props every action form takes: the draft it edits in place and the errors to show. */
