@@ -5,7 +5,7 @@ using Feedback.Api.Infrastructure.Auth;
 namespace Feedback.Tests.Unit;
 
 /// <summary>
-/// The case workflow (BRIEF §5, issue 3) as tables written independently of the code: every action
+/// The case workflow (BRIEF §5) as tables written independently of the code: every action
 /// from every status (allowed or 409, and the status after), who sees which case, and who may do what.
 /// </summary>
 public sealed class CaseRulesTests
