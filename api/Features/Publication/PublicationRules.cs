@@ -9,7 +9,7 @@ namespace Feedback.Api.Features.Publication;
 public enum PublicationAction { Propose, Decide, Withdraw }
 
 /// <summary>
-/// Who may publish what (issue 5). Members of the handling section propose a resolved or closed
+/// Who may publish what. Members of the handling section propose a resolved or closed
 /// environmental case with a summary and a result they wrote; its head — or a bureau leader,
 /// so a head's own proposal can be approved too — approves or refuses, never the person who
 /// wrote the text (four eyes); members and leaders withdraw (a mistake must come down quickly,

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Feedback.Tests.Integration;
 
 /// <summary>
-/// After the result (issue 4): the citizen's evaluation (once, while resolved, within the window;
+/// After the result: the citizen's evaluation (once, while resolved, within the window;
 /// it closes the case), the automatic close after the window, and the review (复查) that reopens a
 /// case — over real HTTP, as the citizen and the section see them.
 /// </summary>

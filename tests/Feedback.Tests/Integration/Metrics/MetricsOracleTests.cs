@@ -9,7 +9,7 @@ using Npgsql;
 namespace Feedback.Tests.Integration.Metrics;
 
 /// <summary>
-/// The oracle test of issue 5: 3,000 generated cases over November 2025 – November 2026, every
+/// The metrics oracle test: 3,000 generated cases over November 2025 – November 2026, every
 /// figure of the metrics API compared exactly with <see cref="OracleCalculator"/>, which computes
 /// the README's definitions case by case. The clock is fixed at Friday 20 November 2026, 14:00 in
 /// Shanghai, so "today" and every fallen deadline are known. Run twice: with every case still in

@@ -10,7 +10,7 @@ namespace Feedback.Tests.Integration.Staff;
 
 /// <summary>
 /// Every staff and administration route × every role × (for case routes) every kind of case, with
-/// the answer BRIEF §5 and issue 3 call for. The tables below are the specification; each cell is
+/// the answer BRIEF §5 calls for. The tables below are the specification; each cell is
 /// one test. Refusals change nothing and are audited as 'denied' (401, 403, and the 404 for a case
 /// that exists but is not the caller's — which must look exactly like an unknown code).
 /// <para>

@@ -8,7 +8,7 @@ using static Feedback.Tests.Integration.Staff.StaffSecurity;
 namespace Feedback.Tests.Integration.Staff;
 
 /// <summary>
-/// Publishing resolved cases (issue 5): a member of the handling section proposes a summary and a
+/// Publishing resolved cases: a member of the handling section proposes a summary and a
 /// result, a second person (the section head or a leader, never the author) approves, and only then
 /// is it listed at GET /api/v1/public/cases — which shows nothing but that text and public facts.
 /// </summary>
