@@ -2,7 +2,7 @@ namespace Feedback.Api.Infrastructure;
 
 /// <summary>
 /// Everything the service reads from its environment, in one place. Names are the environment
-/// variables documented in the README.
+/// variables documented in docs/operations.md.
 /// </summary>
 public sealed record FeedbackOptions
 {

@@ -33,7 +33,7 @@ public static class ComplaintsEndpoints
             .RequireRateLimiting(RateLimiting.PasswordAttempts)
             .WithSummary("Follow a complaint")
             .WithDescription($"Needs the query password in the {QueryPasswordHeader} header. An unknown code and a wrong or missing password give the same 404; "
-                + "five wrong passwords lock the code's lookups for 15 minutes (429).")
+                + "five wrong passwords in a row from one address lock that address out of the code for 15 minutes (429), while the right password from elsewhere still opens it.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 

@@ -46,7 +46,7 @@ public enum MetricsDimension { Section, Category, Group, Township, Channel }
 public sealed record MetricsRow(string PeriodKey, string Key, decimal? Latitude, decimal? Longitude, Figures Figures);
 
 /// <summary>
-/// Computes the figures of README "Metrics" for several periods at once, optionally split by a
+/// Computes the figures defined in docs/metrics.md for several periods at once, optionally split by a
 /// dimension, in one statement: sums of the facts of <see cref="MetricsFacts"/> by period, read
 /// from the stored counters (migration 0018) or, for what they do not keep (two of category,
 /// township and channel at once), from the cases themselves. The backlog, and the pairs of days
@@ -195,7 +195,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
     };
 
     /// <summary>
-    /// From the stored counters (README, Metrics, "How the figures are stored"), at the level that
+    /// From the stored counters (docs/metrics.md, "How the figures are stored"), at the level that
     /// answers with the fewest rows, calendar months where a period holds a whole month that has
     /// ended (or this month up to today) and single days elsewhere; plus the changes
     /// not folded yet.

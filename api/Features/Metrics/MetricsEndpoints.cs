@@ -23,7 +23,7 @@ public static class MetricsEndpoints
             .ProducesValidationProblem()
             .AddOpenApiOperationTransformer(CsvDownload.DescribeAsync)
             .WithDescription("Leaders and administrators see every section; a section head sees only their own (naming another is 403). " +
-                             "The formulas are in the README (Metrics). With format=csv or Accept: text/csv: the same table as CSV, audited.");
+                             "The formulas are in docs/metrics.md. With format=csv or Accept: text/csv: the same table as CSV, audited.");
 
         group.MapGet("/summary", SummaryAsync).WithName("GetMetricsSummary")
             .WithSummary("Every figure for a period, and for the period of the same length before it");

@@ -4,7 +4,7 @@ namespace Feedback.Api.Features.Metrics;
 /// What the figures count of a case, day by day: the one place that says which counters a case
 /// feeds, used to fold the change log into the stored counters (<see cref="MetricsFolder"/>), to
 /// add the changes not folded yet, and to count the cases themselves when a filter the counters do
-/// not keep (two of category, township and channel at once) asks for it. README, Metrics, "How the figures
+/// not keep (two of category, township and channel at once) asks for it. docs/metrics.md, "How the figures
 /// are stored", says why the figures are these sums.
 /// </summary>
 public static class MetricsFacts

@@ -20,12 +20,12 @@ public sealed record Rate(decimal? Value, decimal Numerator, long Denominator)
         new(denominator == 0 ? null : Math.Round(numerator / denominator, 4, MidpointRounding.AwayFromZero), numerator, denominator);
 }
 
-/// <param name="Median">Working hours, rounded to 1 decimal; null when no case counts. Read from the hours counted in steps about a tenth wide (README, Metrics).</param>
+/// <param name="Median">Working hours, rounded to 1 decimal; null when no case counts. Read from the hours counted in steps about a tenth wide (docs/metrics.md).</param>
 /// <param name="P90">The 90th percentile, read like the median.</param>
 /// <param name="Count">The cases measured.</param>
 public sealed record Hours(decimal? Median, decimal? P90, long Count);
 
-/// <summary>Every figure of one period for one slice of the cases (README, Metrics, says how each is counted).</summary>
+/// <summary>Every figure of one period for one slice of the cases (docs/metrics.md says how each is counted).</summary>
 public sealed record Figures(
     [property: Description("Cases submitted in the period (merged duplicates are counted in their original).")] long Volume,
     [property: Description("Duplicates submitted in the period and merged into another case; in no other figure.")] long Merged,

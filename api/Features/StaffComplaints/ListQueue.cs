@@ -129,7 +129,7 @@ public static class ListQueue
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             // A search reads its matches once for both the page and the counts (each row carries
             // them): two statements read every match's row twice, 40-45 ms at 1,000,000 cases
-            // against 22-25 for one (README, Performance).
+            // against 22-25 for one (docs/performance.md).
             var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
                 searching
                     ? $"""
@@ -152,7 +152,7 @@ public static class ListQueue
                        """, parameters, cancellationToken: cancellationToken))).AsList();
             // Filters on section and category only (the queue as it opens): sum the counters that
             // migration 0006 keeps per section, category and status, instead of counting the rows
-            // (at 1,000,000 cases, 0.3 ms against 110-600 ms; README, Performance).
+            // (at 1,000,000 cases, 0.3 ms against 110-600 ms; docs/performance.md).
             var countable = ComplaintText.Clean(query.Township) is null && query is { Assignee: null, Due: null, From: null, To: null }
                 && ComplaintText.Clean(query.Q) is null;
             var counts = rows.FirstOrDefault()?.Counts is { } carried

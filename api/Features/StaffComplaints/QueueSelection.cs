@@ -34,7 +34,7 @@ public sealed class QueueSelection(CurrentStaff staff, CategoryCatalog catalog, 
         // A search runs alone, behind a fence (offset 0), and the other filters apply to its
         // matches: side by side, the planner may AND the bigram index's bitmap with a section
         // or status index's, which at 1,000,000 cases reads 180,000-735,000 entries and takes
-        // 65-160 ms instead of about 20 (README, Performance).
+        // 65-160 ms instead of about 20 (docs/performance.md).
         var searching = filters.Remove(SearchFilter);
         var source = searching ? $"(select * from complaints c where {SearchFilter} offset 0) c" : "complaints c";
         var where = filters.Count == 0 ? "true" : string.Join(" and ", filters);

@@ -5,7 +5,7 @@ namespace Feedback.Api.Infrastructure.Database;
 
 /// <summary>
 /// Npgsql settings the service runs best with, applied unless FEEDBACK_DB sets them itself
-/// (measured with `make bench`; see the README):
+/// (measured with `make bench`; see docs/performance.md):
 /// - auto-prepare: the same few statements run all day; preparing them once per connection saves
 ///   parsing and planning on every request;
 /// - no reset on close: skips the DISCARD ALL sent on each reuse of a pooled connection. Safe

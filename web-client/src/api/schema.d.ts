@@ -238,7 +238,7 @@ export interface paths {
         };
         /**
          * Follow a complaint
-         * @description Needs the query password in the X-Query-Password header. An unknown code and a wrong or missing password give the same 404; five wrong passwords lock the code's lookups for 15 minutes (429).
+         * @description Needs the query password in the X-Query-Password header. An unknown code and a wrong or missing password give the same 404; five wrong passwords in a row from one address lock that address out of the code for 15 minutes (429), while the right password from elsewhere still opens it.
          */
         get: operations["TrackComplaint"];
         put?: never;
@@ -986,7 +986,7 @@ export interface paths {
         };
         /**
          * Every figure for a period, and for the period of the same length before it
-         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in the README (Metrics). With format=csv or Accept: text/csv: the same table as CSV, audited.
+         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in docs/metrics.md. With format=csv or Accept: text/csv: the same table as CSV, audited.
          */
         get: operations["GetMetricsSummary"];
         put?: never;
@@ -1006,7 +1006,7 @@ export interface paths {
         };
         /**
          * The figures per section, category, group, township or channel, or per month or week
-         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in the README (Metrics). With format=csv or Accept: text/csv: the same table as CSV, audited.
+         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in docs/metrics.md. With format=csv or Accept: text/csv: the same table as CSV, audited.
          */
         get: operations["GetMetricsBreakdown"];
         put?: never;
@@ -1026,7 +1026,7 @@ export interface paths {
         };
         /**
          * Sections by composite score; those with too few evaluations after them, unranked, with the reason
-         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in the README (Metrics). With format=csv or Accept: text/csv: the same table as CSV, audited.
+         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in docs/metrics.md. With format=csv or Accept: text/csv: the same table as CSV, audited.
          */
         get: operations["GetSectionRanking"];
         put?: never;
@@ -1046,7 +1046,7 @@ export interface paths {
         };
         /**
          * Open cases past their deadline today, most overdue first, with the reminders sent
-         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in the README (Metrics). With format=csv or Accept: text/csv: the same table as CSV, audited.
+         * @description Leaders and administrators see every section; a section head sees only their own (naming another is 403). The formulas are in docs/metrics.md. With format=csv or Accept: text/csv: the same table as CSV, audited.
          */
         get: operations["ListOverdueCases"];
         put?: never;
@@ -1281,7 +1281,7 @@ export interface components {
          * @enum {unknown}
          */
         EvaluationSolved: "yes" | "partly" | "no";
-        /** @description Every figure of one period for one slice of the cases (README, Metrics, says how each is counted). */
+        /** @description Every figure of one period for one slice of the cases (docs/metrics.md says how each is counted). */
         Figures: {
             /**
              * Format: int64
@@ -1673,7 +1673,7 @@ export interface components {
         Hours: {
             /**
              * Format: double
-             * @description Working hours, rounded to 1 decimal; null when no case counts. Read from the hours counted in steps about a tenth wide (README, Metrics).
+             * @description Working hours, rounded to 1 decimal; null when no case counts. Read from the hours counted in steps about a tenth wide (docs/metrics.md).
              */
             median: null | number;
             /**

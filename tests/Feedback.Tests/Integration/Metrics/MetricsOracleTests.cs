@@ -11,7 +11,7 @@ namespace Feedback.Tests.Integration.Metrics;
 /// <summary>
 /// The metrics oracle test: 3,000 generated cases over November 2025 – November 2026, every
 /// figure of the metrics API compared exactly with <see cref="OracleCalculator"/>, which computes
-/// the README's definitions case by case. The clock is fixed at Friday 20 November 2026, 14:00 in
+/// the definitions in docs/metrics.md case by case. The clock is fixed at Friday 20 November 2026, 14:00 in
 /// Shanghai, so "today" and every fallen deadline are known. Run twice: with every case still in
 /// the metrics change log (the API adds what is not folded), and with the log folded into the
 /// stored counters (migration 0018).

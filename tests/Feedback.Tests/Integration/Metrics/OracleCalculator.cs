@@ -1,7 +1,7 @@
 namespace Feedback.Tests.Integration.Metrics;
 
 /// <summary>
-/// The metric definitions of /work/notes/metrics.md (README, Metrics) computed case by case in
+/// The metric definitions of docs/metrics.md computed case by case in
 /// memory, written without looking at the API's queries, so the two can be compared.
 /// </summary>
 public sealed class OracleCalculator(IReadOnlyList<OracleCase> cases, OracleCalendar calendar, DateTimeOffset now, OracleConfig config)
@@ -47,7 +47,7 @@ public sealed class OracleCalculator(IReadOnlyList<OracleCase> cases, OracleCale
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
-    /// <summary>README: the steps hours are counted in start at 0, then at the E24 series from 0.1 h to 9,100 h.</summary>
+    /// <summary>docs/metrics.md: the steps hours are counted in start at 0, then at the E24 series from 0.1 h to 9,100 h.</summary>
     public static readonly decimal[] HourSteps = StepsFromTheReadme();
 
     private static decimal[] StepsFromTheReadme()
