@@ -185,11 +185,12 @@ public sealed class MigrationUpgradeTests
     }
 
     /// <summary>
-    /// A database migrated while 0018 had one of its earlier texts: metrics tables without the
-    /// channel (here the five-level shape). Migration 0023 makes them again and counts every case.
+    /// A database migrated while 0009 and 0018 had earlier texts: idempotency keys without their
+    /// response, metrics tables without the channel (here the five-level shape). Migration 0023
+    /// brings them to today's shape and counts every case again.
     /// </summary>
     [Test]
-    public async Task Metrics_tables_left_by_an_earlier_text_of_0018_are_made_again()
+    public async Task Tables_left_by_earlier_texts_of_0009_and_0018_are_repaired()
     {
         await using var database = await ScratchDatabase.CreateAsync();
         database.ApplyAsBeforeChecksums(MigrationScript.Embedded.Where(script => string.CompareOrdinal(script.Name, "0022_public_support_ids.sql") <= 0));
@@ -198,6 +199,7 @@ public sealed class MigrationUpgradeTests
             await owner.ExecuteAsync(HistoricData("D", DatabaseMigrator.ScriptNames.ToList()));
             await owner.ExecuteAsync(
                 """
+                alter table idempotency_keys drop column response;
                 drop table metrics_changes, metrics_facts, metrics_spans;
                 create table metrics_changes (
                     id bigint generated always as identity primary key, sign smallint not null check (sign in (-1, 1)),
@@ -228,8 +230,14 @@ public sealed class MigrationUpgradeTests
         await app.Services.GetRequiredService<MetricsFolder>().FoldAllAsync(CancellationToken.None);
         await AssertFiguresAsync(app);
         using var citizen = app.CreateHttpClient();
-        using var submitted = await citizen.PostAsJsonAsync("/api/v1/complaints", new { categoryCode = "air.odor", description = "迁移修复后的新投诉：夜间异味。" });
-        Assert.That((int)submitted.StatusCode, Is.EqualTo(201), "a new case is taken: " + await submitted.Content.ReadAsStringAsync());
+        citizen.DefaultRequestHeaders.Add("Idempotency-Key", "after-the-repair-0001");
+        var complaint = new { categoryCode = "air.odor", description = "迁移修复后的新投诉：夜间异味。" };
+        using var submitted = await citizen.PostAsJsonAsync("/api/v1/complaints", complaint);
+        var first = await submitted.Content.ReadAsStringAsync();
+        Assert.That((int)submitted.StatusCode, Is.EqualTo(201), "a new case is taken: " + first);
+        using var again = await citizen.PostAsJsonAsync("/api/v1/complaints", complaint);
+        Assert.That((int)again.StatusCode, Is.EqualTo(201), "the same key replays the first answer");
+        Assert.That((string?)JsonNode.Parse(await again.Content.ReadAsStringAsync())!["trackingCode"], Is.EqualTo((string?)JsonNode.Parse(first)!["trackingCode"]));
     }
 
     /// <summary>The API on the database, its clock on the day after the cases' last news (so no resolved case has closed by itself yet).</summary>

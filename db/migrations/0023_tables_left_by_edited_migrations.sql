@@ -1,12 +1,27 @@
--- Migration 0018 (the metrics counters) was edited in place several times before committed
--- migrations were held unchangeable (db/migrations/README.md). A database migrated while one of
--- its earlier versions was current kept that version's tables: metrics_changes and metrics_facts
--- without a channel column (and with three or five levels, or none), on which every new case
--- fails in the change-log trigger of 0019 and the API cannot read or fold the counters.
---
--- The three tables hold nothing but counts derived from the cases, so such a database gets them
--- again in the shape 0018 has now, with metrics_rebuild() to match, and every case is counted
--- anew (as 0018 does). A database whose tables already have that shape is left as it is.
+-- Two migrations were edited in place before committed migrations were held unchangeable
+-- (db/migrations/README.md). A database migrated while an earlier text of one of them was current
+-- kept that text's tables; this brings them to the shape the migrations have now, and leaves a
+-- database that already has it as it is.
+
+-- 0009: idempotency_keys got its response column (the 201 body an Idempotency-Key replays). Keys
+-- are kept a day and cannot be replayed without it: the few there are forgotten, and the column
+-- added.
+do $migration$
+begin
+    if not exists (select from information_schema.columns
+                   where table_schema = 'public' and table_name = 'idempotency_keys' and column_name = 'response') then
+        raise notice 'idempotency_keys has the shape of an earlier text of 0009: its keys forgotten, the response column added.';
+        delete from idempotency_keys;
+        alter table idempotency_keys add column response jsonb not null;
+    end if;
+end;
+$migration$;
+
+-- 0018: the metrics counters. Its earlier texts left metrics_changes and metrics_facts without a
+-- channel column (and with three or five levels, or none), on which every new case fails in the
+-- change-log trigger of 0019 and the API cannot read or fold the counters. The three tables hold
+-- nothing but counts derived from the cases, so they are made again in the shape 0018 has now,
+-- with metrics_rebuild() to match, and every case is counted anew (as 0018 does).
 do $migration$
 begin
     if exists (select from information_schema.columns
@@ -15,7 +30,7 @@ begin
                    where table_schema = 'public' and table_name = 'metrics_changes' and column_name = 'channel') then
         return;
     end if;
-    raise notice 'The metrics tables have the shape of an earlier version of 0018: made again, every case counted anew.';
+    raise notice 'The metrics tables have the shape of an earlier text of 0018: made again, every case counted anew.';
 
     drop table metrics_changes, metrics_facts, metrics_spans;
 
