@@ -63,27 +63,33 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
 
     /// <summary>
     /// public.schema_checksums, made by the migrator itself rather than by a migration, so that the
-    /// check works before any script runs.
+    /// check works before any script runs. Made only when missing: a role without DDL rights may
+    /// migrate a database that is up to date.
     /// </summary>
-    private static Task EnsureChecksumTableAsync(NpgsqlConnection connection) => connection.ExecuteAsync(
-        """
-        create table if not exists public.schema_checksums (
-            script_name  text primary key,
-            sha256       text not null check (sha256 ~ '^[0-9a-f]{64}$'),
-            recorded_at  timestamptz not null
-        )
-        """);
+    private static async Task EnsureChecksumTableAsync(NpgsqlConnection connection)
+    {
+        if (await connection.ExecuteScalarAsync<bool>("select to_regclass('public.schema_checksums') is not null")) return;
+        await connection.ExecuteAsync(
+            """
+            create table if not exists public.schema_checksums (
+                script_name  text primary key,
+                sha256       text not null check (sha256 ~ '^[0-9a-f]{64}$'),
+                recorded_at  timestamptz not null
+            )
+            """);
+    }
 
     /// <summary>
     /// The API's role may read the checksums, never write them. Checked after the scripts, since
     /// migration 0005 grants that role writing on every table there is (this one included, in a new
-    /// database) and later tables by default.
+    /// database) and on later tables by default.
     /// </summary>
     private static Task KeepChecksumsFromTheApiRoleAsync(NpgsqlConnection connection) => connection.ExecuteAsync(
         """
         do $$
         begin
-            if exists (select from pg_roles where rolname = 'feedback_api') then
+            if exists (select from pg_roles where rolname = 'feedback_api')
+               and has_table_privilege('feedback_api', 'public.schema_checksums', 'insert, update, delete, truncate') then
                 revoke insert, update, delete, truncate on public.schema_checksums from feedback_api;
             end if;
         end;
