@@ -121,21 +121,38 @@ app.MapPublicationEndpoints();
 app.MapMetricsEndpoints();
 app.MapBulletinsEndpoints();
 
+// A refused migration (a script edited after it was applied) is told as it is, without a stack
+// trace, and the process exits with 1.
+async Task<bool> MigratedAsync(Func<DatabaseMigrator, Task> migrate)
+{
+    try
+    {
+        await migrate(app.Services.GetRequiredService<DatabaseMigrator>());
+        return true;
+    }
+    catch (MigrationHistoryChangedException refused)
+    {
+        await Console.Error.WriteLineAsync(refused.Message);
+        Environment.ExitCode = 1;
+        return false;
+    }
+}
+
 switch (verb)
 {
     case "openapi":
         await OpenApiSetup.ExportAsync(app, args.Skip(1).FirstOrDefault() ?? "openapi.yaml");
         return;
     case "migrate":
-        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        await MigratedAsync(migrator => migrator.MigrateAsync(CancellationToken.None));
         return;
     case "admin":
-        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        if (!await MigratedAsync(migrator => migrator.MigrateAsync(CancellationToken.None))) return;
         await app.Services.GetRequiredService<CategoryCatalog>().LoadAsync();
         Environment.ExitCode = await AdministratorVerb.RunAsync(app.Services, args.Skip(1).FirstOrDefault() ?? "admin");
         return;
     default:
-        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateWhenReachableAsync(app.Lifetime.ApplicationStopping);
+        if (!await MigratedAsync(migrator => migrator.MigrateWhenReachableAsync(app.Lifetime.ApplicationStopping))) return;
         await Task.WhenAll(
             app.Services.GetRequiredService<CategoryCatalog>().LoadAsync(),
             app.Services.GetRequiredService<WorkingDayCalendar>().LoadAsync());
