@@ -5,7 +5,7 @@
 
 Sends the request back to back until it has sent at least MIN_REQUESTS and MIN_SECONDS have
 passed (or MAX_SECONDS have, whichever comes first once a request is answered), checks every
-answer (200 with MARKER in the body) and prints the line bench/lib-measure.sh reads from the wrk
+answer (200 with MARKER in the body) and prints the line bench/report.py reads (bench-line) from the wrk
 scripts (bench/checked.lua):
 
     BENCH ok=N bad=N socket_errors=N rps=R p50_us=N p95_us=N p99_us=N

@@ -282,9 +282,10 @@ def history(path, csv_path):
         for part, value in zip(("dotnet", "postgres", "generator", "other"), parts):
             if value is not None: add(b, part, f"{value:.0f}", "%cpu")
     add("bench.total", "duration", fig["bench.seconds"], "s")
-    new = not os.path.exists(csv_path) or os.path.getsize(csv_path) == 0
+    text = open(csv_path, encoding="utf-8").read() if os.path.exists(csv_path) else ""
     with open(csv_path, "a", encoding="utf-8") as out:
-        if new: out.write("date,commit,benchmark,metric,value,unit\n")
+        if not text: out.write("date,commit,benchmark,metric,value,unit\n")
+        elif not text.endswith("\n"): out.write("\n")
         for row in rows: out.write(",".join((fig["run.date"], fig["run.commit"]) + row) + "\n")
     print(f"{len(rows)} figures appended to {csv_path}", file=sys.stderr)
 
