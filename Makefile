@@ -16,8 +16,8 @@ admin:    ## create the first administrator (FEEDBACK_ADMIN_USERNAME, default ad
 openapi:  ## rewrite openapi.yaml from the API and regenerate the client's types
 	@bash scripts/openapi.sh
 
-bench:    ## measure the API against raw PostgreSQL (pgbench) on a fresh database
-	@bash scripts/bench.sh
+bench:    ## measure the API against raw PostgreSQL (pgbench) on a fresh database; ONLY=queue runs one benchmark (bench/run.sh)
+	@$(if $(ONLY),BENCH_ONLY="$(ONLY)" )bash bench/run.sh
 
 db-stop:  ## stop the local database started by `make run`
 	@bash scripts/pg-cluster.sh stop .data/pg

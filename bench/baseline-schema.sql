@@ -1,6 +1,6 @@
 -- The pgbench baseline's table: shaped like db/migrations' complaints (same columns, same
 -- unique tracking code, same secondary index), in its own database so the API's tables are
--- never touched. Run by scripts/bench.sh with psql -v rows=N -v description=TEXT.
+-- never touched. Run by bench/baseline.sh with psql -v rows=N -v description=TEXT.
 create table bench_complaints (
     id                   bigint generated always as identity primary key,
     tracking_code        text not null unique,

@@ -1,5 +1,5 @@
 -- Shared by submit.lua, track.lua and queue.lua (wrk runs from the repository root): every answer is
--- counted per thread, and done() prints one "BENCH ok=… bad=…" line that scripts/bench.sh checks.
+-- counted per thread, and done() prints one "BENCH ok=… bad=…" line that bench/lib-measure.sh checks.
 local threads = {}
 
 function setup(thread)

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""One GET of a metrics route, again and again on one keep-alive connection, for scripts/bench.sh.
+"""One GET of a metrics route, again and again on one keep-alive connection, for bench/metrics.sh.
 
     metrics-client.py BASE_URL ACCESS_TOKEN PATH MARKER MIN_REQUESTS MIN_SECONDS MAX_SECONDS LATENCIES_FILE
 
 Sends the request back to back until it has sent at least MIN_REQUESTS and MIN_SECONDS have
 passed (or MAX_SECONDS have, whichever comes first once a request is answered), checks every
-answer (200 with MARKER in the body) and prints the line scripts/bench.sh reads from the wrk
+answer (200 with MARKER in the body) and prints the line bench/report.py reads (bench-line) from the wrk
 scripts (bench/checked.lua):
 
     BENCH ok=N bad=N socket_errors=N rps=R p50_us=N p95_us=N p99_us=N

@@ -20,7 +20,7 @@ matches once for both), or metrics (MetricsCalculator's one statement).
 import re
 import sys
 
-# "%m [%p] %a: " (as scripts/bench.sh sets log_line_prefix) or the default "%m [%p] ".
+# "%m [%p] %a: " (as bench/lib-api.sh sets log_line_prefix) or the default "%m [%p] ".
 ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] (?:([^:\n]*): )?(LOG|DETAIL):  ", re.M)
 PARAM = re.compile(r"\$(\d+) = (NULL|'(?:[^']|'')*')")
 SCAN = re.compile(r"(Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)(?: Backward)? (?:using|on) (\S+)")

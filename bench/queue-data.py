@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Synthetic complaints for the queue benchmark (scripts/bench.sh), in COPY text format.
+"""Synthetic complaints for the queue and metrics benchmarks (bench/queue.sh, bench/metrics.sh), in COPY text format.
 
     queue-data.py complaints FIRST LAST TOTAL NOW_UTC EVENTS_FILE > complaints.copy
         complaints FIRST..LAST of 1..TOTAL on stdout, their timeline events in EVENTS_FILE. Ids

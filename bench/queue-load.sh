@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bulk-loads ROWS synthetic complaints and their timeline events into a migrated, empty database
-# with COPY (bench/queue-data.py writes the rows), for the queue phase of scripts/bench.sh.
+# with COPY (bench/queue-data.py writes the rows), for the queue and metrics benchmarks (bench/lib-api.sh).
 #
 #   bench/queue-load.sh ROWS NOW_UTC WORK_DIR
 #
@@ -10,7 +10,7 @@
 # during COPY (session_replication_role = replica) and the references are checked by one query
 # afterwards; then VACUUM ANALYZE, so the visibility map allows index-only scans. The metrics
 # change log (migration 0018) fills as the rows arrive, its triggers firing under replica too; the
-# API folds it once started (scripts/bench.sh waits for that). Prints the time of each step on stderr.
+# API folds it once started (bench/lib-api.sh waits for that). Prints the time of each step on stderr.
 set -euo pipefail
 rows=${1:?rows}
 now=${2:?now (ISO instant)}

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""The benchmark's arithmetic and its report, for bench/run.sh and the scripts it sources.
+
+    report.py facts PG_BIN                  the machine facts (markdown list items)
+    report.py latencies TX_LOG...           p50 p95 p99 in ms, nearest-rank, of pgbench's transaction logs
+    report.py bench-line FILE               rps p50 p95 p99 (ms) from a "BENCH ok=… p99_us=…" line
+                                            (bench/checked.lua, bench/metrics-client.py); exits 1,
+                                            saying why, when an answer was unexpected
+    report.py per-request PG_TICKS API_TICKS N     CPU ms per request, "PostgreSQL / API"
+    report.py half RPS | thousands N        RPS / 2 with one decimal | N with thousands separators
+    report.py render FIGURES                the markdown report of a run's figures (bench/lib.sh)
+    report.py history FIGURES CSV           appends the run's figures to CSV, one row per figure
+"""
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+
+HZ = os.sysconf("SC_CLK_TCK")
+QUEUE = {"queue-clerk": ("queue, first page · enforcement clerk", 20, "queue.first_page.clerk"),
+         "queue-leader": ("queue, first page · leader", 20, "queue.first_page.leader"),
+         "search-clerk": ("search 偷排 · enforcement clerk", 50, "queue.search.clerk"),
+         "search-leader": ("search 偷排 · leader", 50, "queue.search.leader")}
+ROUTES = {"summary": ("summary (and the previous year)", "summary"),
+          "breakdown": ("breakdown by section", "breakdown_section"), "ranking": ("ranking", "ranking")}
+
+
+def thousands(n): return f"{int(n):,}"
+def ratio(a, b): return f"{100 * float(a) / float(b):.0f}"
+def whole(x): return x.split(".")[0]  # as the report has always shown throughput: truncated
+def plural(n): return "" if n == "1" else "s"
+def size_label(n): n = int(n); return f"{n // 10**6}m" if n % 10**6 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def facts(pg_bin):
+    def busy():
+        fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+        return fields[3] + fields[4], sum(fields)
+    idle0, total0 = busy(); time.sleep(1); idle1, total1 = busy()
+    def version(*cmd):
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        return (done.stdout + done.stderr).splitlines()[0]
+    cpus = len(os.sched_getaffinity(0))
+    info = open("/proc/cpuinfo").read()
+    model = (re.findall(r"^model name\s*: (.*)$", info, re.M) or [os.uname().machine])[0]
+    mem = int(re.search(r"^MemTotal:\s*(\d+)", open("/proc/meminfo").read(), re.M).group(1))
+    wrk = " ".join(version("wrk", "-v").split(" ")[:2])
+    print(f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n"
+          f"- Machine: {cpus} CPUs ({model}), {mem / 1048576:.1f} GiB RAM, CPU busy just before the run: "
+          f"{100 * (1 - (idle1 - idle0) / (total1 - total0)):.0f}%\n"
+          f"- Software: {version(pg_bin + '/postgres', '--version')}, .NET {version('dotnet', '--version')}, {wrk}\n"
+          f"- pgbench, wrk, the API and PostgreSQL all share these {cpus} CPUs: the load generators take CPU from the systems they measure.")
+
+
+def latencies(paths):
+    values = sorted(float(line.split()[2]) for p in paths if os.path.exists(p) for line in open(p) if line.strip())
+    if values:
+        print(" ".join(f"{values[max(1, math.ceil(len(values) * p / 100)) - 1] / 1000:.2f}" for p in (50, 95, 99)))
+
+
+def bench_line(path):
+    line = next((l for l in open(path, errors="replace") if l.startswith("BENCH ok=")), None)
+    if line is None: sys.exit("no BENCH line")
+    f = dict(re.findall(r" (\w+)=([0-9.]+)", " " + line[6:]))
+    if f["bad"] != "0" or f["socket_errors"] != "0" or f["ok"] == "0":
+        sys.exit(f"{f['ok']} expected answers, {f['bad']} unexpected, {f['socket_errors']} socket errors")
+    print(f["rps"], *(f"{int(f[k]) / 1000:.2f}" for k in ("p50_us", "p95_us", "p99_us")))
+
+
+def read_figures(path):
+    """The key/value figures, and the CPU rows: label, clients, and each part in % of one CPU."""
+    fig, cpu = {}, []
+    for line in open(path, encoding="utf-8"):
+        parts = line.rstrip("\n").split("\t")
+        if parts[0] != "cpu":
+            fig[parts[0]] = parts[1]
+            continue
+        label, clients, api, pg, everything, gen, wall0, wall1 = parts[1:]
+        wall, gen = float(wall1) - float(wall0), sum(float(x) for x in gen.split())
+        api_s = None if api == "-" else int(api) / HZ
+        other = max(0.0, int(everything) / HZ - (api_s or 0) - int(pg) / HZ - gen)
+        pct = lambda seconds: 100 * seconds / wall
+        cpu.append((label, clients, None if api_s is None else pct(api_s), pct(int(pg) / HZ), pct(gen), pct(other)))
+    return fig, cpu
+
+
+def render(path):
+    fig, cpu = read_figures(path)
+    g = fig.get
+    s = {k[9:]: v for k, v in fig.items() if k.startswith("settings.")}
+    clients, photo_clients, queue_clients = s["clients"].split(), s["photo_clients"].split(), s["queue_clients"].split()
+    out = f"## Benchmark: API against raw PostgreSQL\n\n{open(fig['facts'], encoding='utf-8').read().rstrip()}\n"
+    if "pgbench.insert.32.tps" in fig:
+        out += (f"- pgbench: -M prepared, -j {s['threads']}, {s['duration']}s per run over TCP 127.0.0.1; a complaint-sized single-row INSERT, "
+                f"and a SELECT by unique tracking code among {s['rows']} rows (bench/pgbench-*.sql). Latency percentiles from pgbench's per-transaction log.\n")
+    if "api.peak_mib" in fig:
+        options = f" Experiment: API connection string + `{s['api_db_options']}`." if s["api_db_options"] else ""
+        out += (f"- API: Release build, per-request info logging off (Logging__LogLevel__Default=Warning), warmed up before measuring; wrk -t {s['threads']}, "
+                f"{s['duration']}s per run, keep-alive. Every answer checked: all POSTs 201, all GETs 200.{options} A submission stores the complaint and its "
+                "first timeline event in one transaction; a lookup reads the case and its public timeline and verifies the query password.\n")
+    if "pgbench.insert.32.tps" in fig:
+        out += ("\n| Operation | Clients | pgbench tps | pgbench p50 / p99 ms | API req/s | API p50 / p99 ms | API / pgbench |\n"
+                "|---|---:|---:|---:|---:|---:|---:|\n")
+        for op, label in (("insert", "submit · INSERT"), ("select", "track · SELECT")):
+            for c in clients:
+                pg, api = f"pgbench.{op}.{c}", f"api.{op}.{c}"
+                api_cells = (f"{whole(fig[api + '.rps'])} | {fig[api + '.p50']} / {fig[api + '.p99']} | {ratio(fig[api + '.rps'], fig[pg + '.tps'])}%"
+                             if api + ".rps" in fig else "– | – | –")
+                out += f"| {label} | {c} | {whole(fig[pg + '.tps'])} | {fig[pg + '.p50']} / {fig[pg + '.p99']} | {api_cells} |\n"
+    if "api.peak_mib" in fig:
+        out += f"\nAPI peak memory (VmHWM of the dotnet process, warm-up included): **{fig['api.peak_mib']} MiB**\n"
+    if "photo.peak_mib" in fig:
+        out += (f"\nA submission with one photo and an `Idempotency-Key`, as the web client sends it: `POST /api/v1/uploads` (bench/photo.jpg, {fig['photo.kib']} KiB, "
+                "2560×1920 JPEG — the size the client shrinks larger photos to; checked by magic bytes, decoded, re-encoded without metadata, stored), then "
+                f"`POST /api/v1/complaints` naming it. wrk, one connection per thread, {s['duration']}s per run, every answer 201:\n\n"
+                "| Connections | requests/s | submissions with a photo /s | p50 / p99 ms (either request) | API RSS after the run |\n"
+                "|---:|---:|---:|---:|---:|\n")
+        for c in photo_clients:
+            p = f"photo.{c}"
+            out += f"| {c} | {whole(fig[p + '.rps'])} | {float(fig[p + '.rps']) / 2:.1f} | {fig[p + '.p50']} / {fig[p + '.p99']} | {fig[p + '.rss_mib']} MiB |\n"
+        before = f" (before them: {fig['api.peak_mib']} MiB)" if "api.peak_mib" in fig else ""
+        out += (f"\nAPI peak memory after the photo runs: **{fig['photo.peak_mib']} MiB**{before}. "
+                f"{fig['photo.files']} photos stored, {fig['photo.stored_kib']} KiB in all.\n")
+    if "api.insert.32.rps" in fig:
+        submit, track = ratio(fig["api.insert.32.rps"], fig["pgbench.insert.32.tps"]), ratio(fig["api.select.32.rps"], fig["pgbench.select.32.tps"])
+        verdict = lambda r, target: "PASS" if float(r) >= target else "SHORT"
+        out += ("\n| Target (at 32 clients) | Measured | Result |\n|---|---:|---|\n"
+                f"| Submission ≥ 30% of pgbench INSERT throughput | {submit}% | {verdict(submit, 30)} |\n"
+                f"| Tracking lookup ≥ 50% of pgbench SELECT throughput | {track}% | {verdict(track, 50)} |\n")
+    out += (f"\nCPU used during each run, in % of one CPU (the machine has {int(fig['machine.cpus']) * 100}%):\n\n"
+            "| Run | Clients | dotnet (API) | postgres | load generator (pgbench / wrk) | other processes |\n|---|---:|---:|---:|---:|---:|\n")
+    for label, c, *parts in cpu:
+        out += f"| {label} | {c} | " + " | ".join("–" if p is None else f"{p:.0f}%" for p in parts) + " |\n"
+    out += "\n"
+    if "queue.rows" in fig:
+        out += queue_report(fig, s, queue_clients)
+    if "metrics.seconds" in fig:
+        out += metrics_report(fig, s)
+    max_other = round(max([0.0] + [row[5] for row in cpu]))
+    if max_other > 15:
+        out += (f"**Other processes used up to {max_other}% of a CPU during a measured run: the machine was not quiet, "
+                "so these numbers are skewed; run again when it is.**\n\n")
+    return out + f"Run took {fig['bench.seconds']} s."
+
+
+def queue_report(fig, s, queue_clients):
+    q = {k[6:]: v for k, v in fig.items() if k.startswith("queue.")}
+    goal = queue_clients[0]
+    out = (f"### The staff queue at {thousands(q['rows'])} complaints\n\n"
+           f"- Data (bench/queue-data.py, loaded with COPY by bench/queue-load.sh in {q['load_seconds']} s): {thousands(q['rows'])} complaints over two years, "
+           f"{q['open_pct']}% open, {thousands(q['events'])} timeline events, {q['size']} with indexes; the enforcement brigade's queue holds "
+           f"{thousands(q['enforcement'])} cases ({thousands(q['enforcement_open'])} open); 偷排 appears in {thousands(q['hits'])} descriptions; "
+           f"descriptions average {q['description_length']} characters.\n"
+           "- Each API request: the session check, then the page (25 cases, earliest deadline first) and the counts per status (from the counters when "
+           "unfiltered; a search reads its matches once for both). pgbench runs the very statements the API sent with the same parameters (read back from "
+           f"the server log), -M prepared, -j {s['threads']}, {s['queue_duration']}s per run. API: wrk, {s['queue_duration']}s per run after a 5 s warm-up, "
+           f"every answer checked (200 with cases on the page). Goals are judged at {goal} connection{plural(goal)}: one staff member's request at a time, "
+           "back to back.\n\n"
+           "| Request | Clients | pgbench tps | pgbench p50 / p95 / p99 ms | API req/s | API p50 / p95 / p99 ms | API / pgbench |\n"
+           "|---|---:|---:|---:|---:|---:|---:|\n")
+    goals = ""
+    for name, (label, target, _) in QUEUE.items():
+        for c in queue_clients:
+            pg, api = f"pgbench.{name}.{c}.", f"api.{name}.{c}."
+            out += (f"| {label} | {c} | {whole(fig[pg + 'tps'])} | {fig[pg + 'p50']} / {fig[pg + 'p95']} / {fig[pg + 'p99']} | {whole(fig[api + 'rps'])} | "
+                    f"{fig[api + 'p50']} / {fig[api + 'p95']} / {fig[api + 'p99']} | {ratio(fig[api + 'rps'], fig[pg + 'tps'])}% |\n")
+        p95 = fig[f"api.{name}.{goal}.p95"]
+        goals += f"| {label}: p95 < {target} ms | {p95} ms | {'PASS' if float(p95) < target else 'SHORT'} |\n"
+    plans = open(q["plans"], encoding="utf-8").read()
+    return out + (f"\n| Goal (API p95, at {goal} connection{plural(goal)}) | Measured | Result |\n|---|---:|---|\n{goals}\n"
+                  "What each statement's plan scans (EXPLAIN ANALYZE of the request above; full plans in bench/results/plans/):\n\n"
+                  f"```\n{plans}```\n\nAPI peak memory in the queue phase: {q['peak_mib']} MiB. "
+                  f"The queue phase took {q['seconds']} s, the load {q['load_seconds']} s of it.\n\n")
+
+
+def metrics_report(fig, s):
+    sizes = s["metrics_rows"].split()
+    small, large = sizes[0], sizes[-1]
+    m = lambda size, route, what: fig[f"metrics.{size}.{route}.{what}"]
+    data = ""
+    for size in sizes:
+        rows, events, year, evals, reviews, merged, pinned, supported, *db_size = fig[f"metrics.{size}.facts"].split()
+        data += (f"- {thousands(rows)} complaints ({fig[f'metrics.{size}.load']}): {thousands(events)} timeline events ({int(events) / int(rows):.1f} per case), "
+                 f"{' '.join(db_size)} with indexes; in the measured year {thousands(year)} submitted, {thousands(evals)} evaluations, {thousands(reviews)} reviews; "
+                 f"{thousands(merged)} merged, {thousands(pinned)} pinned on the map, {thousands(supported)} with supports. The API folded the change log of the "
+                 f"bulk load into the counters in {fig[f'metrics.{size}.fold_seconds']} s ({fig[f'metrics.{size}.counters']} of counters). "
+                 f"API peak memory {fig[f'metrics.{size}.peak_mib']} MiB.\n")
+    header = "| Route |" + "".join(f" {thousands(size)}: answers | p50 / p95 / p99 ms | SQL ms | CPU ms PostgreSQL / API |" for size in sizes)
+    rule = "|---|" + "---:|---:|---:|---:|" * len(sizes)
+    if small != large:
+        header, rule = header + " p50 / p95 ratio |", rule + "---:|"
+    rows = goals = ratio_goals = ""
+    for route, (label, _) in ROUTES.items():
+        rows += f"| {label} |" + "".join(f" {m(size, route, 'count')} | {m(size, route, 'p50')} / {m(size, route, 'p95')} / {m(size, route, 'p99')} | "
+                                         f"{m(size, route, 'sql_ms')} | {m(size, route, 'cpu_ms')} |" for size in sizes)
+        if small != large:
+            p50r, p95r = (f"{float(m(large, route, p)) / float(m(small, route, p)):.1f}" for p in ("p50", "p95"))
+            rows += f" {p50r}× / {p95r}× |"
+            ratio_goals += (f"| {label}: p95 at {thousands(large)} ÷ p95 at {thousands(small)} < 2 | {p95r}× | "
+                            f"{'PASS' if float(p95r) < 2 else 'SHORT'} |\n")
+        rows += "\n"
+        p95 = m(large, route, "p95")
+        goals += f"| {label}: p95 < 100 ms at {thousands(large)} | {p95} ms | {'PASS' if float(p95) < 100 else 'SHORT'} |\n"
+    plans = open(fig["metrics.plans"], encoding="utf-8").read()
+    return (f"### Leadership metrics at {' and '.join(thousands(size) for size in sizes)} complaints\n\n"
+            "- Data (bench/queue-data.py, COPY by bench/queue-load.sh): complaints over the two years before the run, with decisions, deadlines, extensions, "
+            "results, evaluations (55% of resolved cases), reviews, supports and map pins, and their timeline events.\n"
+            f"{data}- Each request as the leader, for one year: {fig['metrics.from']} to {fig['metrics.to']} (the summary also computes the year before). "
+            f"bench/metrics-client.py sends it back to back on one connection (at least {s['metrics_requests']} answers and {s['metrics_seconds']} s per route, "
+            "after two warm-up requests), every answer checked (200 with figures); percentiles nearest-rank over the answers. \"SQL ms\" is MetricsCalculator's "
+            "one statement under EXPLAIN ANALYZE (auto_explain, one request; timing adds a little); \"CPU ms\" is the CPU time PostgreSQL and the API used per "
+            "request over the run, which other work on the machine does not inflate as it does latency.\n\n"
+            f"{header}\n{rule}\n{rows}\n| Goal (leadership metrics) | Measured | Result |\n|---|---:|---|\n{goals}{ratio_goals}\n"
+            "What each statement's plan scans (EXPLAIN ANALYZE of one request; full plans in bench/results/plans/plans-metrics-*.txt):\n\n"
+            f"```\n{plans}```\n\nThe metrics phase took {fig['metrics.seconds']} s.\n\n")
+
+
+def history(path, csv_path):
+    """Appends one row per figure of the report: date,commit,benchmark,metric,value,unit."""
+    fig, cpu = read_figures(path)
+    rows = []
+    def add(benchmark, metric, value, unit):
+        rows.append((benchmark, metric, value, unit))
+    def latency_rows(benchmark, prefix, key, percentiles):
+        for p in percentiles: add(benchmark, f"{prefix}_{p}", fig[f"{key}.{p}"], "ms")
+    def pretty(benchmark, text):  # pg_size_pretty: "43 MB"
+        value, unit = text.split(); add(benchmark, "size", value, unit)
+    sizes = fig.get("settings.metrics_rows", "").split()
+    for op, bench in (("insert", "submit"), ("select", "track")):
+        for c in fig["settings.clients"].split():
+            pg, api, b = f"pgbench.{op}.{c}", f"api.{op}.{c}", f"{bench}.c{c}"
+            if pg + ".tps" in fig:
+                add(b, "pgbench_tps", f"{float(fig[pg + '.tps']):.1f}", "tps"); latency_rows(b, "pgbench", pg, ("p50", "p99"))
+            if api + ".rps" in fig:
+                add(b, "api_rps", fig[api + ".rps"], "req/s"); latency_rows(b, "api", api, ("p50", "p99"))
+                add(b, "api_vs_pgbench", ratio(fig[api + ".rps"], fig[pg + ".tps"]), "%")
+    if "api.peak_mib" in fig: add("api", "peak_rss_without_photos", fig["api.peak_mib"], "MiB")
+    if "photo.peak_mib" in fig:
+        for c in fig["settings.photo_clients"].split():
+            p, b = f"photo.{c}", f"submit-photo.c{c}"
+            add(b, "api_rps", fig[p + ".rps"], "req/s"); add(b, "photo_submissions_per_s", f"{float(fig[p + '.rps']) / 2:.1f}", "/s")
+            latency_rows(b, "api", p, ("p50", "p99")); add(b, "api_rss_after", fig[p + ".rss_mib"], "MiB")
+        add("api", "peak_rss_with_photos", fig["photo.peak_mib"], "MiB")
+        add("photo", "stored_files", fig["photo.files"], "files"); add("photo", "stored_size", fig["photo.stored_kib"], "KiB")
+    if "queue.rows" in fig:
+        for name, (_, _, bench) in QUEUE.items():
+            for c in fig["settings.queue_clients"].split():
+                pg, api, b = f"pgbench.{name}.{c}", f"api.{name}.{c}", f"{bench}.c{c}"
+                add(b, "pgbench_tps", f"{float(fig[pg + '.tps']):.1f}", "tps"); latency_rows(b, "pgbench", pg, ("p50", "p95", "p99"))
+                add(b, "api_rps", fig[api + ".rps"], "req/s"); latency_rows(b, "api", api, ("p50", "p95", "p99"))
+                add(b, "api_vs_pgbench", ratio(fig[api + ".rps"], fig[pg + ".tps"]), "%")
+        label = size_label(fig["queue.rows"])
+        add("queue.load", "duration", fig["queue.load_seconds"], "s"); pretty(f"queue.cases.{label}", fig["queue.size"])
+        add("queue", "api_peak_rss", fig["queue.peak_mib"], "MiB"); add("queue.phase", "duration", fig["queue.seconds"], "s")
+    if "metrics.seconds" in fig:
+        for size in sizes:
+            label, key = size_label(size), f"metrics.{size}"
+            for route, (_, name) in ROUTES.items():
+                b, k = f"metrics.{name}.{label}", f"{key}.{route}"
+                latency_rows(b, "api", k, ("p50", "p95", "p99")); add(b, "answers", fig[k + ".count"], "answers")
+                add(b, "sql_time", fig[k + ".sql_ms"], "ms")
+                pg_ms, api_ms = fig[k + ".cpu_ms"].split(" / ")
+                add(b, "cpu_postgres_per_request", pg_ms, "ms"); add(b, "cpu_api_per_request", api_ms, "ms")
+            pretty(f"metrics.cases.{label}", " ".join(fig[f"{key}.facts"].split()[8:]))
+            load = re.fullmatch(r"loaded in (\d+) s", fig[f"{key}.load"])
+            if load: add(f"metrics.load.{label}", "duration", load.group(1), "s")
+            add(f"metrics.fold.{label}", "duration", fig[f"{key}.fold_seconds"], "s")
+            counters, counters_size = fig[f"{key}.counters"].split(" rows, ")
+            add(f"metrics.counters.{label}", "rows", counters, "rows"); pretty(f"metrics.counters.{label}", counters_size)
+            add(f"metrics.api.{label}", "peak_rss", fig[f"{key}.peak_mib"], "MiB")
+        small, large = sizes[0], sizes[-1]
+        if small != large:
+            for route, (_, name) in ROUTES.items():
+                for p in ("p50", "p95"):
+                    value = float(fig[f"metrics.{large}.{route}.{p}"]) / float(fig[f"metrics.{small}.{route}.{p}"])
+                    add(f"metrics.{name}", f"{p}_ratio_{size_label(large)}_over_{size_label(small)}", f"{value:.1f}", "x")
+        add("metrics.phase", "duration", fig["metrics.seconds"], "s")
+    for label, c, *parts in cpu:
+        b = "cpu." + re.sub(r"[^a-z0-9]+", "_", label.lower().replace(",", "")).strip("_") + f".c{c}"
+        for part, value in zip(("dotnet", "postgres", "generator", "other"), parts):
+            if value is not None: add(b, part, f"{value:.0f}", "%cpu")
+    add("bench.total", "duration", fig["bench.seconds"], "s")
+    text = open(csv_path, encoding="utf-8").read() if os.path.exists(csv_path) else ""
+    with open(csv_path, "a", encoding="utf-8") as out:
+        if not text: out.write("date,commit,benchmark,metric,value,unit\n")
+        elif not text.endswith("\n"): out.write("\n")
+        for row in rows: out.write(",".join((fig["run.date"], fig["run.commit"]) + row) + "\n")
+    print(f"{len(rows)} figures appended to {csv_path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    command, args = sys.argv[1], sys.argv[2:]
+    if command == "facts": facts(*args)
+    elif command == "latencies": latencies(args)
+    elif command == "bench-line": bench_line(*args)
+    elif command == "per-request": print(" / ".join(f"{1000 * int(t) / HZ / int(args[2]):.0f}" for t in args[:2]))
+    elif command == "half": print(f"{float(args[0]) / 2:.1f}")
+    elif command == "thousands": print(thousands(args[0]))
+    elif command == "render": print(render(*args))
+    elif command == "history": history(*args)
+    else: sys.exit(__doc__)
