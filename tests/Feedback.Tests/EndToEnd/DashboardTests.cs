@@ -172,6 +172,9 @@ public sealed class DashboardTests : StaffConsoleTest
         var thisYear = await MetricsAsync(head, $"summary?{period}");
         await Expect(Page.GetByTestId("kpi-volume").GetByTestId("value")).ToHaveTextAsync(thisYear["current"]!["volume"]!.ToString());
         await Expect(Page.GetByTestId("kpi-volume").GetByTestId("change")).ToContainTextAsync($"上期 {thisYear["previous"]!["volume"]}");
+        // The summary answers first; the tables and the overdue list follow. Checked once all are in.
+        await Expect(Page.Locator(".dash-body")).ToHaveAttributeAsync("aria-busy", "false");
+        await Expect(Page.GetByTestId("loading")).ToHaveCountAsync(0);
         Assert.That(await SeriousViolationsAsync(), Is.Empty);
         await ScreenshotAsync("dashboard-section-head-1280");
     }

@@ -12,7 +12,9 @@ export type Summary = Schemas['GetMetricsSummaryResult']
 export type Breakdown = Schemas['GetMetricsBreakdownResult']
 export type BreakdownRow = Schemas['GetMetricsBreakdownRow']
 export type Ranking = Schemas['GetSectionRankingResult']
+export type RankingRow = Schemas['GetSectionRankingRow']
 export type Overdue = Schemas['ListOverdueCasesResult']
+export type OverdueRow = Schemas['ListOverdueCasesRow']
 
 type QueryOf<P extends '/api/v1/metrics/summary' | '/api/v1/metrics/breakdown' | '/api/v1/metrics/ranking' | '/api/v1/metrics/overdue'> =
   NonNullable<paths[P]['get']['parameters']['query']>
