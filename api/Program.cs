@@ -1,6 +1,7 @@
 using Dapper;
 using Feedback.Api.Features.Auth;
 using Feedback.Api.Features.Bulletins;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.Calendar;

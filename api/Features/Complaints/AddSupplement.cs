@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Photos;
 using Feedback.Api.Features.StaffComplaints;
 using Feedback.Api.Infrastructure.Database;

@@ -1,3 +1,4 @@
+using Feedback.Api.Features.Cases;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -8,8 +9,6 @@ namespace Feedback.Api.Features.Complaints;
 
 public static class ComplaintsEndpoints
 {
-    public const string QueryPasswordHeader = "X-Query-Password";
-
     public static void MapComplaintsEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/complaints").WithTags("Complaints");
@@ -32,9 +31,20 @@ public static class ComplaintsEndpoints
             .WithName("TrackComplaint")
             .RequireRateLimiting(RateLimiting.PasswordAttempts)
             .WithSummary("Follow a complaint")
-            .WithDescription($"Needs the query password in the {QueryPasswordHeader} header. An unknown code and a wrong or missing password give the same 404; "
+            .WithDescription($"Needs the query password in the {CitizenAccess.QueryPasswordHeader} header. An unknown code and a wrong or missing password give the same 404; "
                 + "five wrong passwords lock the code's lookups for 15 minutes (429).")
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        group.MapPost("/{trackingCode}/supplements", AddSupplementAsync)
+            .WithName("AddSupplement")
+            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .WithSummary("补充材料: add information and/or photos while the case is open")
+            .WithDescription($"Needs the query password in {CitizenAccess.QueryPasswordHeader} and, with photos, the {DeviceToken.Header} that uploaded them. "
+                + "409 once the case is resolved, closed, rejected or merged.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapGet("/similar", ListSimilarAsync)
@@ -101,8 +111,16 @@ public static class ComplaintsEndpoints
 
     private static async Task<Ok<TrackComplaint.Result>> TrackAsync(
         string trackingCode,
-        [FromHeader(Name = QueryPasswordHeader)] string? queryPassword,
+        [FromHeader(Name = CitizenAccess.QueryPasswordHeader)] string? queryPassword,
         IMediator mediator,
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new TrackComplaint.Query(trackingCode, queryPassword), cancellationToken));
+
+    private static async Task<Created<AddSupplement.Result>> AddSupplementAsync(
+        string trackingCode,
+        [FromHeader(Name = CitizenAccess.QueryPasswordHeader)] string? queryPassword,
+        [FromHeader(Name = DeviceToken.Header)] string? deviceToken,
+        AddSupplement.Request request, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Created((string?)null, await mediator.Send(
+            new AddSupplement.Command(trackingCode, queryPassword, deviceToken, request.Text, request.PhotoIds), cancellationToken));
 }

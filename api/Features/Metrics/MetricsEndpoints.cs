@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Csv;

@@ -1,3 +1,4 @@
+using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Routing;
 using CatalogCategory = Feedback.Api.Features.Categories.CategoryCatalog.Category;
 

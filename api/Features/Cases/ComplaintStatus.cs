@@ -1,4 +1,4 @@
-namespace Feedback.Api.Features.Complaints;
+namespace Feedback.Api.Features.Cases;
 
 /// <summary>Where a case is in its life (BRIEF §5). Serialised in snake_case: "in_progress".</summary>
 public enum ComplaintStatus
