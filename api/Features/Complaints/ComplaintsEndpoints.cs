@@ -86,26 +86,13 @@ public static class ComplaintsEndpoints
         SubmitComplaint.Command command,
         [FromHeader(Name = SubmissionIdempotency.Header)] string? idempotencyKey,
         [FromHeader(Name = Infrastructure.Security.DeviceToken.Header)] string? deviceToken,
-        SubmissionIdempotency idempotency,
         HttpContext http,
         IMediator mediator,
         CancellationToken cancellationToken)
     {
-        command = command with { DeviceToken = deviceToken };
-        if (idempotencyKey is not null)
-        {
-            if (!SubmissionIdempotency.IsWellFormed(idempotencyKey)) throw SubmissionIdempotency.Malformed();
-            command = command with { IdempotencyKey = idempotencyKey };
-            // Looked up before validation: by now the original's photos are attached, and a replay must not be refused for that.
-            if (await idempotency.FindAsync(idempotencyKey, SubmissionIdempotency.RequestHash(command), cancellationToken) is { } earlier)
-            {
-                http.Response.Headers["Idempotent-Replayed"] = "true";
-                return TypedResults.Created($"/api/v1/complaints/{earlier.TrackingCode}", earlier);
-            }
-        }
-        var result = await mediator.Send(command, cancellationToken);
-        // A first attempt that waited on a racing one with the same key replays it, too.
-        if (idempotency.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+        if (idempotencyKey is not null && !SubmissionIdempotency.IsWellFormed(idempotencyKey)) throw SubmissionIdempotency.Malformed();
+        var result = await mediator.Send(command with { DeviceToken = deviceToken, IdempotencyKey = idempotencyKey }, cancellationToken);
+        if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Created($"/api/v1/complaints/{result.TrackingCode}", result);
     }
 

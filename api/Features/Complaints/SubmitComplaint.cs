@@ -63,7 +63,12 @@ public static class SubmitComplaint
         string SectionName,
         DateTimeOffset SubmittedAt,
         DateOnly AcceptBy,
-        DateOnly ResolveBy);
+        DateOnly ResolveBy)
+    {
+        /// <summary>True when an Idempotency-Key replay answered with the original submission; not part of the body.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool Replayed { get; init; }
+    }
 
     public const int MaxDescriptionLength = 4000;
 
