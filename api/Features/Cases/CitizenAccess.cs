@@ -69,10 +69,10 @@ public sealed class CitizenAccess(PasswordGuesses guesses, SideDatabase side)
         var password = SecretCode.Normalize(queryPassword);
         if (QueryPasswordHash.Verify(password, key.QueryPasswordHash ?? DecoyHash) && key.ComplaintId is { } id)
         {
-            if (key.Counted) await guesses.ForgetAsync(GuessedSubject.TrackingCode, code, cancellationToken);
+            if (key.Counted) await guesses.ForgetAsync(transaction: null, GuessedSubject.TrackingCode, code, cancellationToken);
             return id;
         }
-        var failure = await guesses.CountFailureAsync(GuessedSubject.TrackingCode, code, cancellationToken);
+        var failure = await guesses.CountFailureAsync(transaction: null, GuessedSubject.TrackingCode, code, cancellationToken);
         throw failure.Wait is { } now ? MustWait(now) : NotFound();
     }
 
