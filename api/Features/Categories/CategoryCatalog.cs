@@ -1,8 +1,13 @@
 using Dapper;
-using Feedback.Api.Features.Routing;
 using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Localization;
 
 namespace Feedback.Api.Features.Categories;
+
+/// <summary>A routing rule as the catalog keeps it; the router (Features/Routing) applies the rules in order.</summary>
+/// <param name="Keywords">The rule holds when any one of them appears in the description (case ignored).</param>
+public sealed record RoutingRule(
+    long Id, int Position, string Name, string? CategoryCode, string? GroupCode, string? Township, string[] Keywords, string SectionCode);
 
 /// <summary>
 /// Categories (with their guidance and questions), sections, routing rules and townships, kept in memory: every page, submission and lookup needs them, and
@@ -16,6 +21,9 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MinAgeForReloadOnMiss = TimeSpan.FromSeconds(5);
+
+    /// <summary>The answer to a category code that is unknown or closed for new complaints.</summary>
+    public static string UnknownCategory => Lang.Pick("未知的投诉类别", "Unknown category");
 
     /// <summary>A category with its group; categories come in display order.</summary>
     public sealed record Category(

@@ -1,5 +1,5 @@
 using Dapper;
-using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
@@ -32,6 +32,23 @@ public static class ListCategoryGuidance
     public static Item Of(CategoryCatalog.Category c) =>
         new(c.Code, Lang.Pick(c.NameZh, c.NameEn), Lang.Pick(c.GroupNameZh, c.GroupNameEn), c.Active, c.GuidanceZh, c.GuidanceEn, c.Urgent,
             c.Questions, c.Version, c.NameZh, c.NameEn, c.DefaultSectionCode, c.AcceptWithinDays, c.ResolveWithinDays);
+
+    /// <summary>
+    /// The start of every edit of a category, inside the edit's transaction: locks the category's row
+    /// and returns the category as it stands. An unknown code is a 404; an If-Match version
+    /// (<paramref name="expectedVersion"/>) other than the row's is a 412.
+    /// </summary>
+    public static async Task<Item> LockForEditAsync(
+        WriteTransaction database, CategoryCatalog catalog, string code, int? expectedVersion, CancellationToken cancellationToken)
+    {
+        var version = await database.QuerySingleOrDefaultAsync<int?>(
+            "select version from categories where code = @code for update", new { code }, cancellationToken)
+            ?? throw new ProblemException(StatusCodes.Status404NotFound, Lang.Pick("没有这个类别", "No such category"));
+        if (expectedVersion is { } expected && expected != version)
+            throw new ProblemException(StatusCodes.Status412PreconditionFailed,
+                Lang.Pick("该类别已被他人修改，请刷新后重试", "Someone changed this category since you loaded it: reload and try again"));
+        return Of(await catalog.GetCategoryAsync(code)) with { Version = version };
+    }
 
     public sealed class Handler(CategoryCatalog catalog) : IQueryHandler<Query, IReadOnlyList<Item>>
     {
@@ -73,14 +90,7 @@ public static class SaveCategoryGuidance
     {
         public async ValueTask<ListCategoryGuidance.Item> Handle(Command command, CancellationToken cancellationToken)
         {
-            var version = await database.QuerySingleOrDefaultAsync<int?>(
-                "select version from categories where code = @Code for update", command, cancellationToken)
-                ?? throw new ProblemException(StatusCodes.Status404NotFound, Lang.Pick("没有这个类别", "No such category"));
-            if (command.ExpectedVersion is { } expected && expected != version)
-                throw new ProblemException(StatusCodes.Status412PreconditionFailed,
-                    Lang.Pick("该类别已被他人修改，请刷新后重试", "Someone changed this category since you loaded it: reload and try again"));
-
-            var before = ListCategoryGuidance.Of(await catalog.GetCategoryAsync(command.Code)) with { Version = version };
+            var before = await ListCategoryGuidance.LockForEditAsync(database, catalog, command.Code, command.ExpectedVersion, cancellationToken);
             var questions = CategoryQuestions.Normalize(command.Guidance.Questions);
             var saved = await database.QuerySingleAsync<(string? GuidanceZh, string? GuidanceEn, bool Urgent, int Version)>(
                 """

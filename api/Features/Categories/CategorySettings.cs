@@ -1,5 +1,5 @@
 using Dapper;
-using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
@@ -50,14 +50,7 @@ public static class SaveCategorySettings
     {
         public async ValueTask<ListCategoryGuidance.Item> Handle(Command command, CancellationToken cancellationToken)
         {
-            var version = await database.QuerySingleOrDefaultAsync<int?>(
-                "select version from categories where code = @Code for update", command, cancellationToken)
-                ?? throw new ProblemException(StatusCodes.Status404NotFound, Lang.Pick("没有这个类别", "No such category"));
-            if (command.ExpectedVersion is { } expected && expected != version)
-                throw new ProblemException(StatusCodes.Status412PreconditionFailed,
-                    Lang.Pick("该类别已被他人修改，请刷新后重试", "Someone changed this category since you loaded it: reload and try again"));
-
-            var before = ListCategoryGuidance.Of(await catalog.GetCategoryAsync(command.Code)) with { Version = version };
+            var before = await ListCategoryGuidance.LockForEditAsync(database, catalog, command.Code, command.ExpectedVersion, cancellationToken);
             var saved = await database.QuerySingleAsync<(string NameZh, string NameEn, int AcceptWithinDays, int ResolveWithinDays, int Version)>(
                 """
                 update categories set name_zh = @nameZh, name_en = @nameEn, accept_within_days = @accept, resolve_within_days = @resolve,

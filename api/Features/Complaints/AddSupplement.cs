@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Photos;
-using Feedback.Api.Features.StaffComplaints;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
@@ -54,8 +54,8 @@ public static class AddSupplement
                 "select status from complaints where id = @id for share", new { id }, cancellationToken));
             if (!status.IsOpen())
                 throw new ProblemException(StatusCodes.Status409Conflict, Lang.Pick(
-                    $"案件当前状态为“{CaseRules.StatusName(status, english: false)}”，不能再补充材料",
-                    $"The case is {CaseRules.StatusName(status, english: true)}: information can no longer be added"));
+                    $"案件当前状态为“{status.Name(english: false)}”，不能再补充材料",
+                    $"The case is {status.Name(english: true)}: information can no longer be added"));
 
             var photoIds = command.PhotoIds?.ToArray() ?? [];
             await attachments.AttachAsync(id, photoIds, command.DeviceToken, "photoIds", cancellationToken);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Routing;
 using Feedback.Api.Infrastructure.Database;

@@ -1,15 +1,14 @@
+using Feedback.Api.Features.Cases;
+using Feedback.Api.Infrastructure.Http;
+using Feedback.Api.Infrastructure.Security;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Feedback.Api.Infrastructure.Http;
-using Feedback.Api.Infrastructure.Security;
 
 namespace Feedback.Api.Features.Complaints;
 
 public static class ComplaintsEndpoints
 {
-    public const string QueryPasswordHeader = "X-Query-Password";
-
     public static void MapComplaintsEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/complaints").WithTags("Complaints");
@@ -32,9 +31,20 @@ public static class ComplaintsEndpoints
             .WithName("TrackComplaint")
             .RequireRateLimiting(RateLimiting.PasswordAttempts)
             .WithSummary("Follow a complaint")
-            .WithDescription($"Needs the query password in the {QueryPasswordHeader} header. An unknown code and a wrong or missing password give the same 404; "
+            .WithDescription($"Needs the query password in the {CitizenAccess.QueryPasswordHeader} header. An unknown code and a wrong or missing password give the same 404; "
                 + "five wrong passwords in a row from one address lock that address out of the code for 15 minutes (429), while the right password from elsewhere still opens it.")
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        group.MapPost("/{trackingCode}/supplements", AddSupplementAsync)
+            .WithName("AddSupplement")
+            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .WithSummary("补充材料: add information and/or photos while the case is open")
+            .WithDescription($"Needs the query password in {CitizenAccess.QueryPasswordHeader} and, with photos, the {DeviceToken.Header} that uploaded them. "
+                + "409 once the case is resolved, closed, rejected or merged.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapGet("/similar", ListSimilarAsync)
@@ -76,33 +86,28 @@ public static class ComplaintsEndpoints
         SubmitComplaint.Command command,
         [FromHeader(Name = SubmissionIdempotency.Header)] string? idempotencyKey,
         [FromHeader(Name = Infrastructure.Security.DeviceToken.Header)] string? deviceToken,
-        SubmissionIdempotency idempotency,
         HttpContext http,
         IMediator mediator,
         CancellationToken cancellationToken)
     {
-        command = command with { DeviceToken = deviceToken };
-        if (idempotencyKey is not null)
-        {
-            if (!SubmissionIdempotency.IsWellFormed(idempotencyKey)) throw SubmissionIdempotency.Malformed();
-            command = command with { IdempotencyKey = idempotencyKey };
-            // Looked up before validation: by now the original's photos are attached, and a replay must not be refused for that.
-            if (await idempotency.FindAsync(idempotencyKey, SubmissionIdempotency.RequestHash(command), cancellationToken) is { } earlier)
-            {
-                http.Response.Headers["Idempotent-Replayed"] = "true";
-                return TypedResults.Created($"/api/v1/complaints/{earlier.TrackingCode}", earlier);
-            }
-        }
-        var result = await mediator.Send(command, cancellationToken);
-        // A first attempt that waited on a racing one with the same key replays it, too.
-        if (idempotency.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+        if (idempotencyKey is not null && !SubmissionIdempotency.IsWellFormed(idempotencyKey)) throw SubmissionIdempotency.Malformed();
+        var result = await mediator.Send(command with { DeviceToken = deviceToken, IdempotencyKey = idempotencyKey }, cancellationToken);
+        if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Created($"/api/v1/complaints/{result.TrackingCode}", result);
     }
 
     private static async Task<Ok<TrackComplaint.Result>> TrackAsync(
         string trackingCode,
-        [FromHeader(Name = QueryPasswordHeader)] string? queryPassword,
+        [FromHeader(Name = CitizenAccess.QueryPasswordHeader)] string? queryPassword,
         IMediator mediator,
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new TrackComplaint.Query(trackingCode, queryPassword), cancellationToken));
+
+    private static async Task<Created<AddSupplement.Result>> AddSupplementAsync(
+        string trackingCode,
+        [FromHeader(Name = CitizenAccess.QueryPasswordHeader)] string? queryPassword,
+        [FromHeader(Name = DeviceToken.Header)] string? deviceToken,
+        AddSupplement.Request request, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Created((string?)null, await mediator.Send(
+            new AddSupplement.Command(trackingCode, queryPassword, deviceToken, request.Text, request.PhotoIds), cancellationToken));
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Dapper;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Infrastructure;
 using Feedback.Api.Infrastructure.Database;
@@ -60,7 +61,7 @@ public static class ListSimilarComplaints
             RuleFor(q => q.CategoryCode)
                 .NotEmpty().WithMessage(_ => Lang.Pick("请选择投诉类别", "Choose a category"))
                 .MustAsync(async (code, _) => string.IsNullOrEmpty(code) || (code.Length <= 64 && await catalog.FindActiveCategoryAsync(code) is not null))
-                .WithMessage(_ => SubmitComplaint.UnknownCategory);
+                .WithMessage(_ => CategoryCatalog.UnknownCategory);
             RuleFor(q => q.Township).OptionalText(50);
 
             var area = options.ServiceArea;
@@ -117,7 +118,7 @@ public static class ListSimilarComplaints
         public async ValueTask<Result> Handle(Query query, CancellationToken cancellationToken)
         {
             var category = await catalog.FindActiveCategoryAsync(query.CategoryCode!)
-                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(Query.CategoryCode), SubmitComplaint.UnknownCategory)]);
+                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(Query.CategoryCode), CategoryCatalog.UnknownCategory)]);
             var township = ComplaintText.Clean(query.Township);
             var lat = ParseDegrees(query.Lat);
             var lng = ParseDegrees(query.Lng);

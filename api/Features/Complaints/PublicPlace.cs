@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Feedback.Api.Features.Cases;
 
 namespace Feedback.Api.Features.Complaints;
 

@@ -19,7 +19,7 @@ namespace Feedback.Api.Features.Complaints;
 /// (<see cref="QueryPasswordFor"/>), so a replay can hand it back although only its hash is stored.
 /// The key is therefore the client's secret: a random UUID, never shown or logged.
 /// </summary>
-public sealed class SubmissionIdempotency(NpgsqlDataSource dataSource, WriteTransaction database, BureauClock clock)
+public sealed class SubmissionIdempotency(WriteTransaction database, BureauClock clock)
 {
     public const string Header = "Idempotency-Key";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
@@ -41,21 +41,11 @@ public sealed class SubmissionIdempotency(NpgsqlDataSource dataSource, WriteTran
 
     private sealed record Row(byte[] RequestHash, string Response);
 
-    /// <summary>Before validation: a replay must not be refused because its photos are attached by now.</summary>
-    public async Task<SubmitComplaint.Result?> FindAsync(string key, byte[] requestHash, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            "select request_hash, response::text as response from idempotency_keys where key_hash = @keyHash and created_at > @since",
-            new { keyHash = KeyHash(key), since = clock.UtcNow - Lifetime }, cancellationToken: cancellationToken));
-        var earlier = Replay(key, requestHash, row);
-        Replayed |= earlier is not null;
-        return earlier;
-    }
-
     /// <summary>
-    /// Inside the submission's transaction: holds the key until commit, so two first attempts racing
-    /// with one key run one after the other and the second replays the first.
+    /// The one check, inside the submission's transaction and before anything is stored: the earlier
+    /// answer for this key (a replay, marked <see cref="SubmitComplaint.Result.Replayed"/>), null for a
+    /// first attempt, or a 422 for the key with another body. It holds the key until commit, so two
+    /// first attempts racing with one key run one after the other and the second replays the first.
     /// </summary>
     public async Task<SubmitComplaint.Result?> ClaimAsync(string key, byte[] requestHash, CancellationToken cancellationToken)
     {
@@ -64,13 +54,8 @@ public sealed class SubmissionIdempotency(NpgsqlDataSource dataSource, WriteTran
         var row = await database.QuerySingleOrDefaultAsync<Row>(
             "select request_hash, response::text as response from idempotency_keys where key_hash = @keyHash and created_at > @since",
             new { keyHash, since = clock.UtcNow - Lifetime }, cancellationToken);
-        var earlier = Replay(key, requestHash, row);
-        Replayed |= earlier is not null;
-        return earlier;
+        return Replay(key, requestHash, row);
     }
-
-    /// <summary>True once this request's submission turned out to be a replay (found here, or by the claim inside the command).</summary>
-    public bool Replayed { get; private set; }
 
     public Task RememberAsync(string key, byte[] requestHash, long complaintId, SubmitComplaint.Result result, CancellationToken cancellationToken) =>
         database.ExecuteAsync(
@@ -101,7 +86,7 @@ public sealed class SubmissionIdempotency(NpgsqlDataSource dataSource, WriteTran
                 Lang.Pick("这个 Idempotency-Key 已用于另一份内容不同的投诉；新的投诉请使用新的 Idempotency-Key",
                     "This Idempotency-Key was used for a different complaint; send a new complaint with a new key"));
         var original = JsonSerializer.Deserialize<SubmitComplaint.Result>(row.Response, Json)!;
-        return original with { QueryPassword = QueryPasswordFor(key) };
+        return original with { QueryPassword = QueryPasswordFor(key), Replayed = true };
     }
 
     private static byte[] KeyHash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));

@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using Dapper;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure.Database;
@@ -62,7 +63,12 @@ public static class SubmitComplaint
         string SectionName,
         DateTimeOffset SubmittedAt,
         DateOnly AcceptBy,
-        DateOnly ResolveBy);
+        DateOnly ResolveBy)
+    {
+        /// <summary>True when an Idempotency-Key replay answered with the original submission; not part of the body.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool Replayed { get; init; }
+    }
 
     public const int MaxDescriptionLength = 4000;
 
@@ -94,7 +100,7 @@ public static class SubmitComplaint
         {
             RuleFor(c => c.CategoryCode)
                 .NotEmpty().WithMessage(_ => Lang.Pick("请选择投诉类别", "Choose a category"))
-                .MaximumLength(64).WithMessage(_ => UnknownCategory);
+                .MaximumLength(64).WithMessage(_ => CategoryCatalog.UnknownCategory);
 
             RuleFor(c => c.Description)
                 .Must(ComplaintText.SaysSomething)
@@ -129,10 +135,8 @@ public static class SubmitComplaint
         protected CategoryIsKnown(CategoryCatalog catalog) =>
             RuleFor(c => c.CategoryCode)
                 .MustAsync(async (code, _) => string.IsNullOrEmpty(code) || await catalog.FindActiveCategoryAsync(code) is not null)
-                .WithMessage(_ => UnknownCategory);
+                .WithMessage(_ => CategoryCatalog.UnknownCategory);
     }
-
-    public static string UnknownCategory => Lang.Pick("未知的投诉类别", "Unknown category");
 
     public sealed class Handler(CategoryCatalog catalog, ComplaintIntake intake, SubmissionIdempotency idempotency, PhotoAttachments photos)
         : ICommandHandler<Command, Result>
@@ -145,7 +149,7 @@ public static class SubmitComplaint
 
             // Validated by CategoryIsKnown; only a category retired a moment ago can be missing here.
             var category = await catalog.FindActiveCategoryAsync(command.CategoryCode)
-                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(Command.CategoryCode), UnknownCategory)]);
+                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(Command.CategoryCode), CategoryCatalog.UnknownCategory)]);
             var filed = await intake.FileAsync(new ComplaintIntake.NewComplaint(
                 category,
                 ComplaintText.Clean(command.Description)!,

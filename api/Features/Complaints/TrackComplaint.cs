@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Dapper;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.FollowUp;
-using Feedback.Api.Infrastructure;
 using Feedback.Api.Features.Photos;
+using Feedback.Api.Infrastructure;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Infrastructure;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Http;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Time;
 

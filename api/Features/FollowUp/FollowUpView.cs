@@ -1,4 +1,4 @@
-using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Infrastructure.Localization;
 
 namespace Feedback.Api.Features.FollowUp;

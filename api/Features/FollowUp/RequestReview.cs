@@ -1,5 +1,5 @@
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
-using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Time;
 using FluentValidation;

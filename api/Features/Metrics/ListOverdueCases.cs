@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Dapper;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
-using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Time;

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Csv;
@@ -108,7 +108,7 @@ public static class MetricsEndpoints
         return new MetricsCsv("overdue-cases", "逾期案件", filters, headers,
             result.Rows.Select(row => (Action<Infrastructure.Csv.CsvWriter>)(csv => csv
                 .Text(row.TrackingCode).Text(row.SectionLabel).Text(row.CategoryLabel).Text(row.TownshipLabel)
-                .Text(StaffComplaints.CaseRules.StatusName(row.Status, english))
+                .Text(row.Status.Name(english))
                 .Text(row.Stage == "acceptance" ? Lang.Pick("受理", "acceptance") : Lang.Pick("办结", "resolution"))
                 .Text(Date(row.DueOn)).Number(row.DaysOverdue).Number(row.RemindersSent))).ToList(),
             audit, staff);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.Routing;

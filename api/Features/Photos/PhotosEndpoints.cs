@@ -1,5 +1,4 @@
-using Feedback.Api.Features.Complaints;
-using Feedback.Api.Infrastructure.Auth;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
@@ -46,33 +45,13 @@ public static class PhotosEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         var complaints = routes.MapGroup("/api/v1/complaints/{trackingCode}").WithTags("Complaints");
-        complaints.MapPost("/supplements", AddSupplementAsync)
-            .WithName("AddSupplement")
-            .RequireRateLimiting(RateLimiting.AnonymousWrites)
-            .WithSummary("补充材料: add information and/or photos while the case is open")
-            .WithDescription($"Needs the query password in {ComplaintsEndpoints.QueryPasswordHeader} and, with photos, the {DeviceToken.Header} that uploaded them. "
-                + "409 once the case is resolved, closed, rejected or merged.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         complaints.MapGet("/photos/{photoId:guid}", GetCitizenPhotoAsync)
             .WithName("GetComplaintPhoto")
             .WithSummary("A photo of the case, for the citizen")
-            .WithDescription($"Needs the query password in {ComplaintsEndpoints.QueryPasswordHeader}; an unknown code, a wrong password and a photo of another case give the same 404.")
+            .WithDescription($"Needs the query password in {CitizenAccess.QueryPasswordHeader}; an unknown code, a wrong password and a photo of another case give the same 404.")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg", "image/png", "image/webp")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-
-        routes.MapGet("/api/v1/staff/complaints/{trackingCode}/photos/{photoId:guid}", GetStaffPhotoAsync)
-            .WithTags("Case handling")
-            .RequireAuthorization(AuthSetup.CaseWorkers)
-            .WithName("GetCasePhoto")
-            .WithSummary("A photo of the case, for staff who may see the case")
-            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg", "image/png", "image/webp")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Created<UploadPhoto.Result>> UploadAsync(HttpContext http, IMediator mediator, CancellationToken cancellationToken)
@@ -83,36 +62,11 @@ public static class PhotosEndpoints
         return TypedResults.Created((string?)null, await mediator.Send(new UploadPhoto.Command(deviceHash, file), cancellationToken));
     }
 
-    private static async Task<Created<AddSupplement.Result>> AddSupplementAsync(
-        string trackingCode,
-        [FromHeader(Name = ComplaintsEndpoints.QueryPasswordHeader)] string? queryPassword,
-        [FromHeader(Name = DeviceToken.Header)] string? deviceToken,
-        AddSupplement.Request request, IMediator mediator, CancellationToken cancellationToken) =>
-        TypedResults.Created((string?)null, await mediator.Send(
-            new AddSupplement.Command(trackingCode, queryPassword, deviceToken, request.Text, request.PhotoIds), cancellationToken));
-
     private static async Task<FileStreamHttpResult> GetCitizenPhotoAsync(
         string trackingCode, Guid photoId,
-        [FromHeader(Name = ComplaintsEndpoints.QueryPasswordHeader)] string? queryPassword,
+        [FromHeader(Name = CitizenAccess.QueryPasswordHeader)] string? queryPassword,
         IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        Serve(http, await mediator.Send(new GetCitizenPhoto.Query(trackingCode, queryPassword, photoId), cancellationToken));
-
-    private static async Task<FileStreamHttpResult> GetStaffPhotoAsync(
-        string trackingCode, Guid photoId, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
-        Serve(http, await mediator.Send(new GetStaffPhoto.Query(trackingCode, photoId), cancellationToken));
-
-    /// <summary>
-    /// The bytes with their stored type, never sniffed by the browser, shown inline under a name we
-    /// made, and kept in no cache (they are evidence behind a password or a sign-in).
-    /// </summary>
-    private static FileStreamHttpResult Serve(HttpContext http, PhotoFile photo)
-    {
-        var headers = http.Response.Headers;
-        headers.CacheControl = "private, no-store";
-        headers.XContentTypeOptions = "nosniff";
-        headers.ContentDisposition = $"inline; filename=\"photo-{photo.Id:N}.{ImageFormats.FromContentType(photo.ContentType).Extension()}\"";
-        return TypedResults.Stream(photo.Content, photo.ContentType);
-    }
+        (await mediator.Send(new GetCitizenPhoto.Query(trackingCode, queryPassword, photoId), cancellationToken)).Serve(http);
 
     /// <summary>Room for the multipart boundaries and part headers around a file of the largest size.</summary>
     private const int MultipartOverhead = 64 * 1024;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.StaffComplaints;
 using Feedback.Api.Infrastructure.Database;
 using FluentValidation;

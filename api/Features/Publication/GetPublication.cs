@@ -1,6 +1,6 @@
 using Dapper;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
-using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.StaffComplaints;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;

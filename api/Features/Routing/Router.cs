@@ -2,10 +2,6 @@ using Feedback.Api.Features.Categories;
 
 namespace Feedback.Api.Features.Routing;
 
-/// <param name="Keywords">The rule holds when any one of them appears in the description (case ignored).</param>
-public sealed record RoutingRule(
-    long Id, int Position, string Name, string? CategoryCode, string? GroupCode, string? Township, string[] Keywords, string SectionCode);
-
 public enum RoutingBasis
 {
     /// <summary>Conduct cases go to discipline inspection, whatever the rules say.</summary>

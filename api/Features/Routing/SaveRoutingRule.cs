@@ -1,6 +1,5 @@
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
-using Feedback.Api.Features.Complaints;
-using Feedback.Api.Features.Users;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
@@ -31,7 +30,7 @@ public static class SaveRoutingRule
                 .KnownSection(catalog).OverridePropertyName("SectionCode");
             RuleFor(c => c.Rule.CategoryCode)
                 .MustAsync(async (code, _) => code is null || await catalog.FindActiveCategoryAsync(code) is not null)
-                .WithMessage(_ => SubmitComplaint.UnknownCategory).OverridePropertyName("CategoryCode");
+                .WithMessage(_ => CategoryCatalog.UnknownCategory).OverridePropertyName("CategoryCode");
             RuleFor(c => c.Rule.GroupCode)
                 .MustAsync(async (code, _) => code is null || (await catalog.ListAllCategoriesAsync()).Any(c => c.GroupCode == code))
                 .WithMessage(_ => Lang.Pick("未知的类别分组", "Unknown category group")).OverridePropertyName("GroupCode");

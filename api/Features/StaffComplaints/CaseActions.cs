@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Complaints;
 
 namespace Feedback.Api.Features.StaffComplaints;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
-using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;

@@ -1,4 +1,4 @@
-using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Routing;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Localization;
@@ -58,8 +58,8 @@ public static class CaseRules
     public static string NotAllowedNow(CaseAction action, ComplaintStatus status)
     {
         var done = CaseActions.Of(action).Done;
-        return Lang.Pick($"案件当前状态为“{StatusName(status, english: false)}”，不能{done.Zh}",
-            $"The case is {StatusName(status, english: true)}: it cannot be {done.En} now");
+        return Lang.Pick($"案件当前状态为“{status.Name(english: false)}”，不能{done.Zh}",
+            $"The case is {status.Name(english: true)}: it cannot be {done.En} now");
     }
 
     /// <summary>The first condition besides the status that the case does not meet for this action, if any.</summary>
@@ -75,16 +75,4 @@ public static class CaseRules
             .Where(a => MayPerform(viewer, a.Action, caseSection) && a.From(facts.Status) && Unmet(a.Action, facts) is null)
             .Select(a => a.Action)
             .ToList();
-
-    public static string StatusName(ComplaintStatus status, bool english) => status switch
-    {
-        ComplaintStatus.Submitted => english ? "awaiting acceptance" : "待受理",
-        ComplaintStatus.Accepted => english ? "accepted" : "已受理",
-        ComplaintStatus.InProgress => english ? "in progress" : "办理中",
-        ComplaintStatus.Resolved => english ? "resolved" : "已办结",
-        ComplaintStatus.Closed => english ? "closed" : "已关闭",
-        ComplaintStatus.Rejected => english ? "rejected" : "不予受理",
-        ComplaintStatus.Merged => english ? "merged" : "已合并",
-        _ => status.ToString(),
-    };
 }

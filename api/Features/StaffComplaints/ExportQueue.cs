@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Dapper;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure;
@@ -129,7 +130,7 @@ public static class ExportQueue
             string YesNo(bool value) => value ? (english ? "yes" : "是") : (english ? "no" : "否");
             var open = item.Deadline.WorkingDaysLeft is not null;
             csv.Text(item.TrackingCode)
-                .Text(CaseRules.StatusName(item.Status, english))
+                .Text(item.Status.Name(english))
                 .Text(item.CategoryName)
                 .Text(item.SectionName)
                 .Text(item.Township)

@@ -1,11 +1,12 @@
+using System.Globalization;
 using Dapper;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.Routing;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Security;
 using Feedback.Api.Infrastructure.Time;
-using System.Globalization;
 
 namespace Feedback.Api.Features.StaffComplaints;
 

@@ -1,3 +1,4 @@
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Audit;
@@ -46,7 +47,7 @@ public static class RegisterComplaint
         public async ValueTask<SubmitComplaint.Result> Handle(Command command, CancellationToken cancellationToken)
         {
             var category = await catalog.FindActiveCategoryAsync(command.CategoryCode)
-                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(Command.CategoryCode), SubmitComplaint.UnknownCategory)]);
+                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(Command.CategoryCode), CategoryCatalog.UnknownCategory)]);
             var filed = await intake.FileAsync(new ComplaintIntake.NewComplaint(
                 category,
                 ComplaintText.Clean(command.Description)!,

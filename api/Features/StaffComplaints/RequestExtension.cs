@@ -1,4 +1,6 @@
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Complaints;
+using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using FluentValidation;
 using Mediator;

@@ -40,6 +40,12 @@ public static class StaffComplaintsEndpoints
             .WithDescription("A case the caller may not see is answered 404, exactly like an unknown code.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapGet("/complaints/{trackingCode}/photos/{photoId:guid}", GetStaffPhotoAsync)
+            .WithName("GetCasePhoto")
+            .WithSummary("A photo of the case, for staff who may see the case")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg", "image/png", "image/webp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapGet("/colleagues", ListColleaguesAsync)
             .WithName("ListColleagues")
             .WithSummary("The active members of the caller's section (whom a head can assign to)");
@@ -74,6 +80,10 @@ public static class StaffComplaintsEndpoints
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(result);
     }
+
+    private static async Task<FileStreamHttpResult> GetStaffPhotoAsync(
+        string trackingCode, Guid photoId, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
+        (await mediator.Send(new GetStaffPhoto.Query(trackingCode, photoId), cancellationToken)).Serve(http);
 
     private static async Task<Ok<IReadOnlyList<ListColleagues.Colleague>>> ListColleaguesAsync(IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new ListColleagues.Query(), cancellationToken));

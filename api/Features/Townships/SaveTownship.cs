@@ -1,5 +1,5 @@
 using Dapper;
-using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;

@@ -1,4 +1,3 @@
-using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Routing;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Localization;
@@ -26,9 +25,4 @@ public static class StaffAccountRules
     public static IRuleBuilderOptions<T, string> DisplayName<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().WithMessage(_ => Lang.Pick("请填写姓名", "Enter a name"))
             .MaximumLength(50).WithMessage(_ => Lang.Pick("姓名不能超过 50 个字", "A name has at most 50 characters"));
-
-    /// <summary>The section must exist (checked against the catalog, before any transaction).</summary>
-    public static IRuleBuilderOptions<T, string?> KnownSection<T>(this IRuleBuilder<T, string?> rule, CategoryCatalog catalog) =>
-        rule.MustAsync(async (code, _) => code is null || await catalog.FindSectionAsync(code) is not null)
-            .WithMessage(_ => Lang.Pick("未知的科室", "Unknown section"));
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -77,7 +78,8 @@ public static class OpenApiSetup
 
     /// <summary>
     /// Writes the document as YAML, as `make openapi` does: the app starts on a free loopback port
-    /// (without migrating — nothing here touches the database) and saves what it serves.
+    /// (without migrating — nothing here touches the database) and saves what it serves, written by
+    /// <see cref="OpenApiYaml"/> so that YAML 1.1 and 1.2 readers take every scalar the same way.
     /// </summary>
     public static async Task ExportAsync(WebApplication app, string path)
     {
@@ -87,7 +89,8 @@ public static class OpenApiSetup
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-            await File.WriteAllTextAsync(path, await http.GetStringAsync($"/openapi/{DocumentName}.yaml"));
+            var document = JsonNode.Parse(await http.GetStringAsync($"/openapi/{DocumentName}.json"));
+            await File.WriteAllTextAsync(path, OpenApiYaml.Write(document));
         }
         finally
         {

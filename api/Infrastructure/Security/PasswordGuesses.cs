@@ -122,37 +122,36 @@ public sealed class PasswordGuesses(SideDatabase side, BureauClock clock, Client
         };
     }
 
-    /// <summary>Counts one wrong password from this address on the side pool: it survives the request's rollback.</summary>
-    public async Task<Failure> CountFailureAsync(GuessedSubject kind, string subject, CancellationToken cancellationToken)
+    /// <summary>
+    /// Counts one wrong password from this address: in the command's transaction (after
+    /// <see cref="HoldAsync"/>), or with <paramref name="transaction"/> null on the side pool, where it
+    /// survives the request's rollback.
+    /// </summary>
+    public async Task<Failure> CountFailureAsync(WriteTransaction? transaction, GuessedSubject kind, string subject, CancellationToken cancellationToken)
     {
-        await using var connection = await side.DataSource.OpenConnectionAsync(cancellationToken);
-        return Judge(kind, await connection.QuerySingleAsync<CountedFailure>(
-            new CommandDefinition(CountFailureSql, CountFailureParameters(kind, subject), cancellationToken: cancellationToken)));
-    }
-
-    /// <summary>Counts one wrong password from this address in the command's transaction (after <see cref="HoldAsync"/>).</summary>
-    public async Task<Failure> CountFailureAsync(WriteTransaction transaction, GuessedSubject kind, string subject, CancellationToken cancellationToken) =>
-        Judge(kind, await transaction.QuerySingleAsync<CountedFailure>(CountFailureSql, CountFailureParameters(kind, subject), cancellationToken));
-
-    private Failure Judge(GuessedSubject kind, CountedFailure counted)
-    {
+        var counted = await QueryAsync<CountedFailure>(transaction, CountFailureSql, CountFailureParameters(kind, subject), cancellationToken);
         if (counted.LockedNow)
             logger.LogWarning("A {Kind} locked for one client address for {Minutes} minutes after {Failures} wrong passwords",
                 kind, LockoutDuration.TotalMinutes, MaxFailuresPerAddress);
         return new Failure(WaitFor(new Standing(true, counted.LockedUntil, counted.PausedUntil)), counted.LockedNow);
     }
 
-    private const string ForgetSql = "delete from password_guesses where kind = @kind and subject = @subject and client = @client";
+    /// <summary>
+    /// After the right password: this address's failures are forgotten (the totals stay: they measure
+    /// an attack), in the command's transaction or, with <paramref name="transaction"/> null, on the side pool.
+    /// </summary>
+    public Task ForgetAsync(WriteTransaction? transaction, GuessedSubject kind, string subject, CancellationToken cancellationToken) =>
+        QueryAsync<int>(transaction,
+            "with gone as (delete from password_guesses where kind = @kind and subject = @subject and client = @client returning 1) select count(*)::int from gone",
+            new { kind = KindCode(kind), subject, client = Client }, cancellationToken);
 
-    /// <summary>After the right password: this address's failures are forgotten (the totals stay: they measure an attack).</summary>
-    public async Task ForgetAsync(GuessedSubject kind, string subject, CancellationToken cancellationToken)
+    /// <summary>One statement in the command's transaction, or without one on the side pool in a transaction of its own.</summary>
+    private async Task<T> QueryAsync<T>(WriteTransaction? transaction, string sql, object parameters, CancellationToken cancellationToken)
     {
+        if (transaction is not null) return await transaction.QuerySingleAsync<T>(sql, parameters, cancellationToken);
         await using var connection = await side.DataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(ForgetSql, new { kind = KindCode(kind), subject, client = Client }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
-
-    public Task ForgetAsync(WriteTransaction transaction, GuessedSubject kind, string subject, CancellationToken cancellationToken) =>
-        transaction.ExecuteAsync(ForgetSql, new { kind = KindCode(kind), subject, client = Client }, cancellationToken);
 
     /// <summary>Housekeeping: failures with no new try for a day and no lock running, and totals whose window has passed.</summary>
     public static async Task<int> ForgetStaleAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken) =>

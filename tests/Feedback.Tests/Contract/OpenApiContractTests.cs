@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Feedback.Api.Infrastructure.OpenApi;
 using Feedback.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
@@ -22,6 +23,39 @@ public sealed class OpenApiContractTests
 
         var difference = FirstDifference(checkedIn, served, "$");
         Assert.That(difference, Is.Null, $"openapi.yaml differs from /openapi/v1.json at {difference}; run `make openapi`.");
+    }
+
+    [Test]
+    public void Every_YAML_reader_takes_openapi_yaml_the_same_way()
+    {
+        var ambiguous = YamlReadings.Ambiguous(File.ReadAllText(RepositoryPaths.OpenApiYaml));
+        Assert.That(ambiguous, Is.Empty,
+            "plain scalars that YAML 1.1 and YAML 1.2 readers take differently; OpenApiYaml must quote them (then run `make openapi`)");
+    }
+
+    // The check and the writer, on the spellings that differ: the check finds each one plain, and
+    // the writer never leaves one plain.
+    [TestCase("yes")]
+    [TestCase("No")]
+    [TestCase("on")]
+    [TestCase("OFF")]
+    [TestCase("y")]
+    [TestCase("0012")]
+    [TestCase("1:20")]
+    [TestCase("1e3")]
+    [TestCase("2026-01-01")]
+    [TestCase("0x1F_")]
+    [TestCase("0o17")]
+    [TestCase("<<")]
+    public void A_string_that_YAML_1_1_reads_otherwise_is_found_plain_and_quoted_by_the_writer(string text)
+    {
+        Assert.That(YamlReadings.Ambiguous($"enum:\n  - {text}\n{text}: key\n"), Has.Count.EqualTo(2), "plain, as value and as key");
+        var written = OpenApiYaml.Write(new JsonObject { ["enum"] = new JsonArray(text), [text] = "key", ["big"] = 1e300 });
+        Assert.That(YamlReadings.Ambiguous(written), Is.Empty, written);
+        var read = new YamlStream();
+        read.Load(new StringReader(written));
+        var root = (YamlMappingNode)read.Documents[0].RootNode;
+        Assert.That(((YamlScalarNode)((YamlSequenceNode)root["enum"]).Children[0]).Value, Is.EqualTo(text));
     }
 
     [Test]

@@ -1,6 +1,7 @@
+using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Complaints;
-using Feedback.Api.Features.StaffComplaints;
 using Feedback.Api.Features.Routing;
+using Feedback.Api.Features.StaffComplaints;
 using Feedback.Api.Infrastructure.Auth;
 
 namespace Feedback.Tests.Unit;

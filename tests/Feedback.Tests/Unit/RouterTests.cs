@@ -1,5 +1,6 @@
-using Feedback.Api.Features.Routing;
 using CatalogCategory = Feedback.Api.Features.Categories.CategoryCatalog.Category;
+using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Routing;
 
 namespace Feedback.Tests.Unit;
 

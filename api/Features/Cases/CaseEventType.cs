@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Feedback.Api.Infrastructure.Localization;
 
-namespace Feedback.Api.Features.Complaints;
+namespace Feedback.Api.Features.Cases;
 
 /// <summary>
 /// A kind of entry on a case's timeline: its type as stored in complaint_events, whether the

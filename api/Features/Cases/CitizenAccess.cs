@@ -4,7 +4,7 @@ using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
 
-namespace Feedback.Api.Features.Complaints;
+namespace Feedback.Api.Features.Cases;
 
 /// <summary>
 /// The citizen's key to a case: tracking code + query password. Every citizen request about an
@@ -16,6 +16,9 @@ namespace Feedback.Api.Features.Complaints;
 /// </summary>
 public sealed class CitizenAccess(PasswordGuesses guesses, SideDatabase side)
 {
+    /// <summary>The request header that carries the query password on every citizen route about an existing case.</summary>
+    public const string QueryPasswordHeader = "X-Query-Password";
+
     /// <summary>Verified when the code is unknown, so both outcomes cost the same time.</summary>
     private static readonly string DecoyHash = QueryPasswordHash.Create(SecretCode.New());
 
@@ -66,10 +69,10 @@ public sealed class CitizenAccess(PasswordGuesses guesses, SideDatabase side)
         var password = SecretCode.Normalize(queryPassword);
         if (QueryPasswordHash.Verify(password, key.QueryPasswordHash ?? DecoyHash) && key.ComplaintId is { } id)
         {
-            if (key.Counted) await guesses.ForgetAsync(GuessedSubject.TrackingCode, code, cancellationToken);
+            if (key.Counted) await guesses.ForgetAsync(transaction: null, GuessedSubject.TrackingCode, code, cancellationToken);
             return id;
         }
-        var failure = await guesses.CountFailureAsync(GuessedSubject.TrackingCode, code, cancellationToken);
+        var failure = await guesses.CountFailureAsync(transaction: null, GuessedSubject.TrackingCode, code, cancellationToken);
         throw failure.Wait is { } now ? MustWait(now) : NotFound();
     }
 

@@ -2,7 +2,7 @@ using System.Text;
 using Feedback.Api.Infrastructure.Localization;
 using FluentValidation;
 
-namespace Feedback.Api.Features.Complaints;
+namespace Feedback.Api.Features.Cases;
 
 /// <summary>Rules for free text citizens type, shared by every complaint use case.</summary>
 public static class ComplaintText
