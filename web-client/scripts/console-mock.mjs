@@ -52,7 +52,10 @@ const caseDetail = (zh) => ({
   submittedAt: iso('2026-02-20', '22:40'), acceptBy: '2026-02-24', resolveBy: '2026-03-18', dueOn: '2026-03-18',
   deadline: { dueSoon: true, overdue: false, workingDaysLeft: 0 }, assignee: { id: 4, name: '李明' },
   extension: { status: 'requested', days: 10, reason: '需要等待监测站的水样化验结果。' }, mergedInto: null, mergedCases: ['T4MZ7QKD2XPN'],
+  supportCount: 3, supports: { addresses: 2, largestBurst: 2, burstStartedAt: iso('2026-02-21', '08:10') },
   availableActions: ['assign', 'transfer', 'note', 'reply', 'resolve', 'merge'],
+  rejectionGrounds: ['outside_remit', 'not_environmental', 'other_channel', 'duplicate', 'insufficient_information', 'other'],
+  evaluation: null, review: null, closedAt: null, urgent: false, answers: [], pin: null, photos: [],
   timeline: [
     ev(1, 'submitted', 'public', iso('2026-02-20', '22:40'), null, null, { channel: 'web', sectionCode: 'enforcement' }),
     ev(2, 'routed', 'internal', iso('2026-02-20', '22:40'), null, null, { sectionCode: 'enforcement', basis: 'rule', ruleName: '工业废水归执法大队' }),
@@ -134,6 +137,14 @@ export function consoleApi(req, url, zh, state, mode = {}) {
   if (path === '/api/v1/staff/complaints') return { json: queue(zh, profiles[who].role) }
   if (path === '/api/v1/staff/colleagues') {
     return { json: [{ id: 2, username: 'enforcement', displayName: '陈建国', role: 'section_head' }, { id: 4, username: 'enforcement.staff', displayName: '李明', role: 'staff' }] }
+  }
+  if (/^\/api\/v1\/staff\/complaints\/[^/]+\/publication$/.test(path) && method === 'GET') {
+    return { json: {
+      trackingCode: 'HB7KM2QX9TAE', status: 'none', version: 0, eligible: false,
+      ineligibleReason: zh ? '案件办结后才能申请公开' : 'A case can be proposed for publication once it is resolved',
+      summary: null, result: null, proposedBy: null, proposedAt: null, decidedBy: null, decidedAt: null, decisionReason: null,
+      publishedAt: null, availableActions: [],
+    } }
   }
   const action = /^\/api\/v1\/staff\/complaints\/([^/]+)\/(\w+)/.exec(path)
   if (action && method === 'POST') {
