@@ -6,9 +6,9 @@ namespace Feedback.Api.Features.Cases;
 
 /// <summary>
 /// A kind of entry on a case's timeline: its type as stored in complaint_events, whether the
-/// citizen sees it, and how the citizen's tracking page words it. Slices that write events they
-/// own register their types here (the staff case actions register theirs from their
-/// descriptions), so the tracking page needs no list of its own.
+/// citizen sees it, and how the citizen's tracking page words it. The staff case actions'
+/// types are registered in DI from their descriptions, and the tracking page words their public
+/// events through them, so it needs no list of its own.
 /// </summary>
 public sealed record CaseEventType(string Type, bool Public, Func<CitizenWords, string>? ForCitizen = null);
 

@@ -49,12 +49,6 @@ public static class CaseRules
         _ => Lang.Pick("只有承办科室的工作人员可以执行此操作", "Only staff of the handling section may do this"),
     };
 
-    /// <summary>The statuses each action may start from.</summary>
-    public static bool AllowedFrom(CaseAction action, ComplaintStatus status) => CaseActions.Of(action).From(status);
-
-    /// <summary>The status after the action.</summary>
-    public static ComplaintStatus After(CaseAction action, ComplaintStatus status) => CaseActions.Of(action).After(status);
-
     public static string NotAllowedNow(CaseAction action, ComplaintStatus status)
     {
         var done = CaseActions.Of(action).Done;

@@ -52,8 +52,9 @@ public sealed class CaseRulesTests
     [TestCaseSource(nameof(TransitionCells))]
     public void Every_action_from_every_status(CaseAction action, ComplaintStatus before, string? after)
     {
-        Assert.That(CaseRules.AllowedFrom(action, before), Is.EqualTo(after is not null));
-        if (after is not null) Assert.That(CaseRules.After(action, before).ToCode(), Is.EqualTo(after));
+        var description = CaseActions.Of(action);
+        Assert.That(description.From(before), Is.EqualTo(after is not null));
+        if (after is not null) Assert.That(description.After(before).ToCode(), Is.EqualTo(after));
     }
 
     [Test]
