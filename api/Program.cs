@@ -63,7 +63,7 @@ builder.Services.AddSingleton<ListSimilarComplaints.PublicSummary>();
 builder.Services.AddScoped<StaffSessions>();
 builder.Services.AddScoped<LoginThrottle>();
 builder.Services.AddScoped<CaseHandling>();
-foreach (var eventType in CaseActions.EventTypes) builder.Services.AddSingleton(eventType);
+builder.Services.AddSingleton(new CitizenWordings(CaseActions.EventTypes));
 builder.Services.AddScoped<CasePublications>();
 builder.Services.AddScoped<QueueSelection>();
 builder.Services.AddScoped<MetricsScope>();

@@ -51,12 +51,8 @@ public static class TrackComplaint
     public sealed record TimelineEntry(string Type, DateTimeOffset At, string Message);
 
     public sealed class Handler(ReadDatabase database, CategoryCatalog catalog, CitizenAccess access, BureauClock clock, FeedbackOptions options,
-        IEnumerable<CaseEventType> eventTypes) : IQueryHandler<Query, Result>
+        CitizenWordings wordings) : IQueryHandler<Query, Result>
     {
-        private readonly Dictionary<string, Func<CitizenWords, string>> wordings = eventTypes
-            .Where(type => type is { Public: true, ForCitizen: not null })
-            .ToDictionary(type => type.Type, type => type.ForCitizen!);
-
         private sealed record CaseRow(
             string TrackingCode, string Status, string CategoryCode,
             string SectionCode, DateTime SubmittedAt, string Description, string? Township, string? Address, DateOnly AcceptBy, string Timeline,
@@ -135,9 +131,10 @@ public static class TrackComplaint
 
         private async Task<List<TimelineEntry>> DescribeAllAsync(List<EventRow> events)
         {
-            var sectionNames = (await catalog.ListSectionsAsync()).ToDictionary(s => s.Code, s => Lang.Pick(s.NameZh, s.NameEn));
+            var sections = await catalog.ListSectionsAsync();
+            string? SectionName(string code) => sections.FirstOrDefault(s => s.Code == code) is { } s ? Lang.Pick(s.NameZh, s.NameEn) : null;
             return events
-                .Select(e => new TimelineEntry(e.Type, e.At.ToUniversalTime(), Describe(e, new CitizenWords(e.Message, e.Data, sectionNames))))
+                .Select(e => new TimelineEntry(e.Type, e.At.ToUniversalTime(), Describe(e, new CitizenWords(e.Message, e.Data, SectionName))))
                 .ToList();
         }
 
@@ -153,7 +150,7 @@ public static class TrackComplaint
         /// Each public event in plain words, with the reason or text staff gave for it: the staff
         /// actions' events as their descriptions word them, the citizen's own and the system's here.
         /// </summary>
-        private string Describe(EventRow e, CitizenWords w) => wordings.TryGetValue(e.Type, out var wording)
+        private string Describe(EventRow e, CitizenWords w) => wordings.For(e.Type) is { } wording
             ? wording(w)
             : e.Type switch
             {
