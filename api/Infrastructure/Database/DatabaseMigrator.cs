@@ -28,6 +28,8 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
 
     private readonly IReadOnlyList<MigrationScript> _scripts = scripts ?? MigrationScript.Embedded;
 
+    private Dictionary<string, MigrationScript> Shipped => _scripts.ToDictionary(script => script.Name);
+
     /// <summary>Names of every migration shipped with this build, in the order they apply.</summary>
     public static IReadOnlyList<string> ScriptNames { get; } = MigrationScript.Embedded.Select(script => script.Name).ToArray();
 
@@ -113,7 +115,7 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
     /// <summary>Throws, naming every applied script whose text this build changed; nothing has been applied yet.</summary>
     private void RefuseChangedHistory(IEnumerable<AppliedScript> applied)
     {
-        var shipped = _scripts.ToDictionary(script => script.Name);
+        var shipped = Shipped;
         var changed = new List<(AppliedScript Applied, MigrationScript Shipped)>();
         foreach (var script in applied.Where(script => script.Sha256 is not null))
         {
@@ -141,7 +143,7 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
     /// </summary>
     private async Task RecordChecksumsOfEarlierScriptsAsync(NpgsqlConnection connection, IEnumerable<AppliedScript> applied)
     {
-        var shipped = _scripts.ToDictionary(script => script.Name);
+        var shipped = Shipped;
         var unrecorded = applied.Where(script => script.Sha256 is null && shipped.ContainsKey(script.ScriptName))
             .Select(script => shipped[script.ScriptName]).ToArray();
         if (unrecorded.Length == 0) return;
@@ -162,7 +164,7 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
         var upgrader = DeployChanges.To
             .PostgresqlDatabase(options.MigrationConnectionString)
             .WithScripts(_scripts.Select(script => new SqlScript(script.Name, script.Contents)))
-            .JournalTo((connectionManager, log) => new ChecksummedJournal(connectionManager, log, _scripts))
+            .JournalTo((connectionManager, log) => new ChecksummedJournal(connectionManager, log))
             .WithTransactionPerScript()
             .WithVariablesDisabled()
             .LogToNowhere()
@@ -186,7 +188,7 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
     }
 
     /// <summary>DbUp's journal in public.schemaversions, which also records each applied script's checksum in the script's transaction.</summary>
-    private sealed class ChecksummedJournal(Func<IConnectionManager> connectionManager, Func<IUpgradeLog> log, IReadOnlyList<MigrationScript> scripts)
+    private sealed class ChecksummedJournal(Func<IConnectionManager> connectionManager, Func<IUpgradeLog> log)
         : PostgresqlTableJournal(connectionManager, log, "public", "schemaversions")
     {
         public override void StoreExecutedScript(SqlScript script, Func<IDbCommand> dbCommandFactory)
@@ -198,9 +200,8 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
                 insert into public.schema_checksums (script_name, sha256, recorded_at) values (@name, @sha256, now())
                 on conflict (script_name) do update set sha256 = excluded.sha256, recorded_at = excluded.recorded_at
                 """;
-            var ours = scripts.FirstOrDefault(s => s.Name == script.Name);
             AddParameter(command, "name", script.Name);
-            AddParameter(command, "sha256", ours?.Sha256 ?? MigrationScript.Checksum(script.Contents));
+            AddParameter(command, "sha256", MigrationScript.Checksum(script.Contents));
             command.ExecuteNonQuery();
         }
 
