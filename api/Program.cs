@@ -9,6 +9,7 @@ using Feedback.Api.Features.FollowUp;
 using Feedback.Api.Features.Health;
 using Feedback.Api.Features.Housekeeping;
 using Feedback.Api.Features.Metrics;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Features.Photos;
 using Feedback.Api.Features.Publication;
 using Feedback.Api.Features.Reminders;
@@ -79,6 +80,7 @@ builder.Services.AddScoped<FollowUpCases>();
 builder.Services.AddSingleton<AutoClose>();
 builder.Services.AddSingleton<StaffAccounts>();
 builder.Services.AddPhotos();
+builder.Services.AddNotifications(builder.Configuration, dispatch: verb is null);
 builder.Services.AddMemoryCache();
 builder.Services.AddScoped<BulletinMonths>();
 
@@ -121,6 +123,7 @@ app.MapTownshipsEndpoints();
 app.MapPublicationEndpoints();
 app.MapMetricsEndpoints();
 app.MapBulletinsEndpoints();
+app.MapNotificationsEndpoints();
 
 // A refused migration (a script edited after it was applied) is told as it is, without a stack
 // trace, and the process exits with 1.

@@ -3,7 +3,9 @@ using Dapper;
 using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Routing;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
 using Feedback.Api.Infrastructure.Time;
 
@@ -20,11 +22,13 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
     /// <param name="TakenBy">The staff member who registered it; null when the citizen filed it.</param>
     /// <param name="Answers">Validated and cleaned answers to the category's questions.</param>
     /// <param name="QueryPassword">Given when it must be reproducible (an idempotent submission); otherwise drawn at random.</param>
+    /// <param name="NotifyBy">The channels the citizen consented to be told by (each with its contact given); a receipt goes out on each.</param>
+    /// <param name="Language">The citizen's language (zh-CN or en), which their notices speak.</param>
     public sealed record NewComplaint(
         CategoryCatalog.Category Category, string Description, string? Township, string? Address,
         string? ContactName, string? ContactPhone, string? ContactEmail, ComplaintChannel Channel, long? TakenBy,
         IReadOnlyDictionary<string, string>? Answers = null, double? Latitude = null, double? Longitude = null,
-        string? QueryPassword = null);
+        string? QueryPassword = null, IReadOnlyList<NotifyChannel>? NotifyBy = null, string Language = Lang.Chinese);
 
     /// <param name="ResolveBy">The latest resolution deadline: what acceptance sets (its day plus the category's
     /// working days) for a case accepted on its acceptance deadline.</param>
@@ -67,6 +71,9 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
             actorKind = complaint.TakenBy is null ? "citizen" : "staff",
             actorId = complaint.TakenBy?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             submittedData = JsonSerializer.Serialize(new { sectionCode = section.Code, channel }, DataJson),
+            notifyBy = (complaint.NotifyBy ?? []).Select(channel => channel.ToCode()).Distinct().ToArray(),
+            language = complaint.Language,
+            receipt = CitizenNotices.Receipt.Code,
             routedData = JsonSerializer.Serialize(new
             {
                 sectionCode = section.Code,
@@ -76,7 +83,7 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
             }, DataJson),
         });
 
-        // The case and the first two events of its timeline in one statement (one round trip).
+        // The case, the first two events of its timeline and its receipts in one statement (one round trip).
         // A fresh random code collides with an existing one about once in 2^59 tries; if it does, draw again.
         string trackingCode;
         long? id;
@@ -90,13 +97,18 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
                     insert into complaints (tracking_code, query_password_hash, category_code, description, township, address,
                                             contact_name, contact_phone, contact_email, channel, status, section_code,
                                             submitted_at, accept_by, due_on, updated_at, search_vector,
-                                            answers, urgent, latitude, longitude)
+                                            answers, urgent, latitude, longitude, notify_by, language)
                     values (@trackingCode, @passwordHash, @categoryCode, @description, @township, @address,
                             @contactName, @contactPhone, @contactEmail, @channel, 'submitted', @sectionCode,
                             @submittedAt, @acceptBy, @acceptBy, @submittedAt, array_to_tsvector(@lexemes::text[]),
-                            @answers::jsonb, @urgent, @latitude, @longitude)
+                            @answers::jsonb, @urgent, @latitude, @longitude, @notifyBy, @language)
                     on conflict (tracking_code) do nothing
                     returning id
+                ), receipts as (
+                    insert into notifications (kind, channel, complaint_id, recipient, language, payload, created_at, next_attempt_at)
+                    select @receipt, channel, complaint.id, case channel when 'sms' then @contactPhone else @contactEmail end, @language,
+                           jsonb_build_object('trackingCode', @trackingCode, 'acceptBy', @acceptBy), @submittedAt, @submittedAt
+                    from complaint cross join unnest(@notifyBy::text[]) as channel
                 ), events as (
                     insert into complaint_events (complaint_id, type, visibility, actor_kind, actor_id, data, occurred_at)
                     select complaint.id, e.type, e.visibility, e.actor_kind, e.actor_id, e.data, @submittedAt

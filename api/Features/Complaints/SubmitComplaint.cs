@@ -2,6 +2,7 @@ using System.Net.Mail;
 using Dapper;
 using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
@@ -26,6 +27,9 @@ public static class SubmitComplaint
     /// <param name="Answers">Answers to the category's questions, by question key (choice: the option's value).</param>
     /// <param name="Latitude">Map pin (WGS-84 degrees), with Longitude or not at all; inside GET /api/v1/service-area.</param>
     /// <param name="PhotoIds">Up to 9 uploads (POST /api/v1/uploads) made with this request's X-Device-Token.</param>
+    /// <param name="NotifyBy">The citizen's consent to be told of the case's progress: by SMS to Contact.Phone, by email to
+    /// Contact.Email. Only channels GET /api/v1/notification-channels offers; empty or absent, nobody is told (contact details
+    /// are then for the handling staff only).</param>
     public sealed record Command(
         string CategoryCode,
         string Description,
@@ -35,7 +39,8 @@ public static class SubmitComplaint
         IReadOnlyDictionary<string, string?>? Answers = null,
         double? Latitude = null,
         double? Longitude = null,
-        IReadOnlyList<Guid>? PhotoIds = null) : ICommand<Result>, IComplaintFields
+        IReadOnlyList<Guid>? PhotoIds = null,
+        IReadOnlyList<NotifyChannel>? NotifyBy = null) : ICommand<Result>, IComplaintFields
     {
         /// <summary>The Idempotency-Key header, if sent; not part of the body.</summary>
         [System.Text.Json.Serialization.JsonIgnore]
@@ -78,6 +83,31 @@ public static class SubmitComplaint
     }
 
     public sealed class CategoryIsKnown(CategoryCatalog catalog) : CategoryIsKnown<Command>(catalog);
+
+    /// <summary>Each channel consented to is offered here and comes with its contact.</summary>
+    public sealed class Consent : AbstractValidator<Command>
+    {
+        public Consent(NotificationChannels channels)
+        {
+            RuleFor(c => c.NotifyBy).Custom((notifyBy, context) =>
+            {
+                if (notifyBy is not { Count: > 0 }) return;
+                var command = context.InstanceToValidate;
+                foreach (var channel in notifyBy.Distinct())
+                {
+                    var sms = channel == NotifyChannel.Sms;
+                    if (!channels.Offers(channel))
+                        context.AddFailure(nameof(Command.NotifyBy), sms
+                            ? Lang.Pick("本服务暂未开通短信通知", "This service does not send text messages")
+                            : Lang.Pick("本服务暂未开通邮件通知", "This service does not send email"));
+                    else if (sms ? PhoneNumber.Normalize(command.Contact?.Phone) is null : ComplaintText.Clean(command.Contact?.Email) is null)
+                        context.AddFailure(nameof(Command.NotifyBy), sms
+                            ? Lang.Pick("选择短信通知，请填写手机号码", "To be told by text message, give your mobile number")
+                            : Lang.Pick("选择邮件通知，请填写电子邮箱", "To be told by email, give your email address"));
+                }
+            });
+        }
+    }
 
     public sealed class Guided(CategoryCatalog catalog, Infrastructure.FeedbackOptions options) : GuidedFields<Command>(catalog, options, enforceRequired: true);
 
@@ -161,7 +191,8 @@ public static class SubmitComplaint
                 ComplaintChannel.Web,
                 TakenBy: null,
                 Answers: CategoryQuestions.CleanAnswers(command.Answers), Latitude: command.Latitude, Longitude: command.Longitude,
-                QueryPassword: key is null ? null : SubmissionIdempotency.QueryPasswordFor(key)), cancellationToken);
+                QueryPassword: key is null ? null : SubmissionIdempotency.QueryPasswordFor(key),
+                NotifyBy: command.NotifyBy, Language: Lang.Current), cancellationToken);
             await photos.AttachAsync(filed.Id, command.PhotoIds, command.DeviceToken, "photoIds", cancellationToken);
             var result = new Result(filed.TrackingCode, filed.QueryPassword, ComplaintStatus.Submitted, category.Code,
                 filed.Section.Code, Lang.Pick(filed.Section.NameZh, filed.Section.NameEn), filed.SubmittedAt, filed.AcceptBy, filed.ResolveBy);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Features.FollowUp;
 using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure;
@@ -26,6 +27,8 @@ public static class TrackComplaint
     /// <param name="Description">What the citizen reported, as stored (their own words, shown only with the password).</param>
     /// <param name="Outcome">The section's result while it stands (resolved or closed), so the citizen reads it before evaluating.</param>
     /// <param name="FollowUp">Evaluation and review: their windows, whether each is possible now, and what the citizen did.</param>
+    /// <param name="NotifyBy">The channels the citizen agreed to be told by (an unsubscribe or a stop request removes one).</param>
+    /// <param name="Notices">What was sent to the citizen and when: kind and channel, never the contents.</param>
     public sealed record Result(
         string TrackingCode,
         ComplaintStatus Status,
@@ -41,7 +44,9 @@ public static class TrackComplaint
         Outcome? Outcome,
         CitizenFollowUp FollowUp,
         IReadOnlyList<TimelineEntry> Timeline,
-        IReadOnlyList<CasePhoto> Photos);
+        IReadOnlyList<CasePhoto> Photos,
+        IReadOnlyList<NotifyChannel> NotifyBy,
+        IReadOnlyList<SentNotice> Notices);
 
     /// <param name="Text">The result the section wrote.</param>
     public sealed record Outcome(string Text, DateTimeOffset At);
@@ -57,7 +62,7 @@ public static class TrackComplaint
             string TrackingCode, string Status, string CategoryCode,
             string SectionCode, DateTime SubmittedAt, string Description, string? Township, string? Address, DateOnly AcceptBy, string Timeline,
             DateOnly? ResolveBy, DateTime? ResolvedAt, DateTime? ClosedAt, DateTime? ReviewRequestedAt,
-            string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, string Photos);
+            string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, string Photos, string[] NotifyBy, string Notices);
 
         private sealed record EventRow(string Type, DateTimeOffset At, string? Message, System.Text.Json.Nodes.JsonObject Data);
 
@@ -84,7 +89,8 @@ public static class TrackComplaint
                         where e.complaint_id = c.id and e.visibility = 'public')::text as timeline,
                        c.resolve_by, c.resolved_at, c.closed_at, c.review_requested_at,
                        c.evaluation_solved, c.evaluation_satisfaction, c.evaluated_at,
-                       {CasePhotoList.Sql} as photos
+                       {CasePhotoList.Sql} as photos,
+                       c.notify_by, {SentNotices.Sql} as notices
                 from complaints c
                 where c.tracking_code = @code
                 """,
@@ -116,7 +122,9 @@ public static class TrackComplaint
                     : null,
                 FollowUpOf(row, events),
                 await DescribeAllAsync(events),
-                CasePhotoList.Parse(row.Photos));
+                CasePhotoList.Parse(row.Photos),
+                row.NotifyBy.Select(NotifyChannels.Parse).ToList(),
+                SentNotices.Parse(row.Notices));
         }
 
         private CitizenFollowUp FollowUpOf(CaseRow row, List<EventRow> events)

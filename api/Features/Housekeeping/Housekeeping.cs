@@ -1,5 +1,6 @@
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.FollowUp;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure;
 using Feedback.Api.Infrastructure.Security;
@@ -10,20 +11,22 @@ namespace Feedback.Api.Features.Housekeeping;
 
 /// <summary>
 /// Every FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS (default 5 minutes): cases past their evaluation
-/// window close (<see cref="AutoClose"/>), uploads no case took within a day are deleted
+/// window close (<see cref="AutoClose"/>), citizens whose window closes soon are reminded
+/// (<see cref="EvaluationReminders"/>), uploads no case took within a day are deleted
 /// (<see cref="PhotoCleanup"/>), and what the service keeps only for a while is forgotten —
 /// idempotency keys after a day, wrong-password counts after a quiet day. Every step is safe when
 /// several instances run it at once, and a step that fails does not stop the others.
 /// </summary>
 public sealed class Housekeeping(
-    NpgsqlDataSource dataSource, AutoClose autoClose, PhotoCleanup photoCleanup, BureauClock clock, FeedbackOptions options,
+    NpgsqlDataSource dataSource, AutoClose autoClose, EvaluationReminders evaluationReminders, PhotoCleanup photoCleanup, BureauClock clock, FeedbackOptions options,
     ILogger<Housekeeping> logger) : BackgroundService
 {
-    public sealed record Round(int CasesClosed, int UploadsDeleted, int StrayFilesDeleted, int IdempotencyKeysForgotten, int LookupFailuresForgotten);
+    public sealed record Round(int CasesClosed, int EvaluationReminders, int UploadsDeleted, int StrayFilesDeleted, int IdempotencyKeysForgotten, int LookupFailuresForgotten);
 
     public async Task<Round> RunOnceAsync(CancellationToken cancellationToken)
     {
         var closed = await StepAsync("closing cases past their evaluation window", () => autoClose.CloseDueAsync(cancellationToken));
+        var reminded = await StepAsync("evaluation reminders", () => evaluationReminders.QueueDueAsync(cancellationToken));
         var swept = await StepAsync("photo cleanup", () => photoCleanup.SweepAsync(cancellationToken));
         var (keys, failures) = await StepAsync("forgetting idempotency keys and old wrong passwords", async () =>
         {
@@ -32,8 +35,8 @@ public sealed class Housekeeping(
             return (await SubmissionIdempotency.ForgetStaleAsync(connection, now, cancellationToken),
                 await PasswordGuesses.ForgetStaleAsync(connection, now, cancellationToken));
         });
-        var round = new Round(closed, swept?.Uploads ?? 0, swept?.StrayFiles ?? 0, keys, failures);
-        if (round.CasesClosed + round.UploadsDeleted + round.StrayFilesDeleted > 0) logger.LogInformation("Housekeeping: {Round}", round);
+        var round = new Round(closed, reminded, swept?.Uploads ?? 0, swept?.StrayFiles ?? 0, keys, failures);
+        if (round.CasesClosed + round.EvaluationReminders + round.UploadsDeleted + round.StrayFilesDeleted > 0) logger.LogInformation("Housekeeping: {Round}", round);
         return round;
     }
 

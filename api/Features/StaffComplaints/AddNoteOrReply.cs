@@ -1,4 +1,5 @@
 using Feedback.Api.Features.Cases;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Localization;
 using FluentValidation;
@@ -48,8 +49,10 @@ public static class AddNoteOrReply
         {
             var action = CaseActions.Of(command.Action);
             var current = await cases.BeginAsync(command.TrackingCode, command.Version, action, cancellationToken);
+            var text = ComplaintText.Clean(command.Text);
             return await cases.CommitAsync(current, action, set: null, values: null,
-                new CaseEvent(action.Events[0], ComplaintText.Clean(command.Text)), reason: null, cancellationToken);
+                new CaseEvent(action.Events[0], text) { Notice = action == Reply ? new(CitizenNotices.Replied, new { reply = text }) : null },
+                reason: null, cancellationToken);
         }
     }
 }

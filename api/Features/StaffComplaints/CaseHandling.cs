@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
@@ -16,8 +17,11 @@ namespace Feedback.Api.Features.StaffComplaints;
 /// <summary>The answer to every case action: the new status and the version for the next If-Match.</summary>
 public sealed record CaseActionResult(string TrackingCode, ComplaintStatus Status, int Version);
 
-/// <summary>An entry for the case's timeline, of one of the types the action describes.</summary>
-public sealed record CaseEvent(CaseEventType Type, string? Message = null, object? Data = null);
+/// <summary>An entry for the case's timeline, of one of the types the action describes, and what its citizen is told of it, if anything.</summary>
+public sealed record CaseEvent(CaseEventType Type, string? Message = null, object? Data = null)
+{
+    public Notice? Notice { get; init; }
+}
 
 /// <summary>
 /// The steps every case action shares, in the order a refusal should be explained:
@@ -26,18 +30,19 @@ public sealed record CaseEvent(CaseEventType Type, string? Message = null, objec
 /// update (so of two people acting at once exactly one wins), the timeline event and the audit
 /// entry, all in the command's transaction.
 /// </summary>
-public sealed class CaseHandling(WriteTransaction database, CurrentStaff staff, AuditLog audit, CategoryCatalog catalog, BureauClock clock)
+public sealed class CaseHandling(
+    WriteTransaction database, CurrentStaff staff, AuditLog audit, CategoryCatalog catalog, BureauClock clock, NotificationOutbox outbox)
 {
     public sealed record Case(
         long Id, string TrackingCode, ComplaintStatus Status, string SectionCode, string CategoryCode, bool Confidential, int Version,
-        DateOnly AcceptBy, DateOnly? ResolveBy, long? AssigneeId, string? ExtensionStatus, int? ExtensionDays)
+        DateOnly AcceptBy, DateOnly? ResolveBy, long? AssigneeId, string? ExtensionStatus, int? ExtensionDays, bool ReviewRequested)
     {
         public CaseFacts Facts => new(Status, Confidential, ExtensionStatus);
     }
 
     private sealed record Row(
         long Id, string TrackingCode, string Status, string SectionCode, string CategoryCode, int Version,
-        DateOnly AcceptBy, DateOnly? ResolveBy, long? AssigneeId, string? ExtensionStatus, int? ExtensionDays);
+        DateOnly AcceptBy, DateOnly? ResolveBy, long? AssigneeId, string? ExtensionStatus, int? ExtensionDays, bool ReviewRequested);
 
     private static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web);
 
@@ -69,13 +74,14 @@ public sealed class CaseHandling(WriteTransaction database, CurrentStaff staff, 
         var row = await database.QuerySingleOrDefaultAsync<Row>(
             """
             select id, tracking_code, status, section_code, category_code, version, accept_by, resolve_by,
-                   assignee_id, extension_status, extension_days
+                   assignee_id, extension_status, extension_days, review_requested_at is not null as review_requested
             from complaints where tracking_code = @code
             """,
             new { code }, cancellationToken) ?? throw NotFound();
         var category = await catalog.GetCategoryAsync(row.CategoryCode);
         var found = new Case(row.Id, row.TrackingCode, ComplaintStatuses.Parse(row.Status), row.SectionCode, row.CategoryCode,
-            category.Confidential, row.Version, row.AcceptBy, row.ResolveBy, row.AssigneeId, row.ExtensionStatus, row.ExtensionDays);
+            category.Confidential, row.Version, row.AcceptBy, row.ResolveBy, row.AssigneeId, row.ExtensionStatus, row.ExtensionDays,
+            row.ReviewRequested);
         if (!CaseRules.CanSee(Viewer, found.SectionCode, found.Confidential))
             throw NotFound(new AuditEntry(attemptedAction, "complaint", found.TrackingCode, Reason: "case of a section the caller may not see"));
         return found;
@@ -86,7 +92,7 @@ public sealed class CaseHandling(WriteTransaction database, CurrentStaff staff, 
     /// <summary>
     /// Moves the case to the status the action leads to and applies <paramref name="set"/> (the
     /// action's own columns, a fixed SQL fragment written by the handler, or null) if nobody changed
-    /// the case since <see cref="BeginAsync"/>, then records the event and the audit entry.
+    /// the case since <see cref="BeginAsync"/>, then records the event, its notice to the citizen and the audit entry.
     /// </summary>
     public async Task<CaseActionResult> CommitAsync(
         Case before, CaseActionDefinition action, string? set, object? values, CaseEvent entry, string? reason, CancellationToken cancellationToken)
@@ -105,6 +111,7 @@ public sealed class CaseHandling(WriteTransaction database, CurrentStaff staff, 
             parameters, cancellationToken) ?? throw Stale();
 
         await RecordEventAsync(before.Id, entry, cancellationToken);
+        if (entry.Notice is { } notice) await outbox.ToCitizenAsync(before.Id, notice, Now, cancellationToken);
         await audit.RecordAsync(AuditActor.Of(staff), new AuditEntry(action.AuditAction, "complaint", before.TrackingCode,
             Before: new
             {

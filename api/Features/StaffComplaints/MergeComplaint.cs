@@ -1,4 +1,5 @@
 using Feedback.Api.Features.Cases;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Http;
@@ -66,7 +67,8 @@ public static class MergeComplaint
 
             var reason = ComplaintText.Clean(command.Reason);
             return await cases.CommitAsync(current, Description, "merged_into_id = @originalId", new { originalId = original.Id },
-                new CaseEvent(Merged, reason, new { originalTrackingCode = original.TrackingCode }), reason, cancellationToken);
+                new CaseEvent(Merged, reason, new { originalTrackingCode = original.TrackingCode }) { Notice = new(CitizenNotices.Merged, new { }) },
+                reason, cancellationToken);
         }
 
         private static ValidationException NotAnOriginal(string message) =>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Feedback.Api.Features.Cases;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Infrastructure.Localization;
 using FluentValidation;
 using FluentValidation.Results;
@@ -53,7 +54,11 @@ public static class RejectComplaint
             var referral = ComplaintText.Clean(command.Referral)!;
             var ground = command.Ground.ToCode();
             return await cases.CommitAsync(current, Description, "decided_at = @now, rejection_ground = @ground", new { ground },
-                new CaseEvent(Rejected, reason, new { referral, ground }), reason, cancellationToken);
+                new CaseEvent(Rejected, reason, new { referral, ground })
+                {
+                    Notice = new(CitizenNotices.Rejected,
+                        new { groundZh = command.Ground.Label(english: false), groundEn = command.Ground.Label(english: true), reason, referral }),
+                }, reason, cancellationToken);
         }
     }
 }

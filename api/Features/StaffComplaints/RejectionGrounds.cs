@@ -38,13 +38,20 @@ public static class RejectionGrounds
     public static IReadOnlyList<RejectionGround> For(bool confidential) =>
         Enum.GetValues<RejectionGround>().Where(ground => ground.AppliesTo(confidential)).ToList();
 
-    public static string Label(this RejectionGround ground) => ground switch
+    public static string Label(this RejectionGround ground) => ground.Label(Lang.IsEnglish);
+
+    /// <summary>The ground's name in one of the two languages (a citizen's notice speaks theirs, not the clerk's).</summary>
+    public static string Label(this RejectionGround ground, bool english)
     {
-        RejectionGround.OutsideRemit => Lang.Pick("不属于本局职责范围", "Outside the bureau's remit"),
-        RejectionGround.NotEnvironmental => Lang.Pick("非生态环境问题", "Not an environmental matter"),
-        RejectionGround.OtherChannel => Lang.Pick("应通过诉讼、仲裁、复议等法定途径解决", "For a court, arbitration or administrative review"),
-        RejectionGround.Duplicate => Lang.Pick("重复投诉", "Duplicate of a case in hand"),
-        RejectionGround.InsufficientInformation => Lang.Pick("信息不全，无法核实", "Too little information to verify"),
-        _ => Lang.Pick("其他", "Other"),
-    };
+        var (zh, en) = ground switch
+        {
+            RejectionGround.OutsideRemit => ("不属于本局职责范围", "Outside the bureau's remit"),
+            RejectionGround.NotEnvironmental => ("非生态环境问题", "Not an environmental matter"),
+            RejectionGround.OtherChannel => ("应通过诉讼、仲裁、复议等法定途径解决", "For a court, arbitration or administrative review"),
+            RejectionGround.Duplicate => ("重复投诉", "Duplicate of a case in hand"),
+            RejectionGround.InsufficientInformation => ("信息不全，无法核实", "Too little information to verify"),
+            _ => ("其他", "Other"),
+        };
+        return english ? en : zh;
+    }
 }

@@ -1,5 +1,7 @@
 using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.FollowUp;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Infrastructure.Localization;
 using FluentValidation;
 using Mediator;
@@ -31,13 +33,18 @@ public static class ResolveComplaint
         public Validator() => RuleFor(c => c.Result).RequiredText(4000);
     }
 
-    public sealed class Handler(CaseHandling cases) : ICommandHandler<Command, CaseActionResult>
+    public sealed class Handler(CaseHandling cases, Infrastructure.FeedbackOptions options) : ICommandHandler<Command, CaseActionResult>
     {
         public async ValueTask<CaseActionResult> Handle(Command command, CancellationToken cancellationToken)
         {
             var current = await cases.BeginAsync(command.TrackingCode, command.Version, Description, cancellationToken);
+            var result = ComplaintText.Clean(command.Result);
+            // A case resolved again after the citizen asked for a review was already evaluated or closed: they are told the outcome.
+            var notice = current.ReviewRequested
+                ? new Notice(CitizenNotices.Reviewed, new { result })
+                : new Notice(CitizenNotices.Resolved, new { result, evaluateBy = FollowUpRules.EvaluateBy(cases.Today, options.EvaluationDays) });
             return await cases.CommitAsync(current, Description, "resolved_at = @now", null,
-                new CaseEvent(Resolved, ComplaintText.Clean(command.Result)), reason: null, cancellationToken);
+                new CaseEvent(Resolved, result) { Notice = notice }, reason: null, cancellationToken);
         }
     }
 }

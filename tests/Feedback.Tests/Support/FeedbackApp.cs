@@ -60,6 +60,8 @@ public sealed class FeedbackApp : WebApplicationFactory<Program>
         builder.UseSetting("FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS", "86400");
         // Tests fold the metrics change log themselves (MetricsFolder.FoldAllAsync) when they mean to.
         builder.UseSetting("FEEDBACK_METRICS_FOLD_SECONDS", "86400");
+        // Notification tests dispatch the outbox themselves (NotificationDispatcher.DispatchDueAsync).
+        builder.UseSetting("FEEDBACK_NOTIFY_POLL_SECONDS", "86400");
         // Every test comes from 127.0.0.1: the rate limiter is tested where a test turns it on.
         builder.UseSetting("FEEDBACK_RATE_LIMIT_PER_MINUTE", "0");
         builder.UseSetting("FEEDBACK_UPLOADS_DIR", UploadsDirectory);

@@ -45,7 +45,7 @@ public sealed class TestEnvironment
         await using var command = new NpgsqlCommand(
             """
             set session_replication_role = replica;
-            truncate published_cases, complaint_events, complaint_supports, photos, idempotency_keys, password_guesses, password_guess_totals, complaints,
+            truncate notification_attempts, notifications, published_cases, complaint_events, complaint_supports, photos, idempotency_keys, password_guesses, password_guess_totals, complaints,
                      audit_log, routing_rules restart identity;
             """, connection);
         await command.ExecuteNonQueryAsync();

@@ -1,0 +1,67 @@
+using Feedback.Api.Features.Notifications.Email;
+using Feedback.Api.Infrastructure.Http;
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Feedback.Api.Features.Notifications;
+
+public static class NotificationsEndpoints
+{
+    /// <summary>The outbox, its dispatcher (in the background when <paramref name="dispatch"/>) and the channels configured.</summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration, bool dispatch)
+    {
+        var settings = NotificationSettings.FromConfiguration(configuration, smsConfigured: false);
+        services.AddSingleton(settings);
+        List<NotifyChannel> offered = [];
+        if (settings.Smtp is { } smtp)
+        {
+            services.AddSingleton(smtp);
+            services.AddSingleton<SmtpMailer>();
+            offered.Add(NotifyChannel.Email);
+        }
+        services.AddSingleton(new NotificationChannels(offered));
+        services.AddScoped<NotificationOutbox>();
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddSingleton<EvaluationReminders>();
+        if (dispatch) services.AddHostedService(provider => provider.GetRequiredService<NotificationDispatcher>());
+        return services;
+    }
+
+    /// <param name="Channels">The ways a citizen may ask to be told of their case's progress: sms, email, both or none.</param>
+    public sealed record ChannelsResult(IReadOnlyList<NotifyChannel> Channels);
+
+    public static void MapNotificationsEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/v1/notification-channels", (NotificationChannels channels) => TypedResults.Ok(new ChannelsResult(channels.Offered)))
+            .WithTags("Notifications")
+            .WithName("ListNotificationChannels")
+            .WithSummary("How citizens may be told of their case's progress")
+            .WithDescription("The channels this installation sends by. The submission form offers exactly these; notifyBy accepts only these.");
+
+        routes.MapPost("/api/v1/complaints/{trackingCode}/new-query-password", SendNewQueryPasswordAsync)
+            .WithTags("Complaints")
+            .WithName("SendNewQueryPassword")
+            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .WithSummary("Lost query password: send a new one to the phone or email given with consent")
+            .WithDescription($"Always 202 with the same message, whether or not the code exists or has such a contact, so it reveals nothing. "
+                + $"When it does, a new password replaces the old one and is sent on that channel; at most {SendNewQueryPassword.PerCasePerDay} a day per case.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        routes.MapPost("/api/v1/notifications/unsubscribe", UnsubscribeAsync)
+            .WithTags("Notifications")
+            .WithName("Unsubscribe")
+            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .WithSummary("Stop email (the link at the foot of every email; no sign-in)")
+            .WithDescription("The address stops receiving email about every case it was given for; messages still waiting for it are cancelled. 404 for a token that is not a message's.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+    }
+
+    private static async Task<Accepted<SendNewQueryPassword.Result>> SendNewQueryPasswordAsync(
+        string trackingCode, SendNewQueryPassword.Request request, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Accepted((string?)null, await mediator.Send(new SendNewQueryPassword.Command(trackingCode, request.Channel), cancellationToken));
+
+    private static async Task<Ok<Unsubscribe.Result>> UnsubscribeAsync(Unsubscribe.Request request, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new Unsubscribe.Command(request.Token), cancellationToken));
+}

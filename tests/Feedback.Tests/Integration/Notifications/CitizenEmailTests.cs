@@ -1,0 +1,226 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Feedback.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace Feedback.Tests.Integration.Notifications;
+
+/// <summary>What a citizen who consented to email receives on a real SMTP server, across a whole case.</summary>
+public sealed class CitizenEmailTests : NotificationTest
+{
+    private static string Text(MimeMessage message) => message.TextBody ?? "";
+
+    [Test]
+    public async Task A_receipt_carries_the_tracking_code_and_link_but_never_the_password_or_what_was_written()
+    {
+        var (code, password) = await SubmitAsync(Complaint(["email"]));
+        Assert.That(await ScalarAsync<long>("select count(*) from notifications where kind = 'receipt' and state = 'pending'"), Is.EqualTo(1),
+            "the receipt is in the outbox as soon as the case is");
+        Assert.That(MailTo("wang@example.cn"), Is.Empty, "nothing is sent by the request itself");
+
+        var round = await DispatchAsync();
+        Assert.That(round.Sent, Is.EqualTo(1));
+        var mail = MailTo("wang@example.cn").Single();
+        var id = await ScalarAsync<Guid>("select id from notifications");
+        Assert.Multiple(() =>
+        {
+            Assert.That(mail.Subject, Does.Contain(code));
+            Assert.That(mail.From.Mailboxes.Single().Address, Is.EqualTo("noreply@feedback.test"));
+            Assert.That(mail.MessageId, Is.EqualTo($"{id:N}@feedback.test"), "the outbox id is the Message-Id");
+            Assert.That(mail.Body, Is.InstanceOf<MultipartAlternative>(), "text and HTML alternatives");
+            Assert.That(mail.HtmlBody, Does.Contain($"{PublicUrl}/#/track?code={code}"));
+            Assert.That(Text(mail), Does.Contain($"{PublicUrl}/#/track?code={code}"));
+            Assert.That(Text(mail) + mail.HtmlBody, Does.Not.Contain(password), "the query password is never in a receipt");
+            Assert.That(Text(mail) + mail.HtmlBody, Does.Not.Contain("化工厂"), "nothing the citizen wrote");
+            Assert.That(mail.Headers["List-Unsubscribe"], Is.EqualTo($"<{PublicUrl}/#/unsubscribe?token={id:N}>"));
+            Assert.That(Text(mail), Does.Contain($"{PublicUrl}/#/unsubscribe?token={id:N}"));
+        });
+
+        using var track = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/complaints/{code}");
+        track.Headers.Add("X-Query-Password", password);
+        using var tracked = await Citizen.SendAsync(track);
+        var notices = JsonNode.Parse(await tracked.Content.ReadAsStringAsync())!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(notices["notifyBy"]!.AsArray().Select(n => (string)n!), Is.EqualTo(new[] { "email" }));
+            var notice = notices["notices"]!.AsArray().Single()!;
+            Assert.That((string)notice["kind"]!, Is.EqualTo("receipt"));
+            Assert.That((string)notice["channel"]!, Is.EqualTo("email"));
+            Assert.That((string)notice["status"]!, Is.EqualTo("sent"));
+            Assert.That(notice["sentAt"], Is.Not.Null);
+            Assert.That(notice.ToJsonString(), Does.Not.Contain("wang@"), "the tracking page names the channel, not the contact");
+        });
+    }
+
+    [Test]
+    public async Task Contact_details_without_consent_send_nothing()
+    {
+        await SubmitAsync(Complaint([]));
+        await SubmitAsync(new { categoryCode = "air.odor", description = "夜间异味", contact = new { email = "li@example.cn" } });
+        await DispatchAsync();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await ScalarAsync<long>("select count(*) from notifications"), Is.Zero);
+            Assert.That(Smtp.Messages(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task A_channel_without_its_contact_or_not_offered_is_refused_and_nothing_is_stored()
+    {
+        foreach (var (complaint, expected) in new (object, string)[]
+                 {
+                     (Complaint(["email"], email: null), "电子邮箱"),
+                     (Complaint(["sms"]), "短信"), // this instance sends no SMS
+                 })
+        {
+            using var response = await Citizen.PostAsJsonAsync("/api/v1/complaints", complaint);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.That((int)response.StatusCode, Is.EqualTo(400), body);
+            var errors = JsonNode.Parse(body)!["errors"]!.AsObject();
+            Assert.That(errors.Select(e => e.Key), Does.Contain("notifyBy"), body);
+            Assert.That(errors["notifyBy"]!.ToJsonString(), Does.Contain(expected), body);
+        }
+        using var unknown = await Citizen.PostAsJsonAsync("/api/v1/complaints", Complaint(["pigeon"]));
+        Assert.That((int)unknown.StatusCode, Is.EqualTo(400));
+        Assert.That(await ScalarAsync<long>("select count(*) from complaints"), Is.Zero);
+    }
+
+    [Test]
+    public async Task The_channels_offered_are_the_channels_configured()
+    {
+        var offered = await Citizen.GetFromJsonAsync<JsonObject>("/api/v1/notification-channels");
+        var shared = await TestEnvironment.App.CreateHttpClient().GetFromJsonAsync<JsonObject>("/api/v1/notification-channels");
+        Assert.Multiple(() =>
+        {
+            Assert.That(offered!["channels"]!.AsArray().Select(c => (string)c!), Is.EqualTo(new[] { "email" }));
+            Assert.That(shared!["channels"]!.AsArray(), Is.Empty, "an instance with no SMTP server offers no email");
+        });
+    }
+
+    [Test]
+    public async Task The_citizen_is_told_of_every_step_of_a_case_in_their_language()
+    {
+        using var english = Notifying.CreateHttpClient("en");
+        var (code, password) = await SubmitAsync(Complaint(["email"], email: "alice@example.com"), english);
+        using var clerk = await StaffLogin.ClientAsync("enforcement.staff");
+
+        async Task ActAsync(string action, object? body = null)
+        {
+            using var current = await clerk.GetAsync($"/api/v1/staff/complaints/{code}");
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{code}/{action}") { Content = JsonContent.Create(body ?? new { }) };
+            request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
+            using var response = await clerk.SendAsync(request);
+            Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
+        }
+
+        await ActAsync("accept");
+        await ActAsync("replies", new { text = "We have sent inspectors to the plant." });
+        await ActAsync("notes", new { text = "内部备注：不告诉市民" });
+        await ActAsync("resolve", new { result = "The plant was fined and its exhaust filter replaced." });
+        await DispatchAsync();
+
+        var mail = MailTo("alice@example.com");
+        Assert.That(mail.Select(m => m.Subject), Is.EqualTo(new[]
+        {
+            $"Complaint received (tracking code {code})",
+            $"Complaint accepted ({code})",
+            $"A reply on your complaint ({code})",
+            $"Complaint resolved: please rate it ({code})",
+        }).AsCollection, "one message per public step, none for an internal note, in the order they happened");
+        Assert.Multiple(() =>
+        {
+            Assert.That(mail.All(m => m.Headers[HeaderId.ContentLanguage] == "en"));
+            Assert.That(Text(mail[2]), Does.Contain("We have sent inspectors to the plant."));
+            Assert.That(Text(mail[3]), Does.Contain("The plant was fined"));
+            Assert.That(Text(mail[3]), Does.Match(@"by \d{1,2} [A-Z][a-z]+ \d{4}"), "the last day to rate it");
+            Assert.That(string.Concat(mail.Select(Text)), Does.Not.Contain("内部备注"));
+        });
+
+        // The review: the citizen asks, the section resolves again, the citizen hears the outcome.
+        using var review = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/complaints/{code}/review") { Content = JsonContent.Create(new { reason = "Still smells at night." }) };
+        review.Headers.Add("X-Query-Password", password);
+        using (var reviewed = await english.SendAsync(review)) Assert.That((int)reviewed.StatusCode, Is.EqualTo(200));
+        await ActAsync("resolve", new { result = "A night inspection found the filter bypassed; the plant is shut until fixed." });
+        await DispatchAsync();
+        var outcome = MailTo("alice@example.com").Last();
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Subject, Is.EqualTo($"Review outcome ({code})"));
+            Assert.That(Text(outcome), Does.Contain("filter bypassed"));
+        });
+    }
+
+    [Test]
+    public async Task A_rejection_gives_the_ground_and_the_referral_and_a_merge_names_no_other_case()
+    {
+        var (rejected, _) = await SubmitAsync(Complaint(["email"], email: "a@example.cn"));
+        var (duplicate, _) = await SubmitAsync(Complaint(["email"], email: "b@example.cn"));
+        var (original, _) = await SubmitAsync(Complaint([], email: "c@example.cn"));
+        using var clerk = await StaffLogin.ClientAsync("enforcement.staff");
+        using var head = await StaffLogin.ClientAsync("enforcement");
+
+        async Task ActAsync(HttpClient staff, string code, string action, object body)
+        {
+            using var current = await staff.GetAsync($"/api/v1/staff/complaints/{code}");
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{code}/{action}") { Content = JsonContent.Create(body) };
+            request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
+            using var response = await staff.SendAsync(request);
+            Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
+        }
+
+        await ActAsync(clerk, rejected, "reject", new { ground = "outside_remit", reason = "噪声扰民属公安管辖", referral = "请拨打 110 或联系辖区派出所" });
+        await ActAsync(head, duplicate, "merge", new { originalTrackingCode = original });
+        await DispatchAsync();
+
+        var rejection = MailTo("a@example.cn").Last();
+        var merge = MailTo("b@example.cn").Last();
+        Assert.Multiple(() =>
+        {
+            Assert.That(rejection.Subject, Does.Contain("不予受理"));
+            Assert.That(Text(rejection), Does.Contain("不属于本局职责范围").And.Contain("噪声扰民属公安管辖").And.Contain("请拨打 110"));
+            Assert.That(merge.Subject, Does.Contain("合并"));
+            Assert.That(Text(merge) + merge.HtmlBody, Does.Not.Contain(original), "the other case's code is someone else's");
+            Assert.That(MailTo("c@example.cn"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task A_refused_action_writes_no_notice()
+    {
+        var (code, _) = await SubmitAsync(Complaint(["email"]));
+        using var clerk = await StaffLogin.ClientAsync("enforcement.staff");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{code}/resolve") { Content = JsonContent.Create(new { result = "done" }) };
+        using var current = await clerk.GetAsync($"/api/v1/staff/complaints/{code}");
+        request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
+        using var refused = await clerk.SendAsync(request);
+        Assert.That((int)refused.StatusCode, Is.EqualTo(409), "a submitted case cannot be resolved");
+        Assert.That(await ScalarAsync<long>("select count(*) from notifications where kind <> 'receipt'"), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_citizen_who_has_not_rated_is_reminded_once_two_days_before_the_window_closes()
+    {
+        var (code, _) = await SubmitAsync(Complaint(["email"]));
+        using var clerk = await StaffLogin.ClientAsync("enforcement.staff");
+        foreach (var (action, body) in new (string, object)[] { ("accept", new { }), ("resolve", new { result = "已处理" }) })
+        {
+            using var current = await clerk.GetAsync($"/api/v1/staff/complaints/{code}");
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{code}/{action}") { Content = JsonContent.Create(body) };
+            request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
+            using var response = await clerk.SendAsync(request);
+            Assert.That((int)response.StatusCode, Is.EqualTo(200));
+        }
+        var reminders = Notifying.Services.GetRequiredService<Feedback.Api.Features.Notifications.EvaluationReminders>();
+        Assert.That(await reminders.QueueDueAsync(CancellationToken.None), Is.Zero, "not yet: the window has just opened");
+
+        Clock.Advance(TimeSpan.FromDays(13));
+        Assert.That(await reminders.QueueDueAsync(CancellationToken.None), Is.EqualTo(1), "two days before the 15-day window's last day");
+        Assert.That(await reminders.QueueDueAsync(CancellationToken.None), Is.Zero, "once");
+        await DispatchAsync();
+        var reminder = MailTo("wang@example.cn").Last();
+        Assert.That(reminder.Subject, Does.StartWith("请评价处理结果"));
+        Assert.That(Text(reminder), Does.Contain(code));
+    }
+}

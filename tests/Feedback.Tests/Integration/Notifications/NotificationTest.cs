@@ -1,0 +1,98 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Feedback.Api.Features.Notifications;
+using Feedback.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using Npgsql;
+
+namespace Feedback.Tests.Integration.Notifications;
+
+/// <summary>
+/// An API instance that sends email to a real SMTP server on loopback, with a clock the test can
+/// move. Staff act through the shared instance (same database); this one takes submissions (its
+/// channels are configured) and delivers the outbox when the test says so.
+/// </summary>
+public abstract class NotificationTest
+{
+    public const string PublicUrl = "https://feedback.test";
+    public const int MaxAttempts = 5;
+
+    protected static SmtpTestServer Smtp { get; private set; } = null!;
+    protected static FeedbackApp Notifying { get; private set; } = null!;
+    protected static MovableTimeProvider Clock { get; private set; } = null!;
+    protected HttpClient Citizen { get; private set; } = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        Smtp = await SmtpTestServer.StartAsync();
+        Clock = new MovableTimeProvider();
+        Notifying = new FeedbackApp(TestEnvironment.Database.ConnectionString, Clock, new Dictionary<string, string>
+        {
+            ["FEEDBACK_SMTP_HOST"] = "127.0.0.1",
+            ["FEEDBACK_SMTP_PORT"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["FEEDBACK_SMTP_TLS"] = "none",
+            ["FEEDBACK_SMTP_FROM"] = "嵊州市生态环境局 <noreply@feedback.test>",
+            ["FEEDBACK_PUBLIC_URL"] = PublicUrl,
+            ["FEEDBACK_NOTIFY_MAX_ATTEMPTS"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        Notifying.StartServer();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await Notifying.DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+
+    [SetUp]
+    public async Task ResetAsync()
+    {
+        await TestEnvironment.ResetDataAsync();
+        Smtp.Clear();
+        Citizen = Notifying.CreateHttpClient();
+    }
+
+    [TearDown]
+    public void DisposeCitizen() => Citizen.Dispose();
+
+    protected static Task<NotificationDispatcher.Round> DispatchAsync() =>
+        Notifying.Services.GetRequiredService<NotificationDispatcher>().DispatchDueAsync(CancellationToken.None);
+
+    protected static object Complaint(string[] notifyBy, string? email = "wang@example.cn", string? phone = "13800138000", string category = "air.odor") => new
+    {
+        categoryCode = category,
+        description = "小区东侧化工厂每天夜里排放刺鼻废气，已持续一周。",
+        township = "剡湖街道",
+        contact = new { name = "王女士", phone, email },
+        notifyBy,
+    };
+
+    protected async Task<(string Code, string Password)> SubmitAsync(object complaint, HttpClient? client = null)
+    {
+        using var response = await (client ?? Citizen).PostAsJsonAsync("/api/v1/complaints", complaint);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.EqualTo(201), body);
+        var json = JsonNode.Parse(body)!;
+        return ((string)json["trackingCode"]!, (string)json["queryPassword"]!);
+    }
+
+    /// <summary>The messages the SMTP server received for a recipient.</summary>
+    protected static IReadOnlyList<MimeMessage> MailTo(string address) =>
+        Smtp.Messages().Where(m => m.To.Mailboxes.Any(to => to.Address == address)).ToList();
+
+    protected static async Task<T> ScalarAsync<T>(string sql, object? parameter = null)
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (parameter is not null) command.Parameters.AddWithValue("p", parameter);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Makes every waiting message due now (instead of waiting out its backoff).</summary>
+    protected static Task MakeAllDueAsync() => ScalarAsync<int>(
+        "with due as (update notifications set next_attempt_at = now() - interval '1 second' where state = 'pending' returning 1) select count(*)::int from due");
+}
