@@ -62,7 +62,7 @@ public static class TrackComplaint
             string TrackingCode, string Status, string CategoryCode,
             string SectionCode, DateTime SubmittedAt, string Description, string? Township, string? Address, DateOnly AcceptBy, string Timeline,
             DateOnly? ResolveBy, DateTime? ResolvedAt, DateTime? ClosedAt, DateTime? ReviewRequestedAt,
-            string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, string Photos, string[] NotifyBy, string Notices);
+            string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, string Photos, string NotifyBy, string Notices);
 
         private sealed record EventRow(string Type, DateTimeOffset At, string? Message, System.Text.Json.Nodes.JsonObject Data);
 
@@ -90,7 +90,7 @@ public static class TrackComplaint
                        c.resolve_by, c.resolved_at, c.closed_at, c.review_requested_at,
                        c.evaluation_solved, c.evaluation_satisfaction, c.evaluated_at,
                        {CasePhotoList.Sql} as photos,
-                       c.notify_by, {SentNotices.Sql} as notices
+                       array_to_string(c.notify_by, ',') as notify_by, {SentNotices.Sql} as notices
                 from complaints c
                 where c.tracking_code = @code
                 """,
@@ -123,7 +123,7 @@ public static class TrackComplaint
                 FollowUpOf(row, events),
                 await DescribeAllAsync(events),
                 CasePhotoList.Parse(row.Photos),
-                row.NotifyBy.Select(NotifyChannels.Parse).ToList(),
+                row.NotifyBy.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(NotifyChannels.Parse).ToList(),
                 SentNotices.Parse(row.Notices));
         }
 

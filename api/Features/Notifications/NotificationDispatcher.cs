@@ -68,7 +68,8 @@ public sealed class NotificationDispatcher(
                       n.attempts_before_retry, n.created_at, n.retried_at
             """,
             new { now, leaseUntil = now + Lease, batch = NotificationSettings.BatchSize }, cancellationToken: cancellationToken));
-        return rows.ToList();
+        // In the order they were written, so one person's messages leave in the order of their events.
+        return rows.OrderBy(row => row.CreatedAt).ToList();
     }
 
     private NoticeFacts FactsOf(Claimed message) =>

@@ -1,4 +1,5 @@
 using Feedback.Api.Features.Notifications.Email;
+using Feedback.Api.Features.Notifications.Sms;
 using Feedback.Api.Infrastructure.Http;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,9 +11,20 @@ public static class NotificationsEndpoints
     /// <summary>The outbox, its dispatcher (in the background when <paramref name="dispatch"/>) and the channels configured.</summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration, bool dispatch)
     {
-        var settings = NotificationSettings.FromConfiguration(configuration, smsConfigured: false);
+        // Every kind's Chinese template must be registered; an English one falls back to it.
+        var sms = SmsSettings.FromConfiguration(configuration, CitizenNotices.All.Select(kind => kind.Code));
+        var settings = NotificationSettings.FromConfiguration(configuration, smsConfigured: sms is not null);
         services.AddSingleton(settings);
         List<NotifyChannel> offered = [];
+        if (sms is not null)
+        {
+            services.AddSingleton(sms);
+            // One client for the dispatcher's lifetime; pooled connections are renewed so a changed DNS answer is followed.
+            services.AddSingleton<ISmsGateway>(provider => new TencentCloudSms(
+                new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
+                sms, provider.GetRequiredService<TimeProvider>()));
+            offered.Add(NotifyChannel.Sms);
+        }
         if (settings.Smtp is { } smtp)
         {
             services.AddSingleton(smtp);

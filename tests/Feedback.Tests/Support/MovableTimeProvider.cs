@@ -8,4 +8,7 @@ public sealed class MovableTimeProvider : TimeProvider
     public override DateTimeOffset GetUtcNow() => System.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+
+    /// <summary>Back to the real time.</summary>
+    public void Reset() => Interlocked.Exchange(ref _offsetTicks, 0);
 }

@@ -87,6 +87,9 @@ public sealed partial class TencentSmsStub : IAsyncDisposable
 
     public IReadOnlyList<Arrival> Arrivals => [.. _arrivals];
 
+    /// <summary>Forgets the messages received.</summary>
+    public void Clear() => _arrivals.Clear();
+
     /// <summary>The RequestId of the last error answer, to find in the administrator's text.</summary>
     public string? LastRequestId { get; private set; }
 

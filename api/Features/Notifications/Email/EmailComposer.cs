@@ -45,7 +45,6 @@ public static class EmailComposer
         message.From.Add(from);
         message.To.Add(MailboxAddress.Parse(recipient));
         message.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
-        message.Headers.Add(HeaderId.ContentLanguage, facts.English ? "en" : "zh-CN");
         return message;
     }
 

@@ -8,7 +8,8 @@ namespace Feedback.Api.Features.Notifications.Email;
 
 /// <summary>
 /// Hands email to the SMTP server over a few connections at once (FEEDBACK_SMTP_CONNECTIONS), each
-/// opened for a batch and reused for every message in it. A temporary failure (4xx, a dropped or
+/// opened for a batch and reused for every message in it. Messages to one address go over one
+/// connection in the order given, so a citizen reads "accepted" after "received". A temporary failure (4xx, a dropped or
 /// refused connection, a timeout) is retried later; a permanent refusal of the recipient or the
 /// message (5xx) is not.
 /// </summary>
@@ -17,14 +18,18 @@ public sealed class SmtpMailer(SmtpSettings settings, ILogger<SmtpMailer> logger
     public async Task<IReadOnlyList<Delivery>> SendAsync(IReadOnlyList<MimeMessage> messages, CancellationToken cancellationToken)
     {
         var results = new Delivery[messages.Count];
+        var byRecipient = Enumerable.Range(0, messages.Count)
+            .GroupBy(i => messages[i].To.Mailboxes.FirstOrDefault()?.Address.ToLowerInvariant(), StringComparer.Ordinal)
+            .Select(group => group.ToArray()).ToArray();
         var next = -1;
         async Task WorkAsync()
         {
             SmtpClient? client = null;
             try
             {
-                int index;
-                while ((index = Interlocked.Increment(ref next)) < messages.Count)
+                int group;
+                while ((group = Interlocked.Increment(ref next)) < byRecipient.Length)
+                foreach (var index in byRecipient[group])
                 {
                     try
                     {
@@ -55,7 +60,7 @@ public sealed class SmtpMailer(SmtpSettings settings, ILogger<SmtpMailer> logger
             }
         }
 
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(settings.Connections, messages.Count)).Select(_ => WorkAsync()));
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(settings.Connections, byRecipient.Length)).Select(_ => WorkAsync()));
         return results;
     }
 

@@ -9,8 +9,9 @@ using Npgsql;
 namespace Feedback.Tests.Integration.Notifications;
 
 /// <summary>
-/// An API instance that sends email to a real SMTP server on loopback, with a clock the test can
-/// move. Staff act through the shared instance (same database); this one takes submissions (its
+/// An API instance that sends email to a real SMTP server on loopback and text messages to a
+/// Tencent Cloud SMS stub that checks every request as the provider documents it, with a clock
+/// the test can move. Staff act through the shared instance (same database); this one takes submissions (its
 /// channels are configured) and delivers the outbox when the test says so.
 /// </summary>
 public abstract class NotificationTest
@@ -19,6 +20,12 @@ public abstract class NotificationTest
     public const int MaxAttempts = 5;
 
     protected static SmtpTestServer Smtp { get; private set; } = null!;
+    protected static TencentSmsStub Sms { get; private set; } = null!;
+
+    /// <summary>The Chinese template of each kind as 1000xx, the English ones as 2000xx.</summary>
+    protected static readonly IReadOnlyDictionary<string, string> Templates = Feedback.Api.Features.Notifications.CitizenNotices.All
+        .SelectMany((kind, i) => new[] { (kind.Code, $"1000{i:00}"), (kind.Code + ".en", $"2000{i:00}") })
+        .ToDictionary(t => t.Item1, t => t.Item2);
     protected static FeedbackApp Notifying { get; private set; } = null!;
     protected static MovableTimeProvider Clock { get; private set; } = null!;
     protected HttpClient Citizen { get; private set; } = null!;
@@ -27,6 +34,7 @@ public abstract class NotificationTest
     public async Task StartAsync()
     {
         Smtp = await SmtpTestServer.StartAsync();
+        Sms = await TencentSmsStub.StartAsync(Templates.Values);
         Clock = new MovableTimeProvider();
         Notifying = new FeedbackApp(TestEnvironment.Database.ConnectionString, Clock, new Dictionary<string, string>
         {
@@ -35,6 +43,14 @@ public abstract class NotificationTest
             ["FEEDBACK_SMTP_TLS"] = "none",
             ["FEEDBACK_SMTP_FROM"] = "嵊州市生态环境局 <noreply@feedback.test>",
             ["FEEDBACK_PUBLIC_URL"] = PublicUrl,
+            ["FEEDBACK_SMS_PROVIDER"] = "tencent",
+            ["FEEDBACK_SMS_SECRET_ID"] = TencentSmsStub.SecretId,
+            ["FEEDBACK_SMS_SECRET_KEY"] = TencentSmsStub.SecretKey,
+            ["FEEDBACK_SMS_APP_ID"] = TencentSmsStub.AppId,
+            ["FEEDBACK_SMS_SIGN_NAME"] = TencentSmsStub.SignName,
+            ["FEEDBACK_SMS_ENDPOINT"] = Sms.Endpoint.ToString(),
+            ["FEEDBACK_SMS_TIMEOUT_SECONDS"] = "2",
+            ["FEEDBACK_SMS_TEMPLATES"] = string.Join(",", Templates.Select(t => $"{t.Key}={t.Value}")),
             ["FEEDBACK_NOTIFY_MAX_ATTEMPTS"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         Notifying.StartServer();
@@ -45,6 +61,7 @@ public abstract class NotificationTest
     {
         await Notifying.DisposeAsync();
         await Smtp.DisposeAsync();
+        await Sms.DisposeAsync();
     }
 
     [SetUp]
@@ -52,11 +69,20 @@ public abstract class NotificationTest
     {
         await TestEnvironment.ResetDataAsync();
         Smtp.Clear();
+        await Sms.SetModeAsync(new TencentSmsStub.Mode.Ok());
+        Sms.Clear();
+        Sms.TakeProtocolViolations();
+        // Staff act through the shared instance, on the real clock: this one keeps to it too.
+        Clock.Reset();
         Citizen = Notifying.CreateHttpClient();
     }
 
     [TearDown]
-    public void DisposeCitizen() => Citizen.Dispose();
+    public void CheckTheWire()
+    {
+        Citizen.Dispose();
+        Assert.That(Sms.TakeProtocolViolations(), Is.Empty, "every request the API sent was as Tencent Cloud documents it");
+    }
 
     protected static Task<NotificationDispatcher.Round> DispatchAsync() =>
         Notifying.Services.GetRequiredService<NotificationDispatcher>().DispatchDueAsync(CancellationToken.None);
