@@ -81,6 +81,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notification-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How citizens may be told of their case's progress
+         * @description The channels this installation sends by. The submission form offers exactly these; notifyBy accepts only these.
+         */
+        get: operations["ListNotificationChannels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{trackingCode}/new-query-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lost query password: send a new one to the phone or email given with consent
+         * @description Always 202 with the same message, whether or not the code exists or has such a contact, so it reveals nothing. When it does, a new password replaces the old one and is sent on that channel; at most 3 a day per case.
+         */
+        post: operations["SendNewQueryPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop email (the link at the foot of every email; no sign-in)
+         * @description The address stops receiving email about every case it was given for; messages still waiting for it are cancelled. 404 for a token that is not a message's.
+         */
+        post: operations["Unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -2029,6 +2089,15 @@ export interface components {
             /** Format: double */
             satisfaction: number;
         };
+        NotificationsEndpointsChannelsResult: {
+            /** @description The ways a citizen may ask to be told of their case's progress: sms, email, both or none. */
+            channels: components["schemas"]["NotifyChannel"][];
+        };
+        /**
+         * @description How someone can be told: by text message to a mobile number, or by email.
+         * @enum {unknown}
+         */
+        NotifyChannel: "sms" | "email";
         /** @description The upload's body, for the OpenAPI document (the endpoint reads the multipart stream itself). */
         PhotosEndpointsUploadForm: {
             /** @description The photo: JPEG, PNG or WebP, at most 10 MB. Any part name is accepted. */
@@ -2205,6 +2274,34 @@ export interface components {
              */
             active: boolean;
         };
+        SendNewQueryPasswordRequest: {
+            /** @description Where to send it: sms (the mobile number given) or email (the address given). */
+            channel: components["schemas"]["NotifyChannel"];
+        };
+        SendNewQueryPasswordResult: {
+            /** @description What to tell the citizen: the same words whatever happened. */
+            message: string;
+        };
+        SentNotice: {
+            /** @description receipt, accepted, rejected, reply, resolved, reviewed, merged, evaluation_reminder or password_reset. */
+            kind: string;
+            /** @description The kind in the reader's language. */
+            name: string;
+            /** @description sms or email. */
+            channel: components["schemas"]["NotifyChannel"];
+            /** @description waiting (not sent yet), sent (handed to the provider), failed (given up) or cancelled (unsubscribed). */
+            status: string;
+            /**
+             * Format: date-time
+             * @description When the event caused it.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the provider took it.
+             */
+            sentAt: null | string;
+        };
         /** @description The bureau's service area as a latitude/longitude box; the default covers Shengzhou. */
         ServiceArea: {
             /** Format: double */
@@ -2256,6 +2353,12 @@ export interface components {
             longitude?: null | number;
             /** @description Up to 9 uploads (POST /api/v1/uploads) made with this request's X-Device-Token. */
             photoIds?: null | string[];
+            /**
+             * @description The citizen's consent to be told of the case's progress: by SMS to Contact.Phone, by email to
+             *         Contact.Email. Only channels GET /api/v1/notification-channels offers; empty or absent, nobody is told (contact details
+             *         are then for the handling staff only).
+             */
+            notifyBy?: null | components["schemas"]["NotifyChannel"][];
         };
         SubmitComplaintContact: {
             name?: null | string;
@@ -2342,6 +2445,10 @@ export interface components {
             followUp: components["schemas"]["CitizenFollowUp"];
             timeline: components["schemas"]["TrackComplaintTimelineEntry"][];
             photos: components["schemas"]["CasePhoto"][];
+            /** @description The channels the citizen agreed to be told by (an unsubscribe or a stop request removes one). */
+            notifyBy: components["schemas"]["NotifyChannel"][];
+            /** @description What was sent to the citizen and when: kind and channel, never the contents. */
+            notices: components["schemas"]["SentNotice"][];
         };
         TrackComplaintTimelineEntry: {
             /** @description What happened: submitted, accepted, rejected, transferred, reply, extension_approved, resolved, merged, evaluated, review_requested or closed. */
@@ -2354,6 +2461,19 @@ export interface components {
         TransferComplaintRequest: {
             sectionCode: string;
             reason: string;
+        };
+        UnsubscribeRequest: {
+            /** @description The token from the email's link. */
+            token: null | string;
+        };
+        UnsubscribeResult: {
+            /** @description The channel that stopped. */
+            channel: components["schemas"]["NotifyChannel"];
+            /**
+             * Format: int32
+             * @description How many cases will no longer send to this address.
+             */
+            cases: number;
         };
         /** @description The body of PUT /admin/users/{id}. */
         UpdateUserRequest: {
@@ -2521,6 +2641,112 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceArea"];
+                };
+            };
+        };
+    };
+    ListNotificationChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsEndpointsChannelsResult"];
+                };
+            };
+        };
+    };
+    SendNewQueryPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trackingCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendNewQueryPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendNewQueryPasswordResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnsubscribeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeResult"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
