@@ -1,6 +1,9 @@
 using Feedback.Api.Features.Notifications.Email;
 using Feedback.Api.Features.Notifications.Sms;
+using System.Security.Cryptography;
+using System.Text;
 using Feedback.Api.Infrastructure.Http;
+using Feedback.Api.Infrastructure.Localization;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -60,6 +63,17 @@ public static class NotificationsEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
+        routes.MapPost("/api/v1/notifications/sms-replies/{token}", TakeSmsReplyAsync)
+            .WithTags("Notifications")
+            .WithName("TakeSmsReply")
+            .WithSummary("Tencent Cloud SMS reply callback (回复短信回调): a 退订/TD reply stops SMS to that number")
+            .WithDescription("For the provider, not for people: the address ends in FEEDBACK_SMS_REPLY_TOKEN (404 otherwise, and when SMS is off). "
+                + "Body as Tencent Cloud sends it (mobile, nationcode, text, time, sign, extend). A stop request takes SMS out of every case's consent "
+                + "for that number and cancels what waits; any other reply is only acknowledged.")
+            .Accepts<TencentSmsReplies.Payload>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         routes.MapPost("/api/v1/notifications/unsubscribe", UnsubscribeAsync)
             .WithTags("Notifications")
             .WithName("Unsubscribe")
@@ -68,6 +82,23 @@ public static class NotificationsEndpoints
             .WithDescription("The address stops receiving email about every case it was given for; messages still waiting for it are cancelled. 404 for a token that is not a message's.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+    }
+
+    /// <summary>The acknowledgement Tencent Cloud expects from a callback.</summary>
+    public sealed record SmsReplyAcknowledgement(int Result, string Errmsg);
+
+    private static async Task<Ok<SmsReplyAcknowledgement>> TakeSmsReplyAsync(
+        string token, HttpRequest request, IServiceProvider services, IMediator mediator, CancellationToken cancellationToken)
+    {
+        if (services.GetService<SmsSettings>()?.ReplyToken is not { } expected
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(expected)))
+            throw new ProblemException(StatusCodes.Status404NotFound, Lang.Pick("没有这个地址", "No such address"));
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(cancellationToken);
+        if (TencentSmsReplies.Parse(body) is not { } reply)
+            throw new ProblemException(StatusCodes.Status400BadRequest, Lang.Pick("回复短信的内容无法识别", "Not a reply callback"));
+        await mediator.Send(new TakeSmsReply.Command(reply), cancellationToken);
+        return TypedResults.Ok(new SmsReplyAcknowledgement(0, "OK"));
     }
 
     private static async Task<Accepted<SendNewQueryPassword.Result>> SendNewQueryPasswordAsync(

@@ -1,4 +1,4 @@
-using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Cases;
 
 namespace Feedback.Tests.Unit;
 

@@ -44,6 +44,12 @@ public sealed class SmsSettings
     private const string EnglishSuffix = ".en";
 
     /// <summary>
+    /// FEEDBACK_SMS_REPLY_TOKEN: the secret last segment of the reply callback's address, which the
+    /// provider's console is given (the callback itself carries no signature). Unset, replies are not taken.
+    /// </summary>
+    public string? ReplyToken { get; init; }
+
+    /// <summary>
     /// Null when FEEDBACK_SMS_PROVIDER is unset or blank (no text messages). Otherwise every setting the
     /// provider needs must be present and well-formed, and every required template key configured,
     /// or start-up stops with the variable's name: a half-configured channel would drop messages silently.
@@ -70,6 +76,9 @@ public sealed class SmsSettings
             Endpoint = EndpointOf(NullIfBlank(configuration["FEEDBACK_SMS_ENDPOINT"])?.Trim()),
             Timeout = TimeoutOf(NullIfBlank(configuration["FEEDBACK_SMS_TIMEOUT_SECONDS"])?.Trim()),
             Templates = TemplatesOf(configuration["FEEDBACK_SMS_TEMPLATES"]!),
+            ReplyToken = NullIfBlank(configuration["FEEDBACK_SMS_REPLY_TOKEN"])?.Trim() is { } token
+                ? token.Length >= 24 ? token : throw new InvalidOperationException("FEEDBACK_SMS_REPLY_TOKEN must be at least 24 random characters, e.g. the output of 'openssl rand -hex 16'.")
+                : null,
         };
 
         var unconfigured = requiredTemplateKeys

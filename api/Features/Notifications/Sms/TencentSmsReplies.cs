@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Feedback.Api.Features.Complaints;
+using Feedback.Api.Features.Cases;
 
 namespace Feedback.Api.Features.Notifications.Sms;
 
@@ -12,6 +12,15 @@ public static class TencentSmsReplies
 {
     /// <param name="Phone">The 11-digit mainland mobile number that replied.</param>
     public sealed record Reply(string Phone, string Text, DateTimeOffset Time);
+
+    /// <summary>The callback's body as the provider documents it, for the OpenAPI document.</summary>
+    /// <param name="Mobile">The number that replied, without the country code.</param>
+    /// <param name="Nationcode">The country code: 86.</param>
+    /// <param name="Text">What the person wrote.</param>
+    /// <param name="Time">When, in Unix seconds.</param>
+    /// <param name="Sign">The signature the reply answered.</param>
+    /// <param name="Extend">The extension code, if one was used.</param>
+    public sealed record Payload(string Mobile, string Nationcode, string Text, long Time, string? Sign, string? Extend);
 
     /// <summary>
     /// The reply, or null when the payload is not the documented object or comes from a number outside

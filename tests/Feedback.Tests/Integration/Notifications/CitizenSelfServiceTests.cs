@@ -132,4 +132,39 @@ public sealed class CitizenSelfServiceTests : NotificationTest
             Assert.That((int)refused.StatusCode, Is.EqualTo(404), bad);
         }
     }
+
+    [Test]
+    public async Task A_stop_reply_by_text_message_stops_sms_to_that_number_and_other_replies_change_nothing()
+    {
+        var (first, _) = await SubmitAsync(Complaint(["sms", "email"]));
+        var (second, _) = await SubmitAsync(Complaint(["sms"], phone: "+86 138-0013-8000"));
+        var (other, _) = await SubmitAsync(Complaint(["sms"], phone: "13900139000"));
+        var time = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        async Task<HttpResponseMessage> ReplyAsync(string token, object body) =>
+            await Citizen.PostAsJsonAsync($"/api/v1/notifications/sms-replies/{token}", body);
+
+        using (var question = await ReplyAsync(ReplyToken, new { mobile = "13800138000", nationcode = "86", text = "什么时候来处理？", time, sign = "嵊州市环保局", extend = "" }))
+            Assert.That((int)question.StatusCode, Is.EqualTo(200));
+        Assert.That(await ScalarAsync<long>("select count(*) from complaints where 'sms' = any (notify_by)"), Is.EqualTo(3), "a question is not a stop");
+
+        using var stop = await ReplyAsync(ReplyToken, new { mobile = "13800138000", nationcode = "86", text = " 退订 ", time, sign = "嵊州市环保局", extend = "" });
+        Assert.Multiple(async () =>
+        {
+            Assert.That((int)stop.StatusCode, Is.EqualTo(200));
+            Assert.That((int)JsonNode.Parse(await stop.Content.ReadAsStringAsync())!["result"]!, Is.Zero, "the acknowledgement the provider expects");
+            Assert.That(await ScalarAsync<string>($"select array_to_string(notify_by, ',') from complaints where tracking_code = '{first}'"), Is.EqualTo("email"));
+            Assert.That(await ScalarAsync<string>($"select array_to_string(notify_by, ',') from complaints where tracking_code = '{second}'"), Is.Empty);
+            Assert.That(await ScalarAsync<string>($"select array_to_string(notify_by, ',') from complaints where tracking_code = '{other}'"), Is.EqualTo("sms"));
+            Assert.That(await ScalarAsync<long>("select count(*) from notifications where channel = 'sms' and recipient = '13800138000' and state = 'cancelled'"), Is.EqualTo(2),
+                "the receipts still waiting for that number");
+            Assert.That(await ScalarAsync<string>("select target_id from audit_log where action = 'notification.sms_stop'"), Is.EqualTo("138****8000"));
+        });
+
+        using (var wrongToken = await ReplyAsync("not-the-token-0123456789abcdef", new { mobile = "13900139000", nationcode = "86", text = "TD", time }))
+            Assert.That((int)wrongToken.StatusCode, Is.EqualTo(404));
+        using (var malformed = await ReplyAsync(ReplyToken, new { mobile = "13900139000", text = "TD" }))
+            Assert.That((int)malformed.StatusCode, Is.EqualTo(400));
+        Assert.That(await ScalarAsync<string>($"select array_to_string(notify_by, ',') from complaints where tracking_code = '{other}'"), Is.EqualTo("sms"));
+    }
 }

@@ -18,6 +18,7 @@ public abstract class NotificationTest
 {
     public const string PublicUrl = "https://feedback.test";
     public const int MaxAttempts = 5;
+    public const string ReplyToken = "reply-token-0123456789abcdef";
 
     protected static SmtpTestServer Smtp { get; private set; } = null!;
     protected static TencentSmsStub Sms { get; private set; } = null!;
@@ -50,6 +51,7 @@ public abstract class NotificationTest
             ["FEEDBACK_SMS_SIGN_NAME"] = TencentSmsStub.SignName,
             ["FEEDBACK_SMS_ENDPOINT"] = Sms.Endpoint.ToString(),
             ["FEEDBACK_SMS_TIMEOUT_SECONDS"] = "2",
+            ["FEEDBACK_SMS_REPLY_TOKEN"] = ReplyToken,
             ["FEEDBACK_SMS_TEMPLATES"] = string.Join(",", Templates.Select(t => $"{t.Key}={t.Value}")),
             ["FEEDBACK_NOTIFY_MAX_ATTEMPTS"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Feedback.Api.Features.Complaints;
+namespace Feedback.Api.Features.Cases;
 
 /// <summary>Mainland China mobile numbers: 11 digits starting 13–19, typed with or without +86, spaces or hyphens.</summary>
 public static partial class PhoneNumber
