@@ -2,6 +2,7 @@ using Feedback.Api.Features.Notifications.Email;
 using Feedback.Api.Features.Notifications.Sms;
 using System.Security.Cryptography;
 using System.Text;
+using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using Mediator;
@@ -82,7 +83,46 @@ public static class NotificationsEndpoints
             .WithDescription("The address stops receiving email about every case it was given for; messages still waiting for it are cancelled. 404 for a token that is not a message's.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        MapOutboxAdministration(routes);
     }
+
+    private static void MapOutboxAdministration(IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/admin/notifications").WithTags("Administration")
+            .RequireAuthorization(AuthSetup.Administrators)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("/", (IMediator mediator, CancellationToken cancellationToken, string? state, string? channel, string? kind,
+                DateOnly? from, DateOnly? to, string? before) =>
+                SendAsync(mediator, new NotificationOutboxAdmin.Query(state, channel, kind, from, to, before), cancellationToken))
+            .WithName("ListNotifications")
+            .WithSummary("The outbox, newest first, 50 a page, by state, channel, kind and date")
+            .WithDescription("Recipients are masked, messages carry no text, and a conduct case's tracking code is not shown.")
+            .ProducesValidationProblem();
+
+        group.MapGet("/figures", (IMediator mediator, CancellationToken cancellationToken) =>
+                SendAsync(mediator, new NotificationOutboxAdmin.FiguresQuery(), cancellationToken))
+            .WithName("GetNotificationFigures")
+            .WithSummary("Delivery in the last 7 days per channel: sent, failed, waiting, cancelled, median and 90th-percentile delay");
+
+        group.MapGet("/{id:guid}", (Guid id, IMediator mediator, CancellationToken cancellationToken) =>
+                SendAsync(mediator, new NotificationOutboxAdmin.GetQuery(id), cancellationToken))
+            .WithName("GetNotification")
+            .WithSummary("One message with every attempt and its error")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/{id:guid}/retry", async (Guid id, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new NotificationOutboxAdmin.RetryCommand(id), cancellationToken)))
+            .WithName("RetryNotification")
+            .WithSummary("Try a dead message again: a new series of attempts from now (409 for any other state)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<Ok<T>> SendAsync<T>(IMediator mediator, IQuery<T> query, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(query, cancellationToken));
 
     /// <summary>The acknowledgement Tencent Cloud expects from a callback.</summary>
     public sealed record SmsReplyAcknowledgement(int Result, string Errmsg);

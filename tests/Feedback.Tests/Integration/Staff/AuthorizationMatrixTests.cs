@@ -98,6 +98,10 @@ public sealed class AuthorizationMatrixTests
         ("GET /api/v1/admin/townships",                     "403 403 403 403 403 200 401"),
         ("POST /api/v1/admin/townships",                    "403 403 403 403 403 409 401"),
         ("PUT /api/v1/admin/townships/no-such-township",    "403 403 403 403 403 404 401"),
+        ("GET /api/v1/admin/notifications",                 "403 403 403 403 403 200 401"),
+        ("GET /api/v1/admin/notifications/figures",         "403 403 403 403 403 200 401"),
+        ("GET /api/v1/admin/notifications/00000000-0000-0000-0000-000000000001", "403 403 403 403 403 404 401"),
+        ("POST /api/v1/admin/notifications/00000000-0000-0000-0000-000000000001/retry", "403 403 403 403 403 404 401"),
         // Leadership metrics: leaders and administrators; a section head (their own section only).
         ("GET /api/v1/metrics/summary",                     "403 403 200 403 200 200 401"),
         ("GET /api/v1/metrics/summary?section=office",      "403 403 403 403 200 200 401"),
