@@ -16,7 +16,8 @@ namespace Feedback.Api.Features.Complaints;
 /// visit): routes it, sets its acceptance deadline, draws its tracking code and query password,
 /// and starts its timeline with "submitted" (public) and "routed" (internal, naming the rule).
 /// </summary>
-public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog catalog, BureauClock clock, WorkingDayCalendar calendar)
+public sealed class ComplaintIntake(
+    WriteTransaction database, CategoryCatalog catalog, BureauClock clock, WorkingDayCalendar calendar, Infrastructure.FeedbackOptions options)
 {
     /// <param name="Description">Already cleaned (<see cref="ComplaintText.Clean"/>).</param>
     /// <param name="TakenBy">The staff member who registered it; null when the citizen filed it.</param>
@@ -74,6 +75,8 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
             notifyBy = (complaint.NotifyBy ?? []).Select(channel => channel.ToCode()).Distinct().ToArray(),
             language = complaint.Language,
             receipt = CitizenNotices.Receipt.Code,
+            // The section's staff are told of the new case (NotificationOutbox.StaffSql).
+            now = submittedAt, actor = complaint.TakenBy, timeZone = options.TimeZone.Id, facts = "{}",
             routedData = JsonSerializer.Serialize(new
             {
                 sectionCode = section.Code,
@@ -83,7 +86,7 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
             }, DataJson),
         });
 
-        // The case, the first two events of its timeline and its receipts in one statement (one round trip).
+        // The case, the first two events of its timeline, its receipts and the section's news in one statement (one round trip).
         // A fresh random code collides with an existing one about once in 2^59 tries; if it does, draw again.
         string trackingCode;
         long? id;
@@ -92,7 +95,7 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
             trackingCode = SecretCode.New();
             parameters.Add("trackingCode", trackingCode);
             id = await database.QuerySingleOrDefaultAsync<long?>(
-                """
+                $"""
                 with complaint as (
                     insert into complaints (tracking_code, query_password_hash, category_code, description, township, address,
                                             contact_name, contact_phone, contact_email, channel, status, section_code,
@@ -103,12 +106,14 @@ public sealed class ComplaintIntake(WriteTransaction database, CategoryCatalog c
                             @submittedAt, @acceptBy, @acceptBy, @submittedAt, array_to_tsvector(@lexemes::text[]),
                             @answers::jsonb, @urgent, @latitude, @longitude, @notifyBy, @language)
                     on conflict (tracking_code) do nothing
-                    returning id
+                    returning id, tracking_code, category_code, section_code, due_on, urgent, assignee_id
                 ), receipts as (
                     insert into notifications (kind, channel, complaint_id, recipient, language, payload, created_at, next_attempt_at)
                     select @receipt, channel, complaint.id, case channel when 'sms' then @contactPhone else @contactEmail end, @language,
                            jsonb_build_object('trackingCode', @trackingCode, 'acceptBy', @acceptBy), @submittedAt, @submittedAt
                     from complaint cross join unnest(@notifyBy::text[]) as channel
+                ), staff_notices as (
+                    {NotificationOutbox.StaffSql(StaffNotices.NewCase, "complaint c", "true")}
                 ), events as (
                     insert into complaint_events (complaint_id, type, visibility, actor_kind, actor_id, data, occurred_at)
                     select complaint.id, e.type, e.visibility, e.actor_kind, e.actor_id, e.data, @submittedAt

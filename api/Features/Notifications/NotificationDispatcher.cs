@@ -22,8 +22,7 @@ public sealed class NotificationDispatcher(
     SmtpMailer? mailer = null, ISmsGateway? sms = null) : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
-    private static readonly Dictionary<string, NotificationKind> Kinds = CitizenNotices.All.ToDictionary(kind => kind.Code);
-    private static readonly string[] Secrets = CitizenNotices.All.SelectMany(kind => kind.Secrets).Distinct().ToArray();
+    private static readonly string[] Secrets = NotificationKinds.All.SelectMany(kind => kind.Secrets).Distinct().ToArray();
 
     /// <param name="Sent">Handed to the provider.</param>
     /// <param name="Failed">To be tried again.</param>
@@ -36,7 +35,7 @@ public sealed class NotificationDispatcher(
 
     private sealed record Claimed(
         Guid Id, string Kind, string Channel, string Recipient, string Language, string Payload, int Attempts, int AttemptsBeforeRetry,
-        DateTime CreatedAt, DateTime? RetriedAt);
+        DateTime CreatedAt, DateTime? RetriedAt, bool Digest);
 
     private sealed record Outcome(Claimed Message, Delivery? Delivery, DateTimeOffset StartedAt, int DurationMs);
 
@@ -65,7 +64,7 @@ public sealed class NotificationDispatcher(
                 limit @batch
                 for update skip locked)
             returning n.id, n.kind, n.channel, n.recipient, n.language, n.payload::text as payload, n.attempts,
-                      n.attempts_before_retry, n.created_at, n.retried_at
+                      n.attempts_before_retry, n.created_at, n.retried_at, n.digest
             """,
             new { now, leaseUntil = now + Lease, batch = NotificationSettings.BatchSize }, cancellationToken: cancellationToken));
         // In the order they were written, so one person's messages leave in the order of their events.
@@ -83,20 +82,31 @@ public sealed class NotificationDispatcher(
             return messages.Select(m => new Outcome(m, new Delivery.Retry("Email is not configured (FEEDBACK_SMTP_HOST)"), started, 0)).ToList();
 
         var outcomes = new List<Outcome>();
-        var composed = new List<(Claimed Message, MimeKit.MimeMessage Email)>();
-        foreach (var message in messages)
+        // Each email with the messages it carries: one, or a member of staff's digest.
+        var composed = new List<(IReadOnlyList<Claimed> Messages, MimeKit.MimeMessage Email)>();
+        foreach (var message in messages.Where(m => !m.Digest))
         {
-            if (Kinds.GetValueOrDefault(message.Kind) is not { } kind)
+            if (NotificationKinds.Find(message.Kind) is not { } kind)
                 outcomes.Add(new Outcome(message, new Delivery.Rejected($"Unknown kind '{message.Kind}'"), started, 0));
             else if (!MimeKit.MailboxAddress.TryParse(message.Recipient, out _))
                 outcomes.Add(new Outcome(message, new Delivery.Rejected("Not an email address"), started, 0));
             else
-                composed.Add((message, EmailComposer.Compose(kind, message.Id, message.Recipient, FactsOf(message), settings.Smtp.From)));
+                composed.Add(([message], EmailComposer.Compose(kind, message.Id, message.Recipient, FactsOf(message), settings.Smtp.From)));
+        }
+        foreach (var digest in messages.Where(m => m.Digest).GroupBy(m => m.Recipient.ToLowerInvariant()))
+        {
+            var items = digest.Where(m => NotificationKinds.Find(m.Kind)?.Staff is not null).ToList();
+            outcomes.AddRange(digest.Except(items).Select(m => new Outcome(m, new Delivery.Rejected($"Not a digest kind '{m.Kind}'"), started, 0)));
+            if (items.Count > 0 && MimeKit.MailboxAddress.TryParse(items[0].Recipient, out _))
+                composed.Add((items, EmailComposer.ComposeDigest(
+                    items.Select(m => (NotificationKinds.Find(m.Kind)!, m.Id, FactsOf(m))).ToList(), items[0].Recipient, settings.Smtp.From)));
+            else
+                outcomes.AddRange(items.Select(m => new Outcome(m, new Delivery.Rejected("Not an email address"), started, 0)));
         }
         var timer = Stopwatch.StartNew();
         var deliveries = await mailer.SendAsync(composed.Select(c => c.Email).ToList(), cancellationToken);
         var each = composed.Count == 0 ? 0 : (int)(timer.ElapsedMilliseconds / composed.Count);
-        outcomes.AddRange(composed.Select((c, i) => new Outcome(c.Message, deliveries[i], started, each)));
+        outcomes.AddRange(composed.SelectMany((c, i) => c.Messages.Select(m => new Outcome(m, deliveries[i], started, each))));
         return outcomes;
     }
 
@@ -119,10 +129,10 @@ public sealed class NotificationDispatcher(
                 if (Volatile.Read(ref failing)) { outcomes[index] = new Outcome(message, null, clock.UtcNow, 0); continue; }
                 var started = clock.UtcNow;
                 var timer = Stopwatch.StartNew();
-                var delivery = Kinds.GetValueOrDefault(message.Kind) is { } kind
+                var delivery = NotificationKinds.Find(message.Kind) is { Sms: { } wording } kind
                     ? await sms.SendAsync(new TextMessage(message.Id, message.Recipient, kind.Code + (message.Language == "en" ? ".en" : ""),
-                        kind.Sms.Parameters(FactsOf(message))), cancellationToken)
-                    : new Delivery.Rejected($"Unknown kind '{message.Kind}'");
+                        wording.Parameters(FactsOf(message))), cancellationToken)
+                    : new Delivery.Rejected($"No text message for kind '{message.Kind}'");
                 if (delivery is Delivery.Retry) Volatile.Write(ref failing, true);
                 outcomes[index] = new Outcome(message, delivery, started, (int)timer.ElapsedMilliseconds);
             }

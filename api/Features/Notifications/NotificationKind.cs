@@ -5,20 +5,26 @@ namespace Feedback.Api.Features.Notifications;
 
 /// <summary>
 /// One kind of notification, described once: its code (stored with each message, the key of its
-/// SMS template), its name for lists, and how each channel words it in both languages. The SMS
-/// wording is the template text the bureau registers with its provider ({1}, {2}… are the
-/// parameters, in order); the provider adds the 【signature】.
+/// SMS template), its name for lists, who receives it, and how each channel words it in both
+/// languages. The SMS wording is the template text the bureau registers with its provider ({1},
+/// {2}… are the parameters, in order); the provider adds the 【signature】. Citizens' kinds go to
+/// the channels the citizen consented to; staff kinds (<see cref="Staff"/>) go by email to the
+/// staff the audience names who have not switched the kind off.
 /// </summary>
 public sealed record NotificationKind
 {
     public required string Code { get; init; }
 
-    /// <summary>The kind's name in lists: the tracking page's "what was sent", the administrator's outbox.</summary>
+    /// <summary>The kind's name in lists: the tracking page's "what was sent", the administrator's outbox, the staff's preferences.</summary>
     public required (string Zh, string En) Name { get; init; }
 
-    public required SmsWording Sms { get; init; }
+    /// <summary>The text message; null for a kind sent by email only.</summary>
+    public SmsWording? Sms { get; init; }
 
     public required EmailWording Email { get; init; }
+
+    /// <summary>Null for a citizen's kind; for a staff kind, who receives it.</summary>
+    public StaffAudience? Staff { get; init; }
 
     /// <summary>Facts removed from the stored message once it is sent or given up (a new query password).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
@@ -47,6 +53,20 @@ public sealed record EmailWording(
     Func<NoticeFacts, IReadOnlyList<string>> Paragraphs,
     Func<NoticeFacts, (string Words, string Url)?> Action);
 
+/// <summary>
+/// The staff who receive a kind: a condition on the account (u, in staff_users) and the case (c,
+/// in complaints), fixed in code; the roles that may receive it and choose (the preferences page
+/// shows them the kind), and those for which it is on until they switch it off. Of a conduct case,
+/// only discipline inspection and leaders are ever told.
+/// </summary>
+/// <param name="Digest">Sent in the recipient's daily digest, unless the case's category is urgent.</param>
+public sealed record StaffAudience(
+    string Condition, IReadOnlyList<Infrastructure.Auth.StaffRole> Roles, IReadOnlyList<Infrastructure.Auth.StaffRole> OnByDefault, bool Digest = false)
+{
+    /// <summary>One line of a digest for a message of this kind.</summary>
+    public Func<NoticeFacts, string> DigestLine { get; init; } = f => f.TrackingCode;
+}
+
 /// <summary>What one message says, read for its recipient's language: the facts stored with it and the service's links.</summary>
 public sealed class NoticeFacts(JsonObject payload, string language, string publicUrl)
 {
@@ -70,6 +90,12 @@ public sealed class NoticeFacts(JsonObject payload, string language, string publ
 
     /// <summary>The case's tracking page, with the code filled in (the password is never in a link).</summary>
     public string TrackingLink => $"{publicUrl}/#/track?code={TrackingCode}";
+
+    /// <summary>The case in the staff console (which asks the reader to sign in).</summary>
+    public string CaseLink => $"{publicUrl}/#/staff/cases/{TrackingCode}";
+
+    /// <summary>The queue in the staff console.</summary>
+    public string QueueLink => $"{publicUrl}/#/staff";
 
     /// <summary>The page that stops this message's kind of email, by the message's own id.</summary>
     public string UnsubscribeLink(Guid messageId) => $"{publicUrl}/#/unsubscribe?token={messageId:N}";

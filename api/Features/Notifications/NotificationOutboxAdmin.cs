@@ -55,7 +55,7 @@ public static class NotificationOutboxAdmin
                 .WithMessage(_ => Lang.Pick("状态应为 pending、sending、sent、dead 或 cancelled", "state must be pending, sending, sent, dead or cancelled"));
             RuleFor(q => q.Channel).Must(channel => channel is null or "sms" or "email")
                 .WithMessage(_ => Lang.Pick("渠道应为 sms 或 email", "channel must be sms or email"));
-            RuleFor(q => q.Kind).Must(kind => kind is null || CitizenNotices.All.Any(k => k.Code == kind))
+            RuleFor(q => q.Kind).Must(kind => kind is null || NotificationKinds.Find(kind) is not null)
                 .WithMessage(_ => Lang.Pick("没有这种通知", "No such kind of notification"));
             RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q is { From: not null, To: not null })
                 .WithMessage(_ => Lang.Pick("结束日期不能早于开始日期", "The end date is before the start date"));
@@ -86,13 +86,11 @@ public static class NotificationOutboxAdmin
         from notifications n left join complaints c on c.id = n.complaint_id
         """;
 
-    private static readonly Dictionary<string, NotificationKind> Kinds = CitizenNotices.All.ToDictionary(kind => kind.Code);
-
     private static async Task<Message> ToMessageAsync(Row row, CategoryCatalog catalog)
     {
         var confidential = row.CategoryCode is { } category && (await catalog.GetCategoryAsync(category)).Confidential;
         DateTimeOffset Utc(DateTime at) => new(at, TimeSpan.Zero);
-        return new Message(row.Id, row.Kind, Kinds.GetValueOrDefault(row.Kind) is { } kind ? Lang.Pick(kind.Name.Zh, kind.Name.En) : row.Kind,
+        return new Message(row.Id, row.Kind, NotificationKinds.Find(row.Kind) is { } kind ? Lang.Pick(kind.Name.Zh, kind.Name.En) : row.Kind,
             NotifyChannels.Parse(row.Channel), Mask(row.Channel, row.Recipient), confidential ? null : row.TrackingCode, row.State, row.Attempts,
             Utc(row.CreatedAt), row.State is "pending" or "sending" ? Utc(row.NextAttemptAt) : null, row.SentAt is { } sent ? Utc(sent) : null,
             row.LastError, row.ProviderId);

@@ -15,8 +15,8 @@ public static class NotificationsEndpoints
     /// <summary>The outbox, its dispatcher (in the background when <paramref name="dispatch"/>) and the channels configured.</summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration, bool dispatch)
     {
-        // Every kind's Chinese template must be registered; an English one falls back to it.
-        var sms = SmsSettings.FromConfiguration(configuration, CitizenNotices.All.Select(kind => kind.Code));
+        // Every text message's Chinese template must be registered; an English one falls back to it.
+        var sms = SmsSettings.FromConfiguration(configuration, NotificationKinds.All.Where(kind => kind.Sms is not null).Select(kind => kind.Code));
         var settings = NotificationSettings.FromConfiguration(configuration, smsConfigured: sms is not null);
         services.AddSingleton(settings);
         List<NotifyChannel> offered = [];
@@ -85,6 +85,20 @@ public static class NotificationsEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         MapOutboxAdministration(routes);
+
+        var mine = routes.MapGroup("/api/v1/me/notifications").WithTags("Staff")
+            .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        mine.MapGet("/", (IMediator mediator, CancellationToken cancellationToken) => SendAsync(mediator, new StaffPreferences.Query(), cancellationToken))
+            .WithName("GetMyNotificationSettings")
+            .WithSummary("My email address for notifications, my digest hour, and which kinds I am told of");
+        mine.MapPut("/", async (StaffPreferences.Command command, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(command, cancellationToken)))
+            .WithName("SetMyNotificationSettings")
+            .WithSummary("Change my notification settings")
+            .WithDescription("Only kinds that concern one's role may be listed; a kind switched off cancels what waits of it. "
+                + "Waiting digest messages move to the new hour.")
+            .ProducesValidationProblem();
     }
 
     private static void MapOutboxAdministration(IEndpointRouteBuilder routes)

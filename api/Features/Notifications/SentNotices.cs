@@ -22,18 +22,17 @@ public static class SentNotices
         """
         (select coalesce(json_agg(json_build_object('kind', n.kind, 'channel', n.channel, 'state', n.state,
                                                     'createdAt', n.created_at, 'sentAt', n.sent_at) order by n.created_at, n.channel), '[]')
-         from notifications n where n.complaint_id = c.id)::text
+         from notifications n where n.complaint_id = c.id and n.staff_user_id is null)::text
         """;
 
     private sealed record Row(string Kind, string Channel, string State, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly Dictionary<string, NotificationKind> Kinds = CitizenNotices.All.ToDictionary(kind => kind.Code);
 
     public static IReadOnlyList<SentNotice> Parse(string json) =>
         JsonSerializer.Deserialize<List<Row>>(json, Json)!.Select(row => new SentNotice(
             row.Kind,
-            Kinds.GetValueOrDefault(row.Kind) is { } kind ? Lang.Pick(kind.Name.Zh, kind.Name.En) : row.Kind,
+            NotificationKinds.Find(row.Kind) is { } kind ? Lang.Pick(kind.Name.Zh, kind.Name.En) : row.Kind,
             NotifyChannels.Parse(row.Channel),
             row.State switch { "pending" or "sending" => "waiting", "dead" => "failed", var state => state },
             row.CreatedAt.ToUniversalTime(),

@@ -1,4 +1,5 @@
 using Feedback.Api.Features.Cases;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Features.StaffComplaints;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
@@ -85,7 +86,10 @@ public static class ProposePublication
             if (version is null) throw CasePublications.Stale();
 
             return await publications.FinishAsync(target, PublicationAction.Propose, "proposed", version.Value,
-                new CaseEvent(CasePublications.Proposed, Data: new { summary, result, wasPublished = target.Publication.Status == "published" }),
+                new CaseEvent(CasePublications.Proposed, Data: new { summary, result, wasPublished = target.Publication.Status == "published" })
+                {
+                    Notices = [new(StaffNotices.PublicationPending, new { })],
+                },
                 new { Status = "proposed", Version = version, Summary = summary, Result = result }, reason: null, cancellationToken);
         }
     }

@@ -33,7 +33,7 @@ public static class AcceptComplaint
             var resolveBy = calendar.AddWorkingDays(cases.Today, category.ResolveWithinDays);
             return await cases.CommitAsync(current, Description,
                 "decided_at = @now, resolve_by = @resolveBy, due_on = @resolveBy", new { resolveBy },
-                new CaseEvent(Accepted, Data: new { resolveBy }) { Notice = new(CitizenNotices.Accepted, new { resolveBy }) }, reason: null, cancellationToken);
+                new CaseEvent(Accepted, Data: new { resolveBy }) { Notices = [new(CitizenNotices.Accepted, new { resolveBy })] }, reason: null, cancellationToken);
         }
     }
 }

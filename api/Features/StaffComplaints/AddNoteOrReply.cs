@@ -51,7 +51,7 @@ public static class AddNoteOrReply
             var current = await cases.BeginAsync(command.TrackingCode, command.Version, action, cancellationToken);
             var text = ComplaintText.Clean(command.Text);
             return await cases.CommitAsync(current, action, set: null, values: null,
-                new CaseEvent(action.Events[0], text) { Notice = action == Reply ? new(CitizenNotices.Replied, new { reply = text }) : null },
+                new CaseEvent(action.Events[0], text) { Notices = action == Reply ? [new(CitizenNotices.Replied, new { reply = text })] : [] },
                 reason: null, cancellationToken);
         }
     }

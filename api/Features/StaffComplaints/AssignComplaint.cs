@@ -1,4 +1,5 @@
 using Feedback.Api.Features.Cases;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
@@ -40,7 +41,8 @@ public static class AssignComplaint
                 ?? throw new ValidationException([new ValidationFailure(nameof(Command.AssigneeId),
                     Lang.Pick("只能指派给本科室在岗的工作人员", "Assign to an active member of the handling section"))]);
             return await cases.CommitAsync(current, Description, "assignee_id = @AssigneeId", new { command.AssigneeId },
-                new CaseEvent(Assigned, Data: new { command.AssigneeId, assigneeName }), reason: null, cancellationToken);
+                new CaseEvent(Assigned, Data: new { command.AssigneeId, assigneeName }) { Notices = [new(StaffNotices.Assigned, new { })] },
+                reason: null, cancellationToken);
         }
     }
 }

@@ -17,10 +17,10 @@ namespace Feedback.Api.Features.StaffComplaints;
 /// <summary>The answer to every case action: the new status and the version for the next If-Match.</summary>
 public sealed record CaseActionResult(string TrackingCode, ComplaintStatus Status, int Version);
 
-/// <summary>An entry for the case's timeline, of one of the types the action describes, and what its citizen is told of it, if anything.</summary>
+/// <summary>An entry for the case's timeline, of one of the types the action describes, and who is told of it.</summary>
 public sealed record CaseEvent(CaseEventType Type, string? Message = null, object? Data = null)
 {
-    public Notice? Notice { get; init; }
+    public IReadOnlyList<Notice> Notices { get; init; } = [];
 }
 
 /// <summary>
@@ -111,7 +111,6 @@ public sealed class CaseHandling(
             parameters, cancellationToken) ?? throw Stale();
 
         await RecordEventAsync(before.Id, entry, cancellationToken);
-        if (entry.Notice is { } notice) await outbox.ToCitizenAsync(before.Id, notice, Now, cancellationToken);
         await audit.RecordAsync(AuditActor.Of(staff), new AuditEntry(action.AuditAction, "complaint", before.TrackingCode,
             Before: new
             {
@@ -122,8 +121,10 @@ public sealed class CaseHandling(
         return new CaseActionResult(before.TrackingCode, ComplaintStatuses.Parse(after.Status), after.Version);
     }
 
-    public Task RecordEventAsync(long complaintId, CaseEvent entry, CancellationToken cancellationToken) =>
-        database.ExecuteAsync(
+    /// <summary>The event on the timeline, and its notices in the outbox.</summary>
+    public async Task RecordEventAsync(long complaintId, CaseEvent entry, CancellationToken cancellationToken)
+    {
+        await database.ExecuteAsync(
             """
             insert into complaint_events (complaint_id, type, visibility, actor_kind, actor_id, message, data, occurred_at)
             values (@complaintId, @type, @visibility, 'staff', @actorId, @message, @data::jsonb, @now)
@@ -138,6 +139,8 @@ public sealed class CaseHandling(
                 data = JsonSerializer.Serialize(entry.Data ?? new { }, DataJson),
                 now = Now,
             }, cancellationToken);
+        foreach (var notice in entry.Notices) await outbox.WriteAsync(complaintId, notice, Now, staff.Id, cancellationToken);
+    }
 
     public static ProblemException NotFound(AuditEntry? denial = null) =>
         new(StatusCodes.Status404NotFound, Lang.Pick("没有这个案件", "No such case"), denial: denial);

@@ -67,7 +67,7 @@ public static class MergeComplaint
 
             var reason = ComplaintText.Clean(command.Reason);
             return await cases.CommitAsync(current, Description, "merged_into_id = @originalId", new { originalId = original.Id },
-                new CaseEvent(Merged, reason, new { originalTrackingCode = original.TrackingCode }) { Notice = new(CitizenNotices.Merged, new { }) },
+                new CaseEvent(Merged, reason, new { originalTrackingCode = original.TrackingCode }) { Notices = [new(CitizenNotices.Merged, new { })] },
                 reason, cancellationToken);
         }
 

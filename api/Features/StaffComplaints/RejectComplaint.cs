@@ -56,8 +56,8 @@ public static class RejectComplaint
             return await cases.CommitAsync(current, Description, "decided_at = @now, rejection_ground = @ground", new { ground },
                 new CaseEvent(Rejected, reason, new { referral, ground })
                 {
-                    Notice = new(CitizenNotices.Rejected,
-                        new { groundZh = command.Ground.Label(english: false), groundEn = command.Ground.Label(english: true), reason, referral }),
+                    Notices = [new(CitizenNotices.Rejected,
+                        new { groundZh = command.Ground.Label(english: false), groundEn = command.Ground.Label(english: true), reason, referral })],
                 }, reason, cancellationToken);
         }
     }

@@ -1,4 +1,5 @@
 using Feedback.Api.Features.Cases;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
@@ -50,7 +51,8 @@ public static class RequestExtension
             var reason = ComplaintText.Clean(command.Reason)!;
             return await cases.CommitAsync(current, Description,
                 "extension_status = 'requested', extension_days = @Days, extension_reason = @reason", new { command.Days, reason },
-                new CaseEvent(Requested, reason, new { command.Days }), reason, cancellationToken);
+                new CaseEvent(Requested, reason, new { command.Days }) { Notices = [new(StaffNotices.ExtensionRequested, new { days = command.Days })] },
+                reason, cancellationToken);
         }
     }
 }

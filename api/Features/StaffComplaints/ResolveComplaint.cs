@@ -44,7 +44,7 @@ public static class ResolveComplaint
                 ? new Notice(CitizenNotices.Reviewed, new { result })
                 : new Notice(CitizenNotices.Resolved, new { result, evaluateBy = FollowUpRules.EvaluateBy(cases.Today, options.EvaluationDays) });
             return await cases.CommitAsync(current, Description, "resolved_at = @now", null,
-                new CaseEvent(Resolved, result) { Notice = notice }, reason: null, cancellationToken);
+                new CaseEvent(Resolved, result) { Notices = [notice] }, reason: null, cancellationToken);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Feedback.Api.Features.Cases;
+using Feedback.Api.Features.Notifications;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.Users;
@@ -64,7 +65,11 @@ public static class TransferComplaint
                 resolve_by = null, decided_at = null, assignee_id = null
                 """,
                 new { to = command.SectionCode, acceptBy },
-                new CaseEvent(Transferred, reason, new { fromSection = current.SectionCode, toSection = command.SectionCode, acceptBy }),
+                new CaseEvent(Transferred, reason, new { fromSection = current.SectionCode, toSection = command.SectionCode, acceptBy })
+                {
+                    // A new case for the section it arrives in.
+                    Notices = [new(StaffNotices.NewCase, new { })],
+                },
                 reason, cancellationToken);
         }
     }

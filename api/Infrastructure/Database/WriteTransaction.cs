@@ -29,6 +29,9 @@ public sealed class WriteTransaction(NpgsqlDataSource dataSource) : IAsyncDispos
     public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken cancellationToken) =>
         Current.Connection!.QuerySingleOrDefaultAsync<T>(Command(sql, parameters, cancellationToken));
 
+    public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken cancellationToken) =>
+        Current.Connection!.QueryAsync<T>(Command(sql, parameters, cancellationToken));
+
     public Task<T> QuerySingleAsync<T>(string sql, object? parameters, CancellationToken cancellationToken) =>
         Current.Connection!.QuerySingleAsync<T>(Command(sql, parameters, cancellationToken));
 

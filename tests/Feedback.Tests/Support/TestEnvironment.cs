@@ -32,7 +32,8 @@ public sealed class TestEnvironment
     }
 
     /// <summary>
-    /// Removes every complaint, audit entry and routing rule (accounts and their sessions stay).
+    /// Removes every complaint, audit entry, routing rule and notification, and staff's notification
+    /// settings (accounts and their sessions stay).
     /// The timeline and the audit log refuse TRUNCATE by trigger, so this runs with triggers off
     /// (session_replication_role = replica), which only a superuser may set.
     /// </summary>
@@ -46,7 +47,8 @@ public sealed class TestEnvironment
             """
             set session_replication_role = replica;
             truncate notification_attempts, notifications, published_cases, complaint_events, complaint_supports, photos, idempotency_keys, password_guesses, password_guess_totals, complaints,
-                     audit_log, routing_rules restart identity;
+                     audit_log, routing_rules, staff_notification_preferences restart identity;
+            update staff_users set email = null, digest_hour = 8 where email is not null or digest_hour <> 8;
             """, connection);
         await command.ExecuteNonQueryAsync();
         await App.Services.GetRequiredService<CategoryCatalog>().ReloadAfterEditAsync();

@@ -121,6 +121,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/sms-replies/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tencent Cloud SMS reply callback (回复短信回调): a 退订/TD reply stops SMS to that number
+         * @description For the provider, not for people: the address ends in FEEDBACK_SMS_REPLY_TOKEN (404 otherwise, and when SMS is off). Body as Tencent Cloud sends it (mobile, nationcode, text, time, sign, extend). A stop request takes SMS out of every case's consent for that number and cancels what waits; any other reply is only acknowledged.
+         */
+        post: operations["TakeSmsReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/unsubscribe": {
         parameters: {
             query?: never;
@@ -1154,6 +1174,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The outbox, newest first, 50 a page, by state, channel, kind and date
+         * @description Recipients are masked, messages carry no text, and a conduct case's tracking code is not shown.
+         */
+        get: operations["ListNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/notifications/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery in the last 7 days per channel: sent, failed, waiting, cancelled, median and 90th-percentile delay */
+        get: operations["GetNotificationFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/notifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One message with every attempt and its error */
+        get: operations["GetNotification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/notifications/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try a dead message again: a new series of attempts from now (409 for any other state) */
+        post: operations["RetryNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My email address for notifications, my digest hour, and which kinds I am told of */
+        get: operations["GetMyNotificationSettings"];
+        /**
+         * Change my notification settings
+         * @description Only kinds that concern one's role may be listed; a kind switched off cancels what waits of it. Waiting digest messages move to the new hour.
+         */
+        put: operations["SetMyNotificationSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2089,9 +2201,99 @@ export interface components {
             /** Format: double */
             satisfaction: number;
         };
+        NotificationOutboxAdminAttempt: {
+            /** Format: int32 */
+            number: number;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: int32 */
+            durationMs: number;
+            /** @description sent, retry or rejected. */
+            outcome: string;
+            error: null | string;
+        };
+        NotificationOutboxAdminChannelFigures: {
+            channel: components["schemas"]["NotifyChannel"];
+            /**
+             * Format: int32
+             * @description Handed to the provider.
+             */
+            sent: number;
+            /**
+             * Format: int32
+             * @description Given up (dead).
+             */
+            failed: number;
+            /**
+             * Format: int32
+             * @description Not sent yet (waiting for a first try or a retry).
+             */
+            waiting: number;
+            /**
+             * Format: int32
+             * @description Stopped by an unsubscribe.
+             */
+            cancelled: number;
+            /**
+             * Format: double
+             * @description From the event to the provider's acceptance, for the messages sent; null when none.
+             */
+            medianDelaySeconds: null | number;
+            /**
+             * Format: double
+             * @description The 90th percentile of the same.
+             */
+            slowestDelaySeconds: null | number;
+        };
+        NotificationOutboxAdminDetails: {
+            message: components["schemas"]["NotificationOutboxAdminMessage"];
+            attempts: components["schemas"]["NotificationOutboxAdminAttempt"][];
+        };
+        NotificationOutboxAdminFigures: {
+            /**
+             * Format: date-time
+             * @description The start of the period: seven days ago.
+             */
+            since: string;
+            channels: components["schemas"]["NotificationOutboxAdminChannelFigures"][];
+        };
+        NotificationOutboxAdminMessage: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            name: string;
+            channel: components["schemas"]["NotifyChannel"];
+            /** @description Masked: 138****8000, w***@example.cn. */
+            recipient: string;
+            /** @description The case's code; null for a conduct case. */
+            trackingCode: null | string;
+            state: string;
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            nextAttemptAt: null | string;
+            /** Format: date-time */
+            sentAt: null | string;
+            /** @description The provider's last error, for the administrator; never the message's text. */
+            lastError: null | string;
+            providerId: null | string;
+        };
+        NotificationOutboxAdminPage: {
+            items: components["schemas"]["NotificationOutboxAdminMessage"][];
+            /** @description Pass as before= for the next page; null on the last. */
+            next: null | string;
+        };
         NotificationsEndpointsChannelsResult: {
             /** @description The ways a citizen may ask to be told of their case's progress: sms, email, both or none. */
             channels: components["schemas"]["NotifyChannel"][];
+        };
+        /** @description The acknowledgement Tencent Cloud expects from a callback. */
+        NotificationsEndpointsSmsReplyAcknowledgement: {
+            /** Format: int32 */
+            result: number;
+            errmsg: string;
         };
         /**
          * @description How someone can be told: by text message to a mobile number, or by email.
@@ -2323,6 +2525,37 @@ export interface components {
         SetPasswordRequest: {
             password: string;
         };
+        StaffPreferencesChoice: {
+            kind: string;
+            enabled: boolean;
+        };
+        StaffPreferencesCommand: {
+            email: null | string;
+            /** Format: int32 */
+            digestHour: number;
+            /** @description Choices for kinds of one's role; kinds not listed keep their setting. */
+            kinds: null | components["schemas"]["StaffPreferencesChoice"][];
+        };
+        StaffPreferencesKindSetting: {
+            /** @description The kind's code, e.g. new_case. */
+            kind: string;
+            /** @description The kind in the reader's language. */
+            name: string;
+            enabled: boolean;
+            onByDefault: boolean;
+            /** @description Sent in the daily digest (urgent categories at once). */
+            digest: boolean;
+        };
+        StaffPreferencesSettings: {
+            /** @description Where staff email goes; null, none is sent. */
+            email: null | string;
+            /**
+             * Format: int32
+             * @description The hour (0–23, the bureau's time) at which the digest leaves.
+             */
+            digestHour: number;
+            kinds: components["schemas"]["StaffPreferencesKindSetting"][];
+        };
         /**
          * @description What a staff account may do; stored as snake_case text.
          * @enum {unknown}
@@ -2401,6 +2634,24 @@ export interface components {
             /** @description What happened, in the caller's language. */
             message: string;
         };
+        /** @description The callback's body as the provider documents it, for the OpenAPI document. */
+        TencentSmsRepliesPayload: {
+            /** @description The number that replied, without the country code. */
+            mobile: string;
+            /** @description The country code: 86. */
+            nationcode: string;
+            /** @description What the person wrote. */
+            text: string;
+            /**
+             * Format: int64
+             * @description When, in Unix seconds.
+             */
+            time: number;
+            /** @description The signature the reply answered. */
+            sign: null | string;
+            /** @description The extension code, if one was used. */
+            extend: null | string;
+        };
         TokenPair: {
             accessToken: string;
             refreshToken: string;
@@ -2471,9 +2722,11 @@ export interface components {
             channel: components["schemas"]["NotifyChannel"];
             /**
              * Format: int32
-             * @description How many cases will no longer send to this address.
+             * @description For a citizen: how many cases will no longer send to this address.
              */
             cases: number;
+            /** @description For staff: the kind of email switched off (its name in the reader's language). */
+            kind?: null | string;
         };
         /** @description The body of PUT /admin/users/{id}. */
         UpdateUserRequest: {
@@ -2700,6 +2953,50 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    TakeSmsReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TencentSmsRepliesPayload"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsEndpointsSmsReplyAcknowledgement"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6422,6 +6719,276 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListNotifications: {
+        parameters: {
+            query?: {
+                state?: string;
+                channel?: string;
+                kind?: string;
+                from?: string;
+                to?: string;
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOutboxAdminPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetNotificationFigures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOutboxAdminFigures"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOutboxAdminDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RetryNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOutboxAdminMessage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMyNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffPreferencesSettings"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SetMyNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffPreferencesCommand"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffPreferencesSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,14 +12,30 @@ namespace Feedback.Api.Features.Notifications.Email;
 /// </summary>
 public static class EmailComposer
 {
-    public static MimeMessage Compose(NotificationKind kind, Guid messageId, string recipient, NoticeFacts facts, MailboxAddress from)
+    public static MimeMessage Compose(NotificationKind kind, Guid messageId, string recipient, NoticeFacts facts, MailboxAddress from) =>
+        Build(messageId, recipient, facts, from, kind.Email.Subject(facts), kind.Email.Paragraphs(facts), kind.Email.Action(facts), kind.Staff is not null);
+
+    /// <summary>
+    /// One email for a member of staff's digest: a line per message, oldest first. It carries the
+    /// first message's id (and its unsubscribe link, which switches that kind off).
+    /// </summary>
+    public static MimeMessage ComposeDigest(IReadOnlyList<(NotificationKind Kind, Guid Id, NoticeFacts Facts)> items, string recipient, MailboxAddress from)
     {
-        var subject = kind.Email.Subject(facts);
-        var paragraphs = kind.Email.Paragraphs(facts).Where(paragraph => paragraph.Length > 0).ToList();
-        var action = kind.Email.Action(facts);
+        var (_, firstId, first) = items[0];
+        var lines = items.Select(item => "· " + item.Kind.Staff!.DigestLine(item.Facts)).ToList();
+        return Build(firstId, recipient, first, from, $"工作提醒汇总：{items.Count} 件新案件",
+            ["以下案件进入本科室，请在期限内决定是否受理：", string.Join("\n", lines)], ("打开工作台", first.QueueLink), staff: true);
+    }
+
+    private static MimeMessage Build(Guid messageId, string recipient, NoticeFacts facts, MailboxAddress from, string subject,
+        IReadOnlyList<string> body, (string Words, string Url)? action, bool staff)
+    {
+        var paragraphs = body.Where(paragraph => paragraph.Length > 0).ToList();
         var unsubscribe = facts.UnsubscribeLink(messageId);
-        var footer = facts.Pick("您收到此邮件，是因为您在提交投诉时同意以邮件接收进展通知。不再接收：",
-            "You receive this email because you asked for news of your complaint by email when you submitted it. To stop: ");
+        var footer = staff
+            ? "您收到此邮件，是因为您在工作台开启了此类通知（可在“通知设置”中更改）。不再接收此类邮件："
+            : facts.Pick("您收到此邮件，是因为您在提交投诉时同意以邮件接收进展通知。不再接收：",
+                "You receive this email because you asked for news of your complaint by email when you submitted it. To stop: ");
 
         var text = new StringBuilder();
         foreach (var paragraph in paragraphs) text.Append(paragraph).Append("\n\n");
