@@ -5,7 +5,7 @@ cd "$ROOT"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# Installs the Debian packages that are missing. Usage: ensure_packages postgresql chromium wrk
+# Installs the Debian packages that are missing. Usage: ensure_packages postgresql chromium python3-aiosmtpd wrk
 ensure_packages() {
   local missing=()
   for package in "$@"; do
@@ -13,6 +13,8 @@ ensure_packages() {
       postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql) ;;
       chromium)   [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
       nodejs)     command -v node >/dev/null 2>&1 || missing+=(nodejs npm) ;;
+      # The tests' SMTP server; Debian's Python modules live under /usr/bin/python3.
+      python3-aiosmtpd) /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd) ;;
       *)          command -v "$package" >/dev/null 2>&1 || missing+=("$package") ;;
     esac
   done

@@ -44,8 +44,8 @@ public static class CitizenNotices
     public static readonly NotificationKind Rejected = new()
     {
         Code = "rejected", Name = ("不予受理", "Not accepted"),
-        Sms = new("您的投诉（查询编号{1}）不予受理：{2}。建议去向请凭查询编号查看。",
-            "Your complaint {1} is not accepted: {2}. See where to go instead on the tracking page.",
+        Sms = new("您的投诉（查询编号{1}）不予受理：{2}。详情请凭编号查看。",
+            "Complaint {1} not accepted: {2}. See the tracking page.",
             f => [f.TrackingCode, f.Pick(f.Text("groundZh"), f.Text("groundEn"))]),
         Email = new(
             f => f.Pick($"投诉不予受理（查询编号 {f.TrackingCode}）", $"Complaint not accepted ({f.TrackingCode})"),

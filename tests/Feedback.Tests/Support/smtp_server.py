@@ -62,7 +62,7 @@ def main():
 
     def authenticate(server, session, envelope, mechanism, data):
         ok = isinstance(data, LoginPassword) and data.login.decode() == args.user and data.password.decode() == args.password
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
     store = Store(args.maildir)
 

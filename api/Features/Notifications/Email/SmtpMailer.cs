@@ -66,7 +66,7 @@ public sealed class SmtpMailer(SmtpSettings settings, ILogger<SmtpMailer> logger
 
     private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
     {
-        var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
+        var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds, ServerCertificateValidationCallback = (_, certificate, chain, errors) => settings.Accepts(certificate, chain, errors) };
         try
         {
             await client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);

@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using MailKit.Security;
 using MimeKit;
 
@@ -7,9 +9,28 @@ namespace Feedback.Api.Features.Notifications.Email;
 /// The SMTP server that sends email, from FEEDBACK_SMTP_*; null (email off) when FEEDBACK_SMTP_HOST
 /// is unset. A half-configured server stops the start with a message naming the variable.
 /// </summary>
+/// <param name="TrustedAuthority">FEEDBACK_SMTP_CA_FILE: a certificate authority (PEM) trusted for the server's certificate
+/// besides the system's, for a mail relay with a certificate from the organisation's own authority.</param>
 public sealed record SmtpSettings(
-    string Host, int Port, SecureSocketOptions Security, string? User, string? Password, MailboxAddress From, int Connections, TimeSpan Timeout)
+    string Host, int Port, SecureSocketOptions Security, string? User, string? Password, MailboxAddress From, int Connections, TimeSpan Timeout,
+    X509Certificate2? TrustedAuthority)
 {
+    /// <summary>
+    /// The server's certificate is good when the system trusts it, or when it chains to the
+    /// trusted authority; its name must match the host either way.
+    /// </summary>
+    public bool Accepts(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None) return true;
+        if (TrustedAuthority is null || errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null) return false;
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.Add(TrustedAuthority);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (chain is not null) custom.ChainPolicy.ExtraStore.AddRange(chain.ChainElements.Select(element => element.Certificate).ToArray());
+        return custom.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+    }
+
     public static SmtpSettings? FromConfiguration(IConfiguration configuration)
     {
         var host = Value(configuration, "FEEDBACK_SMTP_HOST");
@@ -41,7 +62,11 @@ public sealed record SmtpSettings(
             ? int.TryParse(count, out var n) && n is >= 1 and <= 32 ? n
                 : throw new InvalidOperationException($"FEEDBACK_SMTP_CONNECTIONS must be from 1 to 32, not '{count}'.")
             : 4;
-        return new SmtpSettings(host, port, security, user, password, from, connections, TimeSpan.FromSeconds(30));
+        var authority = Value(configuration, "FEEDBACK_SMTP_CA_FILE") is { } file
+            ? File.Exists(file) ? X509Certificate2.CreateFromPem(File.ReadAllText(file))
+                : throw new InvalidOperationException($"FEEDBACK_SMTP_CA_FILE: there is no file '{file}'.")
+            : null;
+        return new SmtpSettings(host, port, security, user, password, from, connections, TimeSpan.FromSeconds(30), authority);
     }
 
     private static string? Value(IConfiguration configuration, string name) =>
