@@ -54,7 +54,7 @@ const en: Messages = {
     email: 'Email me about progress (accepted, replies, resolved…)',
     smsShort: 'Text messages',
     emailShort: 'Email',
-    what: 'If you tick one, we send: a receipt (with the tracking code and a link to it), whether the case is accepted, public replies, the result (with a link to evaluate it), a reminder to evaluate, the outcome of a review, and a merge with another case. The query password is never sent unless you ask for a new one on the tracking page. Every email has an unsubscribe link. Nothing is sent if you tick neither.',
+    what: 'If you tick text or email updates below, we send: a receipt (with the tracking code and a link to it), whether the case is accepted, public replies, the result (with a link to evaluate it), a reminder to evaluate, the outcome of a review, and a merge with another case. The query password is never sent unless you ask for a new one on the tracking page. Every email has an unsubscribe link. Nothing is sent if you tick neither.',
     smsNeedsPhone: 'To be told by text message, give your mobile number',
     emailNeedsEmail: 'To be told by email, give your email address',
   },
@@ -98,8 +98,9 @@ const en: Messages = {
     queryPassword: 'Query password',
     warningTitle: 'Once you leave this page, the query password cannot be shown again',
     warning: 'It cannot be recovered or shown again. Copy it, take a screenshot or write it down now, and tell nobody.',
+    keepIt: 'Copy it, take a screenshot or write it down now, and tell nobody.',
     warningNotified: ({ named }: Ctx) =>
-      `Copy it, take a screenshot or write it down now, and tell nobody. A receipt (with the tracking code and a link, never the password) is on its way to your ${named('receipt')}. If you lose the password, you can ask on the tracking page for a new one to be sent to your ${named('recovery')}.`,
+      `A receipt (with the tracking code and a link, never the password) is on its way to your ${named('receipt')}. If you lose the password, you can ask on the tracking page for a new one to be sent to your ${named('recovery')}.`,
     places: {
       sms: 'phone',
       email: 'email',
