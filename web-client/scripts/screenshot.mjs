@@ -103,8 +103,8 @@ async function mockApi(page, mode = {}) {
         ],
         notifyBy: ['sms', 'email'],
         notices: [
-          ['receipt', isZh ? '提交回执' : 'Receipt', 'sms', 'sent', '2025-11-26T08:26:05Z'],
-          ['receipt', isZh ? '提交回执' : 'Receipt', 'email', 'sent', '2025-11-26T08:26:07Z'],
+          ['receipt', isZh ? '受理回执' : 'Receipt', 'sms', 'sent', '2025-11-26T08:26:05Z'],
+          ['receipt', isZh ? '受理回执' : 'Receipt', 'email', 'sent', '2025-11-26T08:26:07Z'],
           ['accepted', isZh ? '已受理' : 'Accepted', 'sms', 'failed', null],
           ['accepted', isZh ? '已受理' : 'Accepted', 'email', 'sent', '2025-11-27T01:10:09Z'],
           ['reply', isZh ? '公开答复' : 'Public reply', 'email', 'waiting', null],
