@@ -74,6 +74,19 @@ async function mockApi(page, mode = {}) {
         categoryCode: 'water.industrial', sectionCode: 'enforcement', submittedAt: new Date().toISOString(), acceptBy: '2025-12-01', resolveBy: '2025-12-22',
       } })
     }
+    if (url.pathname === '/api/v1/notification-channels') return route.fulfill({ json: { channels: mode.channels ?? ['sms', 'email'] } })
+    if (url.pathname.endsWith('/new-query-password')) {
+      const sms = req.postDataJSON()?.channel === 'sms'
+      return route.fulfill({ status: 202, json: { message: isZh
+        ? `如果该查询编号存在并留有同意接收通知的${sms ? '手机号码' : '电子邮箱'}，新的查询密码已发送到该${sms ? '号码' : '邮箱'}，原密码随之失效。`
+        : `If this tracking code exists and has ${sms ? 'a mobile number' : 'an email address'} that agreed to be told, a new query password has been sent to it and the old one no longer works.` } })
+    }
+    if (url.pathname === '/api/v1/notifications/unsubscribe') {
+      if (req.postDataJSON()?.token !== '0f1e2d3c4b5a69788796a5b4c3d2e1f0') {
+        return route.fulfill(problem(404, { title: isZh ? '退订链接无效，请使用邮件中的完整链接' : 'This unsubscribe link is not valid: use the whole link from the email' }))
+      }
+      return route.fulfill({ json: { channel: 'email', cases: 2 } })
+    }
     if (url.pathname.startsWith('/api/v1/complaints/')) {
       if (req.headers()['x-query-password'] !== 'P4SSW8RDX7YZ') return route.fulfill(problem(404))
       return route.fulfill({ json: {
@@ -88,6 +101,14 @@ async function mockApi(page, mode = {}) {
           { type: 'submitted', at: '2025-11-26T08:26:00Z', message: isZh ? '投诉已提交。' : 'Complaint submitted.' },
           { type: 'in_progress', at: '2025-11-28T06:45:00Z', message: '<b>现场核查</b>：排污口已封堵。\n第二行文字。' },
         ],
+        notifyBy: ['sms', 'email'],
+        notices: [
+          ['receipt', isZh ? '受理回执' : 'Receipt', 'sms', 'sent', '2025-11-26T08:26:05Z'],
+          ['receipt', isZh ? '受理回执' : 'Receipt', 'email', 'sent', '2025-11-26T08:26:07Z'],
+          ['accepted', isZh ? '已受理' : 'Accepted', 'sms', 'failed', null],
+          ['accepted', isZh ? '已受理' : 'Accepted', 'email', 'sent', '2025-11-27T01:10:09Z'],
+          ['reply', isZh ? '公开答复' : 'Public reply', 'email', 'waiting', null],
+        ].map(([kind, name, channel, status, sentAt]) => ({ kind, name, channel, status, createdAt: sentAt ?? '2025-11-28T06:45:00Z', sentAt })),
       } })
     }
     if (url.pathname === '/api/v1/public/bulletins') return route.fulfill({ json: { months: [] } })
@@ -177,6 +198,47 @@ for (const sizeName of PAGES === 'console' ? [] : ['phone', 'desktop']) {
     }, { submit: 'down' })
   }
 }
+// Progress updates: the opt-ins (one ticked without its contact), the receipt notice, the notices
+// sent and the lost-password form, the unsubscribe page (its confirmation, a bad link).
+for (const sizeName of PAGES === 'console' ? [] : ['phone', 'desktop']) {
+  for (const locale of ['zh', 'en']) {
+    await session(sizeName, locale, async (page, shot) => {
+      await page.goto(BASE)
+      await page.waitForSelector('#f-notify-email')
+      await page.locator('#f-category').selectOption('air.odor')
+      await page.locator('#f-description').fill('小区东侧化工厂每天夜里排放刺鼻废气。')
+      await page.locator('#f-email').fill('wang@example.cn')
+      await page.locator('#f-notify-sms').check()
+      await page.locator('#f-notify-email').check()
+      await page.locator('form button[type=submit]').click()
+      await page.waitForSelector('#f-notify-sms-error')
+      await shot('13-submit-optin-error')
+      await page.locator('#f-phone').fill('13800138000')
+      await page.locator('form button[type=submit]').click()
+      await page.waitForSelector('[data-testid=receipt-notice]')
+      await shot('14-submitted-notified')
+      await page.goto(`${BASE}#/track?code=HB7KM2QX9TAE`)
+      await page.locator('#t-password').fill('P4SSW8RDX7YZ')
+      await page.locator('form button[type=submit]').click()
+      await page.waitForSelector('[data-testid=notices]')
+      await page.locator('.recovery-toggle').click()
+      await page.locator('[data-testid=recovery] button').click()
+      await page.waitForSelector('[data-testid=recovery-answer]')
+      await shot('15-track-notices-recovery')
+      await page.goto(`${BASE}#/unsubscribe?token=0f1e2d3c4b5a69788796a5b4c3d2e1f0`)
+      await page.waitForSelector('.primary')
+      await shot('16-unsubscribe')
+      await page.locator('.primary').click()
+      await page.waitForSelector('[data-testid=unsubscribe-done]')
+      await shot('17-unsubscribe-done')
+      await page.goto(`${BASE}#/unsubscribe?token=ffff`)
+      await page.locator('.primary').click()
+      await page.waitForSelector('.banner-error')
+      await shot('18-unsubscribe-bad-link')
+    })
+  }
+}
+
 // The conduct form, the empty bulletin and the navigation, also at 390 px (where English wrapped).
 for (const sizeName of PAGES === 'console' ? [] : ['phone', 'phone390', 'desktop']) {
   for (const locale of ['zh', 'en']) {

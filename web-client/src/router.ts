@@ -32,6 +32,12 @@ export const router = createRouter({
       component: () => import('./views/BulletinView.vue'),
       meta: { titleKey: 'bulletin.title' },
     },
+    {
+      path: '/unsubscribe',
+      name: 'unsubscribe',
+      component: () => import('./views/UnsubscribeView.vue'),
+      meta: { titleKey: 'unsubscribe.title' },
+    },
     // The staff console: a placeholder until its own chunk adds its routes (see ./staff/routes.ts),
     // so the citizen pages' first load carries nothing of it but these lines.
     { path: '/staff/:rest(.*)*', name: STAFF_ENTRY, component: { render: () => null }, meta: { staff: true } },

@@ -68,7 +68,7 @@ public abstract class BrowserTest : IntegrationTest
         var phone = !Laptop;
         Context = await _browser.NewContextAsync(new()
         {
-            BaseURL = App.BaseAddress.ToString(),
+            BaseURL = SiteAddress.ToString(),
             ViewportSize = phone ? new() { Width = 360, Height = 740 } : new() { Width = 1280, Height = 800 },
             Locale = "zh-CN",
             IsMobile = phone,
@@ -77,6 +77,9 @@ public abstract class BrowserTest : IntegrationTest
         Context.SetDefaultTimeout(15_000);
         Page = await NewPageAsync();
     }
+
+    /// <summary>The API serving the client that relative page addresses open: the shared one unless a test class starts its own.</summary>
+    protected virtual Uri SiteAddress => App.BaseAddress;
 
     /// <summary>A small phone (360 × 740) unless a test class works on a laptop screen (1280 × 800).</summary>
     protected virtual bool Laptop => false;

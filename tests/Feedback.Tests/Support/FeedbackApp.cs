@@ -23,14 +23,15 @@ public sealed class FeedbackApp : WebApplicationFactory<Program>
 
     /// <param name="settings">Extra environment settings, e.g. FEEDBACK_CORS_ORIGINS.</param>
     /// <param name="migrationConnectionString">The schema owner, when the database is not migrated yet.</param>
+    /// <param name="port">A loopback port chosen beforehand, for settings that name the app's own address (0: any free port).</param>
     public FeedbackApp(string connectionString, TimeProvider? time = null, IReadOnlyDictionary<string, string>? settings = null,
-        string? migrationConnectionString = null)
+        string? migrationConnectionString = null, int port = 0)
     {
         _connectionString = connectionString;
         _migrationConnectionString = migrationConnectionString;
         _time = time;
         _settings = settings ?? new Dictionary<string, string>();
-        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port));
     }
 
     /// <summary>This instance's own blob store, removed with the test run's temporary folder.</summary>

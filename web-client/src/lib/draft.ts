@@ -1,3 +1,4 @@
+import { asChannels, type NotifyChannel } from './consent'
 import { readJson, remove, writeJson } from './storage'
 
 // The half-written complaint lives in localStorage so that a reload, a crashed in-app browser or
@@ -16,9 +17,11 @@ export interface Draft {
   /** The map pin, or null. */
   latitude: number | null
   longitude: number | null
+  /** The channels the citizen agreed to be told by (unticked until they tick one). */
+  notifyBy: NotifyChannel[]
 }
 
-type TextKey = Exclude<keyof Draft, 'answers' | 'latitude' | 'longitude'>
+type TextKey = Exclude<keyof Draft, 'answers' | 'latitude' | 'longitude' | 'notifyBy'>
 
 const DRAFT_KEY = 'feedback.draft.v1'
 const IDEMPOTENCY_KEY = 'feedback.submit.idempotency.v1'
@@ -35,6 +38,7 @@ export function emptyDraft(): Draft {
     answers: {},
     latitude: null,
     longitude: null,
+    notifyBy: [],
   }
 }
 
@@ -65,6 +69,7 @@ export function loadDraft(): { draft: Draft; restored: boolean } {
       draft.longitude = longitude
       restored = true
     }
+    draft.notifyBy = asChannels(stored.notifyBy)
   }
   return { draft, restored }
 }

@@ -1,4 +1,5 @@
 import type { components } from '../api/schema'
+import type { NotifyChannel } from './consent'
 import { readJson, writeJson } from './storage'
 
 // The 201 answer is the citizen's only key to the case: kept in sessionStorage so the
@@ -9,6 +10,8 @@ export type SubmitComplaintResult = components['schemas']['SubmitComplaintResult
 export interface StoredSubmission {
   result: SubmitComplaintResult
   categoryName?: string
+  /** The channels the citizen agreed to be told by: a receipt is on its way there. */
+  notifyBy?: NotifyChannel[]
 }
 
 const KEY = 'feedback.submission.v1'
