@@ -87,8 +87,8 @@ public sealed class CitizenAccess(PasswordGuesses guesses, SideDatabase side)
         LostPassword, retryAfter: wait.Remaining);
 
     private static string LostPassword => Lang.Pick(
-        $"从同一网络连续输错 {PasswordGuesses.MaxFailuresPerAddress} 次，将暂停从该网络查询此编号 {PasswordGuesses.LockoutDuration.TotalMinutes} 分钟。查询密码只在提交时显示一次，遗失后无法找回；如需帮助，可拨打 12369 环保举报热线。",
-        $"After {PasswordGuesses.MaxFailuresPerAddress} wrong tries in a row from one network, lookups of the code from that network pause for {PasswordGuesses.LockoutDuration.TotalMinutes} minutes. The query password is shown only once, when you submit, and cannot be recovered; for help, call the 12369 environmental hotline.");
+        $"从同一网络连续输错 {PasswordGuesses.MaxFailuresPerAddress} 次，将暂停从该网络查询此编号 {PasswordGuesses.LockoutDuration.TotalMinutes} 分钟。查询密码只在提交时显示一次；提交时选择了短信或邮件通知的，可申请把新密码发送到该手机或邮箱，否则遗失后无法找回；如需帮助，可拨打 12369 环保举报热线。",
+        $"After {PasswordGuesses.MaxFailuresPerAddress} wrong tries in a row from one network, lookups of the code from that network pause for {PasswordGuesses.LockoutDuration.TotalMinutes} minutes. The query password is shown only once, when you submit; if you asked to be told by text message or email, a new one can be sent there, otherwise a lost one cannot be recovered; for help, call the 12369 environmental hotline.");
 
     private static int Minutes(TimeSpan remaining) => Math.Max(1, (int)Math.Ceiling(remaining.TotalMinutes));
 }
