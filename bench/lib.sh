@@ -15,6 +15,7 @@ METRICS=${BENCH_METRICS:-1}
 read -r -a METRICS_ROWS <<< "${BENCH_METRICS_ROWS:-100000 1000000}"
 METRICS_REQUESTS=${BENCH_METRICS_REQUESTS:-10}
 METRICS_SECONDS=${BENCH_METRICS_SECONDS:-10}
+NOTIFY_EMAILS=${BENCH_NOTIFY_EMAILS:-5000}
 THREADS=2
 SEED_PAIRS=2000 # complaints created through the API before the tracking run
 
@@ -23,7 +24,7 @@ fail() { printf '\033[1;31mBENCH FAILED: %s\033[0m\n' "$*" >&2; exit 1; }
 [[ " ${CLIENTS[*]} " == *" 32 "* ]] || fail "BENCH_CLIENTS must include 32: the targets are measured at 32 clients"
 
 ensure_dotnet
-ensure_packages postgresql wrk curl python3
+ensure_packages postgresql wrk curl python3 python3-aiosmtpd
 
 pg_bin() {
   local found
@@ -54,6 +55,7 @@ cleanup() {
   local status=$?
   trap - EXIT INT TERM
   stop_api 2>/dev/null || true
+  [ -z "${smtp_pid:-}" ] || kill "$smtp_pid" 2>/dev/null || true
   bash scripts/pg-cluster.sh stop "$tmp/pg" >/dev/null 2>&1 || true
   [ "$status" = 0 ] || tail -n 200 "$tmp/pg/server.log" > "$raw/postgres-server-log-tail.txt" 2>/dev/null || true
   rm -rf "$tmp"
@@ -71,6 +73,7 @@ put settings.duration "$DURATION"; put settings.rows "$ROWS"; put settings.threa
 put settings.clients "${CLIENTS[*]}"; put settings.api_db_options "$API_DB_OPTIONS"; put settings.photo_clients "${PHOTO_CLIENTS[*]}"
 put settings.queue_clients "${QUEUE_CLIENTS[*]}"; put settings.queue_duration "$QUEUE_DURATION"
 put settings.metrics_rows "${METRICS_ROWS[*]}"; put settings.metrics_requests "$METRICS_REQUESTS"; put settings.metrics_seconds "$METRICS_SECONDS"
+put settings.notify_emails "$NOTIFY_EMAILS"
 
 description=$(tr -d '\n' < bench/description.txt)
 case "$description" in *'"'* | *'\'*) fail "bench/description.txt must not contain quotes or backslashes" ;; esac

@@ -11,6 +11,7 @@
     report.py render FIGURES                the markdown report of a run's figures (bench/lib.sh)
     report.py history FIGURES CSV           appends the run's figures to CSV, one row per figure
 """
+import statistics
 import math
 import os
 import re
@@ -123,6 +124,18 @@ def render(path):
         before = f" (before them: {fig['api.peak_mib']} MiB)" if "api.peak_mib" in fig else ""
         out += (f"\nAPI peak memory after the photo runs: **{fig['photo.peak_mib']} MiB**{before}. "
                 f"{fig['photo.files']} photos stored, {fig['photo.stored_kib']} KiB in all.\n")
+    if "notify.emails_per_s" in fig:
+        med = lambda body, key: statistics.median(float(fig[f"notify.{body}.{r}.{key}"]) for r in (1, 2, 3))
+        plain, consent = med("plain", "rps"), med("consent", "rps")
+        out += (f"\nNotifications. A submission with consent to SMS and email (`notifyBy`, two outbox rows written by the submission's statement) "
+                f"against the same submission without consent, 32 connections, {s['duration']}s per run, three runs each, alternating; the "
+                "dispatcher idle meanwhile (delivery is asynchronous):\n\n"
+                "| Submission | req/s (median of 3) | p50 / p99 ms (median of 3) |\n|---|---:|---:|\n"
+                f"| without consent | {plain:.0f} | {med('plain', 'p50'):.2f} / {med('plain', 'p99'):.2f} |\n"
+                f"| with SMS + email | {consent:.0f} | {med('consent', 'p50'):.2f} / {med('consent', 'p99'):.2f} |\n"
+                f"\nWith notifications: **{100 * consent / plain:.1f}%** of the throughput without (goal: within 10%, i.e. ≥ 90%). "
+                f"The dispatcher sent {fig['notify.emails']} emails to aiosmtpd on loopback in {fig['notify.seconds']} s: "
+                f"**{fig['notify.emails_per_s']} emails/s** (goal: ≥ 200), API peak memory {fig['notify.peak_mib']} MiB.\n")
     if "api.insert.32.rps" in fig:
         submit, track = ratio(fig["api.insert.32.rps"], fig["pgbench.insert.32.tps"]), ratio(fig["api.select.32.rps"], fig["pgbench.select.32.tps"])
         verdict = lambda r, target: "PASS" if float(r) >= target else "SHORT"
@@ -244,6 +257,10 @@ def history(path, csv_path):
             latency_rows(b, "api", p, ("p50", "p99")); add(b, "api_rss_after", fig[p + ".rss_mib"], "MiB")
         add("api", "peak_rss_with_photos", fig["photo.peak_mib"], "MiB")
         add("photo", "stored_files", fig["photo.files"], "files"); add("photo", "stored_size", fig["photo.stored_kib"], "KiB")
+    if "notify.emails_per_s" in fig:
+        for body in ("plain", "consent"):
+            add("notify", f"submit_{body}_rps", statistics.median(float(fig[f"notify.{body}.{r}.rps"]) for r in (1, 2, 3)), "req/s")
+        add("notify", "dispatch_emails_per_s", fig["notify.emails_per_s"], "emails/s"); add("notify", "peak_rss", fig["notify.peak_mib"], "MiB")
     if "queue.rows" in fig:
         for name, (_, _, bench) in QUEUE.items():
             for c in fig["settings.queue_clients"].split():

@@ -5,6 +5,8 @@
 #   baseline  pgbench: a complaint-sized single-row INSERT and a unique-key SELECT (bench/baseline.sh)
 #   api       the API under wrk: submission and tracking lookup, against the baseline (bench/api.sh)
 #   photo     a submission with one photo and an Idempotency-Key (bench/photo.sh)
+#   notify    a submission with consent to SMS and email against one without, and the dispatcher's
+#             pace sending email to a real SMTP server on loopback (bench/notify.sh)
 #   queue     the staff queue and its search at 1,000,000 complaints, against pgbench (bench/queue.sh)
 #   metrics   the leadership metrics at 100,000 and 1,000,000 complaints (bench/metrics.sh)
 #
@@ -12,7 +14,7 @@
 # saved to bench/results/latest.md, and its figures appended to bench/results/history.csv
 # (date,commit,benchmark,metric,value,unit; one row per figure). The tools' own output goes to
 # bench/results/raw/, the statements' plans to bench/results/plans/. wrk, pgbench (postgresql), curl
-# and python3 are installed with apt when missing (as root).
+# python3 and python3-aiosmtpd are installed with apt when missing (as root).
 #
 # Exits non-zero when something failed (a non-2xx answer, a socket error, a tool error); a target
 # that is short is reported, not failed. Settings, as environment variables:
@@ -27,6 +29,7 @@
 #   BENCH_QUEUE_ROWS      complaints of the queue, default 1000000; 0 skips the queue
 #   BENCH_QUEUE_CLIENTS   connections of the queue runs, default "1 4"; the goals are judged at the first
 #   BENCH_QUEUE_DURATION  seconds per queue run, default 10
+#   BENCH_NOTIFY_EMAILS   emails the dispatcher sends in the notify benchmark, default 5000
 #   BENCH_METRICS         0 skips the metrics, default 1
 #   BENCH_METRICS_ROWS    complaints of each metrics size, default "100000 1000000", in increasing
 #                         order; the ratio is last ÷ first
@@ -37,7 +40,7 @@
 # BENCH_METRICS_REQUESTS=3 BENCH_METRICS_SECONDS=1 make bench
 source "$(dirname "$0")/lib.sh"
 
-all=(baseline api photo queue metrics)
+all=(baseline api photo notify queue metrics)
 read -r -a only <<< "${BENCH_ONLY:-${all[*]}}"
 for name in "${only[@]}"; do [[ " ${all[*]} " == *" $name "* ]] || fail "BENCH_ONLY: no benchmark '$name' (there are: ${all[*]})"; done
 [[ " ${only[*]} " != *" api "* ]] || only+=(baseline)
