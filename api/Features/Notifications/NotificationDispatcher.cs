@@ -118,11 +118,14 @@ public sealed class NotificationDispatcher(
 
         var outcomes = new Outcome[messages.Count];
         var failing = false;
+        // One number's messages one after the other, in order, so "accepted" never overtakes "received".
+        var byRecipient = Enumerable.Range(0, messages.Count).GroupBy(i => messages[i].Recipient).Select(group => group.ToArray()).ToArray();
         var next = -1;
         async Task WorkAsync()
         {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < messages.Count)
+            int group;
+            while ((group = Interlocked.Increment(ref next)) < byRecipient.Length)
+            foreach (var index in byRecipient[group])
             {
                 var message = messages[index];
                 // Once the provider fails, the rest wait for the next round (null: not tried).
@@ -137,7 +140,7 @@ public sealed class NotificationDispatcher(
                 outcomes[index] = new Outcome(message, delivery, started, (int)timer.ElapsedMilliseconds);
             }
         }
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(4, messages.Count)).Select(_ => WorkAsync()));
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(4, byRecipient.Length)).Select(_ => WorkAsync()));
         return outcomes.ToList();
     }
 

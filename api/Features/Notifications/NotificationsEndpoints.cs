@@ -24,9 +24,9 @@ public static class NotificationsEndpoints
         {
             services.AddSingleton(sms);
             // One client for the dispatcher's lifetime; pooled connections are renewed so a changed DNS answer is followed.
-            services.AddSingleton<ISmsGateway>(provider => new TencentCloudSms(
-                new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
-                sms, provider.GetRequiredService<TimeProvider>()));
+            // Requests are signed with the wall clock, which the provider checks them against.
+            services.AddSingleton<ISmsGateway>(_ => new TencentCloudSms(
+                new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }), sms, TimeProvider.System));
             offered.Add(NotifyChannel.Sms);
         }
         if (settings.Smtp is { } smtp)

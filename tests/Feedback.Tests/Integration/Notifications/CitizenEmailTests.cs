@@ -230,4 +230,50 @@ public sealed class CitizenEmailTests : NotificationTest
         var reminder = MailTo("wang@example.cn").Single(m => (m.Subject ?? "").StartsWith("请评价处理结果", StringComparison.Ordinal));
         Assert.That(Text(reminder), Does.Contain(code));
     }
+
+    [Test]
+    public async Task Every_notice_of_a_whole_case_arrives_by_sms_and_by_email_once_and_in_order()
+    {
+        var (code, password) = await SubmitAsync(Complaint(["sms", "email"]));
+        await ActAsync(code, "accept", new { });
+        await ActAsync(code, "replies", new { text = "已安排执法人员夜间巡查。" });
+        await ActAsync(code, "resolve", new { result = "经查属实，已责令企业整改。" });
+        await DispatchAsync();
+
+        Clock.Advance(TimeSpan.FromDays(13));
+        Assert.That(await Notifying.Services.GetRequiredService<Feedback.Api.Features.Notifications.EvaluationReminders>()
+            .QueueDueAsync(CancellationToken.None), Is.EqualTo(1));
+        await DispatchAsync();
+        Clock.Reset();
+
+        using (var review = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/complaints/{code}/review") { Content = JsonContent.Create(new { reason = "夜间仍有异味" }) })
+        {
+            review.Headers.Add("X-Query-Password", password);
+            using var reviewed = await Citizen.SendAsync(review);
+            Assert.That((int)reviewed.StatusCode, Is.EqualTo(200));
+        }
+        await ActAsync(code, "resolve", new { result = "复查发现治理设施停运，已立案处罚。" });
+        await DispatchAsync();
+
+        string[] kinds = ["receipt", "accepted", "reply", "resolved", "evaluation_reminder", "reviewed"];
+        var templates = kinds.Select(kind => Templates[kind]).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Sms.Arrivals.Select(a => a.TemplateId), Is.EqualTo(templates), "one text message per notice, in order");
+            Assert.That(Sms.Arrivals.Select(a => a.SessionContext).Distinct().Count(), Is.EqualTo(kinds.Length), "none twice");
+            Assert.That(Sms.Arrivals.All(a => a.Parameters[0] == code));
+            Assert.That(MailTo("wang@example.cn").Select(m => m.Subject![..4]), Is.EqualTo(new[] { "投诉已收", "投诉已受", "您的投诉", "投诉已办", "请评价处", "复查结果" }),
+                "one email per notice, in order");
+        });
+    }
+
+    private static async Task ActAsync(string code, string action, object body)
+    {
+        using var clerk = await StaffLogin.ClientAsync("enforcement.staff");
+        using var current = await clerk.GetAsync($"/api/v1/staff/complaints/{code}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{code}/{action}") { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
+        using var response = await clerk.SendAsync(request);
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
+    }
 }
