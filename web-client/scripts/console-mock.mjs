@@ -113,9 +113,84 @@ const adminCategories = (zh) => [
   questions, version: 3, nameZh, nameEn, defaultSection, acceptWithinDays, resolveWithinDays,
 }))
 
+// Notification settings of a section head, and an outbox with every state (a dead letter with its attempts).
+const myKinds = (zh) => [
+  ['new_case', '本科室新案件', 'New case in my section', true, true, true],
+  ['assigned', '指派给我的案件', 'Case assigned to me', true, true, false],
+  ['due_soon', '案件即将超期', 'Case due soon', false, true, false],
+  ['overdue', '督办提醒', 'Overdue reminder (督办)', true, true, false],
+].map(([kind, nameZh, nameEn, enabled, onByDefault, digest]) => ({ kind, name: zh ? nameZh : nameEn, enabled, onByDefault, digest }))
+
+const kindNames = {
+  receipt: ['受理回执', 'Receipt'], accepted: ['已受理', 'Accepted'], reply: ['答复', 'Reply'], resolved: ['已办结', 'Resolved'],
+  new_case: ['本科室新案件', 'New case in my section'], due_soon: ['案件即将超期', 'Case due soon'], password_reset: ['新查询密码', 'New query password'],
+}
+const message = (zh, [n, kind, channel, recipient, trackingCode, state, attempts, created, lastError]) => ({
+  id: `6f1c2a4e-0000-4000-8000-${String(n).padStart(12, '0')}`, kind, name: kindNames[kind][zh ? 0 : 1], channel, recipient, trackingCode, state, attempts,
+  createdAt: iso('2026-03-18', created), nextAttemptAt: state === 'pending' || state === 'sending' ? iso('2026-03-18', '12:00') : null,
+  sentAt: state === 'sent' ? new Date(Date.parse(iso('2026-03-18', created)) + 4_000).toISOString() : null, lastError,
+  providerId: state === 'sent' ? `2019:${4830 + n}` : null,
+})
+const outbox = (zh) => [
+  [1, 'receipt', 'sms', '138****8000', 'HB7KM2QX9TAE', 'sent', 1, '11:42', null],
+  [2, 'receipt', 'email', 'w***@example.cn', 'HB7KM2QX9TAE', 'dead', 6, '11:42', '550 5.1.1 <wang@example.cn>: Recipient address rejected: User unknown in virtual mailbox table'],
+  [3, 'new_case', 'email', 'c***@shengzhou.gov.cn', 'K7PQ2MXR9TAE', 'pending', 0, '10:05', null],
+  [4, 'accepted', 'sms', '139****1234', 'W3ZN8RT4DJQC', 'pending', 2, '09:31', 'Tencent Cloud: LimitExceeded.PhoneNumberDailyLimit'],
+  [5, 'reply', 'sms', '137****5678', null, 'cancelled', 0, '09:02', 'unsubscribed'],
+  [6, 'password_reset', 'sms', '158****0021', 'P9DX4HKW2MNS', 'sent', 1, '08:47', null],
+  [7, 'due_soon', 'email', 'l***@shengzhou.gov.cn', 'HB7KM2QX9TAE', 'sent', 2, '08:00', 'connection timed out after 10 s'],
+].map((row) => message(zh, row))
+
+function outboxApi(req, url, zh, state, mode) {
+  const path = url.pathname
+  if (path === '/api/v1/me/notifications') {
+    if (req.method() === 'PUT') {
+      const body = JSON.parse(req.postData() ?? '{}')
+      if (mode.settings === 'invalid') {
+        return { status: 400, contentType: 'application/problem+json', body: JSON.stringify({
+          title: zh ? '提交的内容有误' : 'One or more validation errors occurred.', status: 400,
+          errors: { email: [zh ? '请填写正确的电子邮箱' : 'Enter a valid email address'] },
+        }) }
+      }
+      state.settings = body
+    }
+    const saved = state.settings
+    const kinds = myKinds(zh).map((k) => ({ ...k, enabled: saved?.kinds?.find((c) => c.kind === k.kind)?.enabled ?? k.enabled }))
+    return { json: { email: saved ? saved.email : null, digestHour: saved?.digestHour ?? 8, kinds } }
+  }
+  if (path === '/api/v1/admin/notifications/figures') {
+    return { json: { since: iso('2026-03-11', '12:00'), channels: [
+      { channel: 'sms', sent: 1284, failed: 3, waiting: 12, cancelled: 7, medianDelaySeconds: 4.2, slowestDelaySeconds: 38.5 },
+      { channel: 'email', sent: 356, failed: 14, waiting: 41, cancelled: 0, medianDelaySeconds: 272, slowestDelaySeconds: 19800 },
+    ] } }
+  }
+  if (path === '/api/v1/admin/notifications') {
+    const f = (k) => url.searchParams.get(k)
+    const items = outbox(zh).filter((m) => (!f('state') || m.state === f('state')) && (!f('channel') || m.channel === f('channel')) && (!f('kind') || m.kind === f('kind')))
+    return { json: { items, next: f('before') || items.length < 3 ? null : 'MTIzXzQ1Ng' } }
+  }
+  const one = /^\/api\/v1\/admin\/notifications\/([^/]+)(\/retry)?$/.exec(path)
+  if (!one) return undefined
+  const m = outbox(zh).find((x) => x.id === one[1])
+  if (!m) return problem(404, zh ? '没有这条消息' : 'No such message')
+  const attempts = Array.from({ length: m.attempts }, (_, i) => ({
+    number: i + 1, startedAt: new Date(Date.parse(m.createdAt) + (2 ** i) * 60_000).toISOString(), durationMs: 180 + 37 * i,
+    outcome: m.state === 'sent' && i === m.attempts - 1 ? 'sent' : m.state === 'dead' && i === m.attempts - 1 ? 'rejected' : 'retry',
+    error: m.state === 'sent' && i === m.attempts - 1 ? null : m.lastError,
+  }))
+  // A retried message waits again; its attempts stay as they were.
+  if (state.retried?.includes(m.id)) Object.assign(m, { state: 'pending', nextAttemptAt: iso('2026-03-18', '12:01') })
+  if (one[2]) {
+    if (m.state !== 'dead') return problem(409, zh ? '只有已放弃的消息可以重试' : 'Only a message that was given up can be retried')
+    state.retried = [...(state.retried ?? []), m.id]
+    return { json: { ...m, state: 'pending', nextAttemptAt: iso('2026-03-18', '12:01') } }
+  }
+  return { json: { message: m, attempts } }
+}
+
 /**
  * Answers /api/v1/… for the console. Returns undefined for paths it does not know.
- * mode.login: 'wrong' | 'locked'; mode.act: 'stale'.
+ * mode.login: 'wrong' | 'locked'; mode.act: 'stale'; mode.settings: 'invalid' (the settings' PUT answers 400).
  */
 export function consoleApi(req, url, zh, state, mode = {}) {
   const path = url.pathname
@@ -129,7 +204,7 @@ export function consoleApi(req, url, zh, state, mode = {}) {
     return { json: { accessToken: `token-${username}`, refreshToken: `refresh-${username}`, expiresIn: 600, tokenType: 'Bearer' } }
   }
   if (path === '/api/v1/auth/logout') return { status: 204, body: '' }
-  const signedInOnly = /^\/api\/v1\/(auth\/me|auth\/password|staff\/|admin\/|sections)/.test(path)
+  const signedInOnly = /^\/api\/v1\/(auth\/me|auth\/password|me\/|staff\/|admin\/|sections)/.test(path)
   if (!signedInOnly) return undefined // the citizen pages' API: scripts/screenshot.mjs answers it
   if (!profiles[who]) return problem(401, 'Unauthorized')
   if (path === '/api/v1/auth/me') return { json: profiles[who] }
@@ -166,6 +241,8 @@ export function consoleApi(req, url, zh, state, mode = {}) {
     }
     return { json: detail, headers: { ETag: state.changed ? '"8"' : '"7"' } }
   }
+  const notifications = outboxApi(req, url, zh, state, mode)
+  if (notifications) return notifications
   if (path === '/api/v1/admin/users') return { json: users }
   if (path === '/api/v1/admin/routing-rules') return { json: rules }
   if (path === '/api/v1/admin/calendar') return { json: calendar }

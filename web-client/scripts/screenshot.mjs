@@ -1,7 +1,7 @@
 // Ad-hoc visual check, not a test suite: screenshots of every page at phone and desktop sizes,
 // with the API mocked in the browser and the production CSP applied to the page. The citizen pages
-// at 360 and 1280 px, the staff console (sign-in, queue, case, registration, administration) at
-// 390 and 1280 px; the console's API is mocked by scripts/console-mock.mjs.
+// at 360 and 1280 px, the staff console (sign-in, queue, case, registration, notification settings,
+// administration with the outbox) at 390 and 1280 px; the console's API is mocked by scripts/console-mock.mjs.
 //
 //   npm run build && npx vite preview --port 4173 &
 //   npm run screenshot     # env: BASE_URL (default http://127.0.0.1:4173/), OUT (default <os tmpdir>/feedback-shots), CHROMIUM,
@@ -353,7 +353,41 @@ for (const sizeName of PAGES === 'citizen' ? [] : ['phone390', 'desktop']) {
       await page.goto(`${BASE}#/staff/admin/sections`)
       await page.waitForSelector('[data-testid=sections]')
       await shot('c8-sections')
+      await page.goto(`${BASE}#/staff/admin/notifications`)
+      await page.waitForSelector('[data-testid=outbox]')
+      await shot('c11-outbox')
+      await page.locator('.outbox-row[data-state=dead] .row-open').click()
+      await page.waitForSelector('[data-testid=attempts]')
+      await shot('c11b-outbox-detail')
+      await page.locator('.retry-row button').click()
+      await page.waitForSelector('#o-retry-result')
+      await shot('c11c-outbox-retried')
+      await page.goto(`${BASE}#/staff/admin/notifications?state=dead`)
+      await page.waitForSelector('[data-testid=outbox]')
+      await shot('c11d-outbox-dead')
     })
+    await session(sizeName, locale, async (page, shot) => {
+      await signIn(page, 'enforcement')
+      await page.waitForSelector('.queue-row')
+      await page.goto(`${BASE}#/staff/notifications`)
+      await page.waitForSelector('[data-testid=notification-settings]')
+      await shot('c10-notifications')
+      await page.locator('#n-email').fill('chen@shengzhou.gov.cn')
+      await page.locator('[data-kind=due_soon] input').check()
+      await page.locator('#n-hour').selectOption('17')
+      await page.locator('form button[type=submit]').click()
+      await page.waitForSelector('#n-saved')
+      await shot('c10b-notifications-saved')
+    })
+    await session(sizeName, locale, async (page, shot) => {
+      await signIn(page, 'enforcement')
+      await page.waitForSelector('.queue-row')
+      await page.goto(`${BASE}#/staff/notifications`)
+      await page.locator('#n-email').fill('chen@shengzhou')
+      await page.locator('form button[type=submit]').click()
+      await page.waitForSelector('[data-testid=error-summary]')
+      await shot('c10c-notifications-invalid')
+    }, { settings: 'invalid' })
   }
 }
 

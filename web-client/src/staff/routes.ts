@@ -39,6 +39,12 @@ export const staffRoutes: RouteRecordRaw = {
       meta: { titleKey: 'staff.password.title' },
     },
     {
+      path: 'notifications',
+      name: 'staff-notifications',
+      component: () => import('./views/NotificationsView.vue'),
+      meta: { titleKey: 'staff.notifications.title' },
+    },
+    {
       path: 'dashboard',
       name: 'staff-dashboard',
       component: () => import('./views/DashboardView.vue'),
@@ -80,6 +86,12 @@ export const staffRoutes: RouteRecordRaw = {
       name: 'staff-admin-townships',
       component: () => import('./views/admin/TownshipsView.vue'),
       meta: { titleKey: 'staff.guided.townshipsTitle', admin: true },
+    },
+    {
+      path: 'admin/notifications',
+      name: 'staff-admin-notifications',
+      component: () => import('./views/admin/OutboxView.vue'),
+      meta: { titleKey: 'staff.outbox.title', admin: true },
     },
     { path: ':rest(.*)*', redirect: { name: 'staff-queue' } },
   ],
