@@ -57,6 +57,8 @@ public static class NotificationOutboxAdmin
                 .WithMessage(_ => Lang.Pick("渠道应为 sms 或 email", "channel must be sms or email"));
             RuleFor(q => q.Kind).Must(kind => kind is null || NotificationKinds.Find(kind) is not null)
                 .WithMessage(_ => Lang.Pick("没有这种通知", "No such kind of notification"));
+            RuleFor(q => q.From).WithinServiceYears();
+            RuleFor(q => q.To).WithinServiceYears();
             RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q is { From: not null, To: not null })
                 .WithMessage(_ => Lang.Pick("结束日期不能早于开始日期", "The end date is before the start date"));
             RuleFor(q => q.Before).Must(before => before is null || Cursor.Parse(before) is not null)
@@ -213,6 +215,15 @@ public static class NotificationOutboxAdmin
 
         private static double? Round(double? seconds) => seconds is { } value ? Math.Round(value, 1) : null;
     }
+
+    /// <param name="Kind">The code the list's kind filter takes.</param>
+    /// <param name="Name">Its name in the reader's language.</param>
+    /// <param name="Audience">citizen or staff.</param>
+    public sealed record KindName(string Kind, string Name, string Audience);
+
+    /// <summary>Every kind of notification, citizens' first, for the list's filter.</summary>
+    public static IReadOnlyList<KindName> KindNames() =>
+        NotificationKinds.All.Select(kind => new KindName(kind.Code, Lang.Pick(kind.Name.Zh, kind.Name.En), kind.Staff is null ? "citizen" : "staff")).ToList();
 
     private static ProblemException NotFound() => new(StatusCodes.Status404NotFound, Lang.Pick("没有这条消息", "No such message"));
 }

@@ -121,6 +121,10 @@ public static class NotificationsEndpoints
             .WithName("GetNotificationFigures")
             .WithSummary("Delivery in the last 7 days per channel: sent, failed, waiting, cancelled, median and 90th-percentile delay");
 
+        group.MapGet("/kinds", () => TypedResults.Ok(NotificationOutboxAdmin.KindNames()))
+            .WithName("ListNotificationKinds")
+            .WithSummary("Every kind of notification with its name, citizens' first (the list's kind filter)");
+
         group.MapGet("/{id:guid}", (Guid id, IMediator mediator, CancellationToken cancellationToken) =>
                 SendAsync(mediator, new NotificationOutboxAdmin.GetQuery(id), cancellationToken))
             .WithName("GetNotification")

@@ -1211,6 +1211,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/notifications/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kind of notification with its name, citizens' first (the list's kind filter) */
+        get: operations["ListNotificationKinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/notifications/{id}": {
         parameters: {
             query?: never;
@@ -2256,6 +2273,14 @@ export interface components {
              */
             since: string;
             channels: components["schemas"]["NotificationOutboxAdminChannelFigures"][];
+        };
+        NotificationOutboxAdminKindName: {
+            /** @description The code the list's kind filter takes. */
+            kind: string;
+            /** @description Its name in the reader's language. */
+            name: string;
+            /** @description citizen or staff. */
+            audience: string;
         };
         NotificationOutboxAdminMessage: {
             /** Format: uuid */
@@ -6798,6 +6823,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationOutboxAdminFigures"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListNotificationKinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOutboxAdminKindName"][];
                 };
             };
             /** @description Unauthorized */

@@ -115,10 +115,19 @@ public sealed class OutboxAdministrationTests : NotificationTest
             Assert.That(first["items"]!.AsArray().Select(i => (string)i!["id"]!).Intersect(second["items"]!.AsArray().Select(i => (string)i!["id"]!)), Is.Empty);
         });
 
-        foreach (var bad in new[] { "state=lost", "kind=nope", "from=2026-12-10&to=2026-12-01", "before=garbage", "channel=pigeon" })
+        foreach (var bad in new[] { "state=lost", "kind=nope", "from=2026-12-10&to=2026-12-01", "before=garbage", "channel=pigeon", "from=0001-01-01", "to=9999-12-31" })
         {
             using var refused = await admin.GetAsync($"/api/v1/admin/notifications?{bad}");
             Assert.That((int)refused.StatusCode, Is.EqualTo(400), bad);
+        }
+        using (var english = await StaffLogin.ClientAsync("admin"))
+        {
+            english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+            using var kinds = await english.GetAsync("/api/v1/admin/notifications/kinds");
+            var list = JsonNode.Parse(await kinds.Content.ReadAsStringAsync())!.AsArray();
+            Assert.That(list.Select(k => (string)k!["kind"]!), Does.Contain("receipt").And.Contain("new_case"));
+            Assert.That((string)list.Single(k => (string)k!["kind"]! == "receipt")!["name"]!, Is.EqualTo("Receipt"));
+            Assert.That(list.Select(k => (string)k!["audience"]!).Distinct(), Is.EqualTo(new[] { "citizen", "staff" }), "citizens' kinds first");
         }
         using var unknown = await admin.GetAsync($"/api/v1/admin/notifications/{Guid.NewGuid()}");
         Assert.That((int)unknown.StatusCode, Is.EqualTo(404));

@@ -100,6 +100,7 @@ public sealed class AuthorizationMatrixTests
         ("PUT /api/v1/admin/townships/no-such-township",    "403 403 403 403 403 404 401"),
         ("GET /api/v1/admin/notifications",                 "403 403 403 403 403 200 401"),
         ("GET /api/v1/admin/notifications/figures",         "403 403 403 403 403 200 401"),
+        ("GET /api/v1/admin/notifications/kinds",           "403 403 403 403 403 200 401"),
         ("GET /api/v1/admin/notifications/00000000-0000-0000-0000-000000000001", "403 403 403 403 403 404 401"),
         ("POST /api/v1/admin/notifications/00000000-0000-0000-0000-000000000001/retry", "403 403 403 403 403 404 401"),
         // Leadership metrics: leaders and administrators; a section head (their own section only).
