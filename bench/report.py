@@ -259,7 +259,7 @@ def history(path, csv_path):
         add("photo", "stored_files", fig["photo.files"], "files"); add("photo", "stored_size", fig["photo.stored_kib"], "KiB")
     if "notify.emails_per_s" in fig:
         for body in ("plain", "consent"):
-            add("notify", f"submit_{body}_rps", statistics.median(float(fig[f"notify.{body}.{r}.rps"]) for r in (1, 2, 3)), "req/s")
+            add("notify", f"submit_{body}_rps", f"{statistics.median(float(fig[f'notify.{body}.{r}.rps']) for r in (1, 2, 3)):.0f}", "req/s")
         add("notify", "dispatch_emails_per_s", fig["notify.emails_per_s"], "emails/s"); add("notify", "peak_rss", fig["notify.peak_mib"], "MiB")
     if "queue.rows" in fig:
         for name, (_, _, bench) in QUEUE.items():
