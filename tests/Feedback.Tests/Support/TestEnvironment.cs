@@ -43,14 +43,26 @@ public sealed class TestEnvironment
         await App.Services.GetRequiredService<Feedback.Api.Infrastructure.Audit.RepeatedRefusals>().FlushAsync(everything: true, CancellationToken.None);
         await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
         await connection.OpenAsync();
+        // The tables in the order the API's own transactions lock them (a case, its events, its
+        // messages, their attempts), so a background round of an instance a fixture has just
+        // started rarely deadlocks with this; when it does, PostgreSQL rolls one side back, and
+        // this side tries again.
         await using var command = new NpgsqlCommand(
             """
             set session_replication_role = replica;
-            truncate notification_attempts, notifications, published_cases, complaint_events, complaint_supports, photos, idempotency_keys, password_guesses, password_guess_totals, complaints,
-                     audit_log, routing_rules, staff_notification_preferences restart identity;
+            truncate complaints, complaint_events, notifications, notification_attempts, published_cases, complaint_supports, photos, idempotency_keys,
+                     password_guesses, password_guess_totals, audit_log, routing_rules, staff_notification_preferences restart identity;
             update staff_users set email = null, digest_hour = 8 where email is not null or digest_hour <> 8;
             """, connection);
-        await command.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await command.ExecuteNonQueryAsync();
+                break;
+            }
+            catch (PostgresException deadlock) when (deadlock.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5) { }
+        }
         await App.Services.GetRequiredService<CategoryCatalog>().ReloadAfterEditAsync();
     }
 }

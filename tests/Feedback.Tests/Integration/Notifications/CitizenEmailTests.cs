@@ -112,21 +112,10 @@ public sealed class CitizenEmailTests : NotificationTest
     {
         using var english = Notifying.CreateHttpClient("en");
         var (code, password) = await SubmitAsync(Complaint(["email"], email: "alice@example.com"), english);
-        using var clerk = await StaffLogin.ClientAsync("enforcement.staff");
-
-        async Task ActAsync(string action, object? body = null)
-        {
-            using var current = await clerk.GetAsync($"/api/v1/staff/complaints/{code}");
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{code}/{action}") { Content = JsonContent.Create(body ?? new { }) };
-            request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
-            using var response = await clerk.SendAsync(request);
-            Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
-        }
-
-        await ActAsync("accept");
-        await ActAsync("replies", new { text = "We have sent inspectors to the plant." });
-        await ActAsync("notes", new { text = "内部备注：不告诉市民" });
-        await ActAsync("resolve", new { result = "The plant was fined and its exhaust filter replaced." });
+        await ActAsync("enforcement.staff", code, "accept");
+        await ActAsync("enforcement.staff", code, "replies", new { text = "We have sent inspectors to the plant." });
+        await ActAsync("enforcement.staff", code, "notes", new { text = "内部备注：不告诉市民" });
+        await ActAsync("enforcement.staff", code, "resolve", new { result = "The plant was fined and its exhaust filter replaced." });
         await DispatchAsync();
 
         var mail = MailTo("alice@example.com");
@@ -150,7 +139,7 @@ public sealed class CitizenEmailTests : NotificationTest
         using var review = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/complaints/{code}/review") { Content = JsonContent.Create(new { reason = "Still smells at night." }) };
         review.Headers.Add("X-Query-Password", password);
         using (var reviewed = await english.SendAsync(review)) Assert.That((int)reviewed.StatusCode, Is.EqualTo(200));
-        await ActAsync("resolve", new { result = "A night inspection found the filter bypassed; the plant is shut until fixed." });
+        await ActAsync("enforcement.staff", code, "resolve", new { result = "A night inspection found the filter bypassed; the plant is shut until fixed." });
         await DispatchAsync();
         var outcome = MailTo("alice@example.com").Last();
         Assert.Multiple(() =>
@@ -166,20 +155,8 @@ public sealed class CitizenEmailTests : NotificationTest
         var (rejected, _) = await SubmitAsync(Complaint(["email"], email: "a@example.cn"));
         var (duplicate, _) = await SubmitAsync(Complaint(["email"], email: "b@example.cn"));
         var (original, _) = await SubmitAsync(Complaint([], email: "c@example.cn"));
-        using var clerk = await StaffLogin.ClientAsync("enforcement.staff");
-        using var head = await StaffLogin.ClientAsync("enforcement");
-
-        async Task ActAsync(HttpClient staff, string code, string action, object body)
-        {
-            using var current = await staff.GetAsync($"/api/v1/staff/complaints/{code}");
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{code}/{action}") { Content = JsonContent.Create(body) };
-            request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
-            using var response = await staff.SendAsync(request);
-            Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
-        }
-
-        await ActAsync(clerk, rejected, "reject", new { ground = "outside_remit", reason = "噪声扰民属公安管辖", referral = "请拨打 110 或联系辖区派出所" });
-        await ActAsync(head, duplicate, "merge", new { originalTrackingCode = original });
+        await ActAsync("enforcement.staff", rejected, "reject", new { ground = "outside_remit", reason = "噪声扰民属公安管辖", referral = "请拨打 110 或联系辖区派出所" });
+        await ActAsync("enforcement", duplicate, "merge", new { originalTrackingCode = original });
         await DispatchAsync();
 
         var rejection = MailTo("a@example.cn")[1];
@@ -211,15 +188,8 @@ public sealed class CitizenEmailTests : NotificationTest
     public async Task A_citizen_who_has_not_rated_is_reminded_once_two_days_before_the_window_closes()
     {
         var (code, _) = await SubmitAsync(Complaint(["email"]));
-        using var clerk = await StaffLogin.ClientAsync("enforcement.staff");
-        foreach (var (action, body) in new (string, object)[] { ("accept", new { }), ("resolve", new { result = "已处理" }) })
-        {
-            using var current = await clerk.GetAsync($"/api/v1/staff/complaints/{code}");
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{code}/{action}") { Content = JsonContent.Create(body) };
-            request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
-            using var response = await clerk.SendAsync(request);
-            Assert.That((int)response.StatusCode, Is.EqualTo(200));
-        }
+        await ActAsync("enforcement.staff", code, "accept");
+        await ActAsync("enforcement.staff", code, "resolve", new { result = "已处理" });
         var reminders = Notifying.Services.GetRequiredService<Feedback.Api.Features.Notifications.EvaluationReminders>();
         Assert.That(await reminders.QueueDueAsync(CancellationToken.None), Is.Zero, "not yet: the window has just opened");
 
@@ -235,9 +205,9 @@ public sealed class CitizenEmailTests : NotificationTest
     public async Task Every_notice_of_a_whole_case_arrives_by_sms_and_by_email_once_and_in_order()
     {
         var (code, password) = await SubmitAsync(Complaint(["sms", "email"]));
-        await ActAsync(code, "accept", new { });
-        await ActAsync(code, "replies", new { text = "已安排执法人员夜间巡查。" });
-        await ActAsync(code, "resolve", new { result = "经查属实，已责令企业整改。" });
+        await ActAsync("enforcement.staff", code, "accept");
+        await ActAsync("enforcement.staff", code, "replies", new { text = "已安排执法人员夜间巡查。" });
+        await ActAsync("enforcement.staff", code, "resolve", new { result = "经查属实，已责令企业整改。" });
         await DispatchAsync();
 
         Clock.Advance(TimeSpan.FromDays(13));
@@ -252,7 +222,7 @@ public sealed class CitizenEmailTests : NotificationTest
             using var reviewed = await Citizen.SendAsync(review);
             Assert.That((int)reviewed.StatusCode, Is.EqualTo(200));
         }
-        await ActAsync(code, "resolve", new { result = "复查发现治理设施停运，已立案处罚。" });
+        await ActAsync("enforcement.staff", code, "resolve", new { result = "复查发现治理设施停运，已立案处罚。" });
         await DispatchAsync();
 
         string[] kinds = ["receipt", "accepted", "reply", "resolved", "evaluation_reminder", "reviewed"];
@@ -267,13 +237,4 @@ public sealed class CitizenEmailTests : NotificationTest
         });
     }
 
-    private static async Task ActAsync(string code, string action, object body)
-    {
-        using var clerk = await StaffLogin.ClientAsync("enforcement.staff");
-        using var current = await clerk.GetAsync($"/api/v1/staff/complaints/{code}");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{code}/{action}") { Content = JsonContent.Create(body) };
-        request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
-        using var response = await clerk.SendAsync(request);
-        Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
-    }
 }

@@ -107,6 +107,20 @@ public abstract class NotificationTest
         return ((string)json["trackingCode"]!, (string)json["queryPassword"]!);
     }
 
+    /// <summary>
+    /// A case action by a demo account through the shared instance, with the case's current ETag;
+    /// asserts it succeeded.
+    /// </summary>
+    protected static async Task ActAsync(string username, string code, string action, object? body = null)
+    {
+        using var staff = await StaffLogin.ClientAsync(username);
+        using var current = await staff.GetAsync($"/api/v1/staff/complaints/{code}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{code}/{action}") { Content = JsonContent.Create(body ?? new { }) };
+        request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
+        using var response = await staff.SendAsync(request);
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>The messages the SMTP server received for a recipient.</summary>
     protected static IReadOnlyList<MimeMessage> MailTo(string address) =>
         Smtp.Messages().Where(m => m.To.Mailboxes.Any(to => to.Address == address)).ToList();

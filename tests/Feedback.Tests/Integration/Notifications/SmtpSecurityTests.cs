@@ -25,11 +25,12 @@ public sealed class SmtpSecurityTests
     public void MakeCertificates()
     {
         Directory.CreateDirectory(Folder);
+        var now = DateTimeOffset.UtcNow; // one instant: the server's validity must lie within the authority's
         using var authorityKey = RSA.Create(2048);
         var authorityRequest = new CertificateRequest("CN=Feedback test authority", authorityKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         authorityRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         authorityRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var authority = authorityRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var authority = authorityRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
 
         using var serverKey = RSA.Create(2048);
         var serverRequest = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -37,7 +38,7 @@ public sealed class SmtpSecurityTests
         names.AddIpAddress(IPAddress.Loopback);
         serverRequest.CertificateExtensions.Add(names.Build());
         serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var server = serverRequest.Create(authority, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), [1, 2, 3, 4]);
+        using var server = serverRequest.Create(authority, now.AddDays(-1), now.AddDays(29), [1, 2, 3, 4]);
 
         File.WriteAllText(AuthorityFile, authority.ExportCertificatePem());
         File.WriteAllText(CertificateFile, server.ExportCertificatePem());

@@ -22,16 +22,6 @@ public sealed class StaffEmailTests : NotificationTest
     private static Task<JsonObject> GiveEmailAsync(string username, int digestHour = 8) =>
         SettingsAsync(username, new { email = $"{username}@bureau.test", digestHour });
 
-    private static async Task ActAsync(string username, string code, string action, object body)
-    {
-        using var staff = await StaffLogin.ClientAsync(username);
-        using var current = await staff.GetAsync($"/api/v1/staff/complaints/{code}");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/staff/complaints/{code}/{action}") { Content = JsonContent.Create(body) };
-        request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
-        using var response = await staff.SendAsync(request);
-        Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
-    }
-
     private static async Task<long> UserIdAsync(string username) =>
         await ScalarAsync<long>("select id from staff_users where username = @p", username);
 
