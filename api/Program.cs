@@ -10,6 +10,7 @@ using Feedback.Api.Features.Health;
 using Feedback.Api.Features.Housekeeping;
 using Feedback.Api.Features.Metrics;
 using Feedback.Api.Features.Notifications;
+using Feedback.Api.Features.Open311;
 using Feedback.Api.Features.Photos;
 using Feedback.Api.Features.Publication;
 using Feedback.Api.Features.Reminders;
@@ -124,6 +125,7 @@ app.MapPublicationEndpoints();
 app.MapMetricsEndpoints();
 app.MapBulletinsEndpoints();
 app.MapNotificationsEndpoints();
+app.MapOpen311Endpoints();
 
 // A refused migration (a script edited after it was applied) is told as it is, without a stack
 // trace, and the process exits with 1.
