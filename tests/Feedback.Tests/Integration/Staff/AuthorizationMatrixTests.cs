@@ -113,7 +113,7 @@ public sealed class AuthorizationMatrixTests
         ("GET /api/v1/public/cases",                        "200 200 200 200 200 200 200"),
         ("GET /api/v1/public/bulletins",                    "200 200 200 200 200 200 200"),
         ("GET /open311/v2/services.json",                   "200 200 200 200 200 200 200"),
-        ("GET /open311/v2/services/conduct.misconduct.xml", "404 404 404 404 404 404 404"),
+        ("GET /open311/v2/services/noise.construction.xml", "200 200 200 200 200 200 200"),
         // A month before the first case: the same 404 for everyone, not a refusal.
         ("GET /api/v1/public/bulletins/2001-01",            "404 404 404 404 404 404 404"),
     ];
