@@ -31,7 +31,7 @@ public sealed class CitizenWords(string? message, JsonObject data, Func<string, 
 
     /// <summary>A date as the rest of the page reads: 2026年12月18日 / 18 December 2026.</summary>
     public string Day(string key) => DateOnly.TryParse(Text(key), CultureInfo.InvariantCulture, out var day)
-        ? Lang.Pick(day.ToString("yyyy年M月d日", CultureInfo.InvariantCulture), day.ToString("d MMMM yyyy", CultureInfo.InvariantCulture))
+        ? Lang.LongDate(day, Lang.IsEnglish)
         : Text(key);
 
     /// <summary>The name of the section whose code is in <paramref name="key"/>, in the reader's language.</summary>

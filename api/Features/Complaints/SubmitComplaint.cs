@@ -1,10 +1,10 @@
-using System.Net.Mail;
 using Dapper;
 using Feedback.Api.Features.Cases;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Notifications;
 using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Security;
 using Feedback.Api.Infrastructure.Time;
@@ -149,14 +149,10 @@ public static class SubmitComplaint
                 .WithMessage(_ => Lang.Pick("请填写正确的 11 位手机号码", "Enter a valid 11-digit mainland mobile number"))
                 .When(c => c.Contact is not null);
             RuleFor(c => c.Contact!.Email)
-                .Must(email => ComplaintText.Clean(email) is not { } clean || IsEmail(clean))
+                .Must(email => ComplaintText.Clean(email) is not { } clean || InputRules.IsEmailAddress(clean))
                 .WithMessage(_ => Lang.Pick("请填写正确的电子邮箱", "Enter a valid email address"))
                 .When(c => c.Contact is not null);
         }
-
-        private static bool IsEmail(string email) =>
-            email.Length <= 254 && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email
-            && parsed.Host.Contains('.') && !parsed.Host.EndsWith('.');
     }
 
     /// <summary>The category must exist and be open for new complaints; checked in memory, before any transaction.</summary>

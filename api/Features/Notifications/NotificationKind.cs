@@ -85,7 +85,7 @@ public sealed class NoticeFacts(JsonObject payload, string language, string publ
 
     /// <summary>A date in full: 2026年12月18日 / 18 December 2026.</summary>
     public string Day(string key) => DateOnly.TryParse(Text(key), CultureInfo.InvariantCulture, out var day)
-        ? Pick(day.ToString("yyyy年M月d日", CultureInfo.InvariantCulture), day.ToString("d MMMM yyyy", CultureInfo.InvariantCulture))
+        ? Infrastructure.Localization.Lang.LongDate(day, English)
         : Text(key);
 
     /// <summary>The case's tracking page, with the code filled in (the password is never in a link).</summary>

@@ -70,18 +70,13 @@ public sealed class NotificationOutbox(WriteTransaction database, FeedbackOption
                    jsonb_build_object('trackingCode', c.tracking_code, 'categoryZh', k.name_zh, 'categoryEn', k.name_en, 'dueOn', c.due_on)
                        || @facts::jsonb,
                    @now,
-                   case when {digest} then
-                       case when (local.day + make_interval(hours => u.digest_hour)) at time zone @timeZone > @now
-                            then (local.day + make_interval(hours => u.digest_hour)) at time zone @timeZone
-                            else (local.day + 1 + make_interval(hours => u.digest_hour)) at time zone @timeZone end
-                   else @now end,
+                   case when {digest} then {NextDigestSql("u.digest_hour")} else @now end,
                    {digest}
             from {cases}
             join categories k on k.code = c.category_code
             join category_groups g on g.code = k.group_code
             join staff_users u on ({audience.Condition})
             left join staff_notification_preferences p on p.user_id = u.id and p.kind = '{kind.Code}'
-            cross join (select (@now at time zone @timeZone)::date as day) local
             where {which} and u.active and u.email is not null
               and u.role = any ({Roles(audience.Roles)})
               and coalesce(p.enabled, u.role = any ({Roles(audience.OnByDefault)}))
@@ -89,6 +84,18 @@ public sealed class NotificationOutbox(WriteTransaction database, FeedbackOption
               and u.id is distinct from @actor
             """;
     }
+
+    /// <summary>
+    /// The first time at <paramref name="hour"/> o'clock, bureau time (@timeZone), after @now: where
+    /// a digest message waits. Wall-clock hours, so a time zone with daylight saving keeps the hour.
+    /// </summary>
+    public static string NextDigestSql(string hour) =>
+        $"""
+         (select case when (day + make_interval(hours => {hour})) at time zone @timeZone > @now
+                      then (day + make_interval(hours => {hour})) at time zone @timeZone
+                      else (day + 1 + make_interval(hours => {hour})) at time zone @timeZone end
+          from (select (@now at time zone @timeZone)::date as day) local)
+         """;
 
     public static DynamicParameters StaffParameters(Notice notice, DateTimeOffset now, long? actor, FeedbackOptions options,
         long? complaintId, long[]? complaintIds = null)

@@ -1,8 +1,8 @@
-using System.Net.Mail;
 using Dapper;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Database;
+using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
 using Feedback.Api.Infrastructure.Time;
 using FluentValidation;
@@ -66,14 +66,15 @@ public static class StaffPreferences
         public Validator()
         {
             RuleFor(c => c.Email)
-                .Must(email => email is null || email.Length <= 254 && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && parsed.Host.Contains('.'))
+                .Must(email => email is null || InputRules.IsEmailAddress(email))
                 .WithMessage(_ => Lang.Pick("请填写正确的电子邮箱", "Enter a valid email address"));
             RuleFor(c => c.DigestHour).InclusiveBetween(0, 23)
                 .WithMessage(_ => Lang.Pick("汇总时间应为 0–23 点", "The digest hour is from 0 to 23"));
         }
     }
 
-    public sealed class UpdateHandler(WriteTransaction database, CurrentStaff staff, AuditLog audit, BureauClock clock) : ICommandHandler<Command, Settings>
+    public sealed class UpdateHandler(WriteTransaction database, CurrentStaff staff, AuditLog audit, BureauClock clock, Infrastructure.FeedbackOptions options)
+        : ICommandHandler<Command, Settings>
     {
         public async ValueTask<Settings> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -98,11 +99,12 @@ public static class StaffPreferences
                         new { id = staff.Id, kind = choice.Kind }, cancellationToken);
             }
             // What waits for the digest leaves at the new hour.
-            var now = clock.UtcNow;
-            var today = clock.StartOf(clock.DateOf(now)).AddHours(command.DigestHour);
             await database.ExecuteAsync(
-                "update notifications set next_attempt_at = @next, recipient = coalesce(@email, recipient) where staff_user_id = @id and digest and state = 'pending'",
-                new { id = staff.Id, next = today > now ? today : today.AddDays(1), email }, cancellationToken);
+                $"""
+                 update notifications set next_attempt_at = {NotificationOutbox.NextDigestSql("@hour")}, recipient = coalesce(@email, recipient)
+                 where staff_user_id = @id and digest and state = 'pending'
+                 """,
+                new { id = staff.Id, hour = command.DigestHour, email, now = clock.UtcNow, timeZone = options.TimeZone.Id }, cancellationToken);
             await audit.RecordAsync(AuditActor.Of(staff), new AuditEntry("user.notification_settings", "user", staff.Username,
                 After: new { hasEmail = email is not null, command.DigestHour, kinds = command.Kinds }), cancellationToken);
             return Build(staff.Role, email, command.DigestHour,

@@ -15,6 +15,11 @@ public static class InputRules
     public static readonly DateOnly EarliestDate = new(2000, 1, 1);
     public static readonly DateOnly LatestDate = new(2099, 12, 31);
 
+    /// <summary>One address, written as the mail system will read it, with a dotted domain.</summary>
+    public static bool IsEmailAddress(string email) =>
+        email.Length <= 254 && System.Net.Mail.MailAddress.TryCreate(email, out var parsed) && parsed.Address == email
+        && parsed.Host.Contains('.') && !parsed.Host.EndsWith('.');
+
     /// <summary>C0 and C1 control characters and DEL; with <paramref name="allowLineBreaks"/>, tab, line feed and carriage return pass.</summary>
     public static bool HasControlCharacters(string text, bool allowLineBreaks)
     {

@@ -16,4 +16,8 @@ public static class Lang
     public static string Current => IsEnglish ? English : Chinese;
 
     public static string Pick(string chinese, string english) => IsEnglish ? english : chinese;
+
+    /// <summary>A date as pages and messages read it: 2026年12月18日 / 18 December 2026.</summary>
+    public static string LongDate(DateOnly day, bool english) =>
+        day.ToString(english ? "d MMMM yyyy" : "yyyy年M月d日", CultureInfo.InvariantCulture);
 }

@@ -25,7 +25,7 @@ public static class TakeSmsReply
             var stopped = await Unsubscribe.StopAsync(database, NotifyChannel.Sms, command.Reply.Phone, cancellationToken);
             await audit.RecordAsync(AuditActor.Of(caller), new AuditEntry("notification.sms_stop", "phone",
                 // The number, masked: the audit names the request, not the person.
-                command.Reply.Phone[..3] + "****" + command.Reply.Phone[7..], After: new { cases = stopped }), cancellationToken);
+                NotificationOutboxAdmin.Mask("sms", command.Reply.Phone), After: new { cases = stopped }), cancellationToken);
             return new Result(true, stopped);
         }
     }
