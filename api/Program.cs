@@ -82,6 +82,7 @@ builder.Services.AddSingleton<AutoClose>();
 builder.Services.AddSingleton<StaffAccounts>();
 builder.Services.AddPhotos();
 builder.Services.AddNotifications(builder.Configuration, dispatch: verb is null);
+builder.Services.AddOpen311();
 builder.Services.AddMemoryCache();
 builder.Services.AddScoped<BulletinMonths>();
 

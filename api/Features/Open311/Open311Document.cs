@@ -33,15 +33,6 @@ public enum Open311Format { Json, Xml }
 
 public static class Open311Formats
 {
-    /// <summary>"noise.construction.json" → ("noise.construction", Json); the suffix is split off at the last dot.</summary>
-    public static (string Name, Open311Format Format)? Split(string file)
-    {
-        var dot = file.LastIndexOf('.');
-        if (dot <= 0) return null;
-        Open311Format? format = file[(dot + 1)..] switch { "json" => Open311Format.Json, "xml" => Open311Format.Xml, _ => null };
-        return format is { } f ? (file[..dot], f) : null;
-    }
-
     public static string ContentType(this Open311Format format) =>
         format == Open311Format.Json ? "application/json; charset=utf-8" : "text/xml; charset=utf-8";
 
@@ -61,8 +52,20 @@ public static class Open311Formats
     }
 
     /// <summary>GeoReport's error list: [{"code": 404, "description": "…"}] / &lt;errors&gt;&lt;error&gt;….</summary>
-    public static IResult Error(this Open311Format format, int status, string description) =>
-        format.Write("errors", new Open311Value.List("error", [new Open311Value.Object([("code", status), ("description", description)])]), status);
+    public static IResult Error(this Open311Format format, int status, string description) => format.Errors(status, [description]);
+
+    /// <summary>One error per description, all with the answer's status.</summary>
+    public static IResult Errors(this Open311Format format, int status, IEnumerable<string> descriptions) =>
+        format.Write("errors", new Open311Value.List("error", descriptions
+            .Select(description => (Open311Value)new Open311Value.Object([("code", status), ("description", description)])).ToList()), status);
+
+    /// <summary>"json" or "xml", the route's {format}; anything else is not a format of GeoReport's.</summary>
+    public static Open311Format? Parse(string format) => format switch
+    {
+        "json" => Open311Format.Json,
+        "xml" => Open311Format.Xml,
+        _ => null,
+    };
 
     private static byte[] Json(Open311Value value) => JsonSerializer.SerializeToUtf8Bytes(ToJson(value));
 
