@@ -1283,18 +1283,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/open311/v2/{file}": {
+    "/open311/v2/discovery.{format}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * GeoReport v2: discovery.{json|xml} (service discovery) or services.{json|xml} (one service per public category)
-         * @description Names and descriptions in the language of Accept-Language (zh-CN by default). Conduct categories never appear.
-         */
-        get: operations["Open311Resource"];
+        /** GeoReport v2 service discovery: the specification, this endpoint and its formats */
+        get: operations["Open311Discovery"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1303,7 +1300,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/open311/v2/services/{file}": {
+    "/open311/v2/services.{format}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1311,7 +1308,27 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * GeoReport v2: a service's definition, services/{service_code}.{json|xml}: its guided questions as attributes
+         * GeoReport v2: one service per public category
+         * @description Names and descriptions in the language of Accept-Language (zh-CN by default). Conduct categories never appear.
+         */
+        get: operations["Open311Services"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services/{service_code}.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GeoReport v2: a service's definition, its guided questions as attributes
          * @description The service code is split from the suffix at the last dot (noise.construction.json). An unknown or conduct code is a 404 in GeoReport's error format.
          */
         get: operations["Open311ServiceDefinition"];
@@ -7101,12 +7118,32 @@ export interface operations {
             };
         };
     };
-    Open311Resource: {
+    Open311Discovery: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                file: string;
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Open311Services: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                format: string;
             };
             cookie?: never;
         };
@@ -7126,7 +7163,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                file: string;
+                service_code: string;
+                format: string;
             };
             cookie?: never;
         };
