@@ -127,6 +127,7 @@ app.MapMetricsEndpoints();
 app.MapBulletinsEndpoints();
 app.MapNotificationsEndpoints();
 app.MapOpen311Endpoints();
+app.MapOpen311KeysEndpoints();
 
 // A refused migration (a script edited after it was applied) is told as it is, without a stack
 // trace, and the process exits with 1.
@@ -163,7 +164,12 @@ switch (verb)
         await Task.WhenAll(
             app.Services.GetRequiredService<CategoryCatalog>().LoadAsync(),
             app.Services.GetRequiredService<WorkingDayCalendar>().LoadAsync());
-        if (options.Demo) await app.Services.GetRequiredService<StaffAccounts>().SeedDemoAsync(options.DemoPassword, CancellationToken.None);
+        if (options.Demo)
+        {
+            await app.Services.GetRequiredService<StaffAccounts>().SeedDemoAsync(options.DemoPassword, CancellationToken.None);
+            await Open311Keys.SeedDemoAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), options,
+                app.Services.GetRequiredService<BureauClock>(), app.Logger);
+        }
         await app.RunAsync();
         return;
 }

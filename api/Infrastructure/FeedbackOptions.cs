@@ -36,6 +36,9 @@ public sealed record FeedbackOptions
     /// <summary>FEEDBACK_DEMO_PASSWORD: the demo accounts' password.</summary>
     public string DemoPassword { get; init; } = "demo-2026";
 
+    /// <summary>FEEDBACK_OPEN311_DEMO_KEY: with FEEDBACK_DEMO, the demo Open311 API key's value (16–128 visible ASCII characters); unset, a new one is drawn and printed at each start.</summary>
+    public string? Open311DemoKey { get; init; }
+
     /// <summary>FEEDBACK_REMINDER_INTERVAL_SECONDS: how often overdue cases are looked for (default 60).</summary>
     public TimeSpan ReminderInterval { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -97,6 +100,10 @@ public sealed record FeedbackOptions
             TokenSigningKey = SigningKey(NullIfBlank(configuration["FEEDBACK_JWT_KEY"])),
             Demo = configuration["FEEDBACK_DEMO"] is "1" or "true",
             DemoPassword = NullIfBlank(configuration["FEEDBACK_DEMO_PASSWORD"]) ?? "demo-2026",
+            Open311DemoKey = NullIfBlank(configuration["FEEDBACK_OPEN311_DEMO_KEY"]) is { } demoKey
+                ? demoKey.Length is >= 16 and <= 128 && demoKey.All(c => c is > ' ' and <= '~') ? demoKey
+                    : throw new InvalidOperationException("FEEDBACK_OPEN311_DEMO_KEY must be 16–128 visible ASCII characters.")
+                : null,
             ReminderInterval = TimeSpan.FromSeconds(
                 int.TryParse(configuration["FEEDBACK_REMINDER_INTERVAL_SECONDS"], out var seconds) && seconds > 0 ? seconds : 60),
             RateLimitPerMinute = NonNegative(configuration, "FEEDBACK_RATE_LIMIT_PER_MINUTE") ?? 20,

@@ -134,8 +134,8 @@ public sealed class ComplaintIntake(
     }
 }
 
-/// <summary>How a complaint reached the bureau: online, or taken by staff (一个窗口受理).</summary>
-public enum ComplaintChannel { Web, Phone, Letter, Visit }
+/// <summary>How a complaint reached the bureau: online, taken by staff (一个窗口受理), or filed by another system through Open311.</summary>
+public enum ComplaintChannel { Web, Phone, Letter, Visit, Open311 }
 
 public static class ComplaintChannels
 {
@@ -146,6 +146,7 @@ public static class ComplaintChannels
         ComplaintChannel.Phone => english ? "phone" : "来电",
         ComplaintChannel.Letter => english ? "letter" : "来信",
         ComplaintChannel.Visit => english ? "visit" : "来访",
+        ComplaintChannel.Open311 => english ? "Open311" : "Open311 接口",
         _ => channel.ToString(),
     };
 }

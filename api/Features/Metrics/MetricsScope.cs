@@ -22,7 +22,7 @@ public sealed record MetricsFilters(
     [FromQuery(Name = "section")] [property: Description("One section (the one holding the case now). A section head always gets their own.")] string? Section = null,
     [FromQuery(Name = "category")] [property: Description("A category code (air.odor) or a group code (air).")] string? Category = null,
     [FromQuery(Name = "township")] [property: Description("Exactly this township or street.")] string? Township = null,
-    [FromQuery(Name = "channel")] [property: Description("web, phone, letter or visit.")] string? Channel = null);
+    [FromQuery(Name = "channel")] [property: Description("web, phone, letter, visit or open311.")] string? Channel = null);
 
 /// <summary>
 /// Turns the filters into a period and the cases the caller may count. Leaders and administrators
@@ -76,8 +76,8 @@ public sealed class MetricsScope(CurrentStaff staff, CategoryCatalog catalog, Bu
         if (township is not null && (await catalog.ListTownshipsAsync()).All(t => t.NameZh != township))
             errors.Add(new ValidationFailure("township", Lang.Pick("没有这个乡镇（街道）", "No such township")));
 
-        if (filters.Channel is not null and not ("web" or "phone" or "letter" or "visit"))
-            errors.Add(new ValidationFailure("channel", Lang.Pick("来源须为 web、phone、letter 或 visit", "channel is web, phone, letter or visit")));
+        if (filters.Channel is not null and not ("web" or "phone" or "letter" or "visit" or "open311"))
+            errors.Add(new ValidationFailure("channel", Lang.Pick("来源须为 web、phone、letter、visit 或 open311", "channel is web, phone, letter, visit or open311")));
         if (errors.Count > 0) throw new ValidationException(errors);
 
         var withoutConfidential = false;
@@ -131,7 +131,7 @@ public sealed class MetricsScope(CurrentStaff staff, CategoryCatalog catalog, Bu
             MetricsDimension.Category => Position(await catalog.ListAllCategoriesAsync(), c => c.Code == key),
             MetricsDimension.Group => Position((await catalog.ListAllCategoriesAsync()).Select(c => c.GroupCode).Distinct(), g => g == key),
             MetricsDimension.Township => key == "" ? int.MaxValue : Position(await catalog.ListTownshipsAsync(), t => t.NameZh == key),
-            MetricsDimension.Channel => Position(new[] { "web", "phone", "letter", "visit" }, c => c == key),
+            MetricsDimension.Channel => Position(new[] { "web", "phone", "letter", "visit", "open311" }, c => c == key),
             _ => 0,
         };
     }

@@ -39,6 +39,10 @@ public sealed class Open311Errors : IProblemDetailsWriter
         "contact.phone" => "phone",
         "contact.email" => "email",
         "answers" => "attribute",
+        "location" => "lat/long/address_string",
+        "mediaUrl" => "media_url",
+        "deviceId" => "device_id",
+        "accountId" => "account_id",
         _ when field.StartsWith("answers.", StringComparison.Ordinal) => $"attribute[{field["answers.".Length..]}]",
         _ => field,
     };

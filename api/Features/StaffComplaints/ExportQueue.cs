@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Feedback.Api.Features.Cases;
+using Feedback.Api.Features.Open311;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure;
@@ -31,7 +32,7 @@ public static class ExportQueue
     private sealed record Row(
         string TrackingCode, string Status, string CategoryCode, string SectionCode, string? Township, string Excerpt,
         string Channel, DateTime SubmittedAt, DateOnly DueOn, long? AssigneeId, string? AssigneeName, string? ExtensionStatus,
-        bool Review, int SupportCount, bool Urgent);
+        bool Review, int SupportCount, bool Urgent, string? FiledThrough);
 
     public sealed class Handler(ReadDatabase database, QueueSelection selection, CurrentStaff staff, CategoryCatalog catalog, BureauClock clock,
         WorkingDayCalendar calendar, IValidator<ListQueue.Query> filtersValidator, AuditLog audit) : IStreamQueryHandler<Query, ListQueue.Item>
@@ -51,7 +52,8 @@ public static class ExportQueue
                 select c.tracking_code, c.status, c.category_code, c.section_code, c.township,
                        left(c.description, 80) as excerpt, c.channel, c.submitted_at, c.due_on,
                        c.assignee_id, a.display_name as assignee_name, c.extension_status,
-                       c.review_requested_at is not null as review, c.support_count, c.urgent
+                       c.review_requested_at is not null as review, c.support_count, c.urgent,
+                       {Open311Source.KeyNameSql}
                 from {source} left join staff_users a on a.id = c.assignee_id
                 where {where} and c.status = any(@statuses)
                 order by {QueueSelection.Order(filters.Sort ?? "due")}
@@ -75,7 +77,7 @@ public static class ExportQueue
                         Enum.Parse<ComplaintChannel>(row.Channel, ignoreCase: true), new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero), row.DueOn,
                         Deadlines.Flags(status, row.DueOn, today, calendar),
                         row.AssigneeId is { } id ? new GetCase.StaffMember(id, row.AssigneeName!) : null,
-                        row.ExtensionStatus, row.Review, row.SupportCount, row.Urgent);
+                        row.ExtensionStatus, row.Review, row.SupportCount, row.Urgent, row.FiledThrough);
                 }
                 complete = true;
             }
@@ -134,7 +136,7 @@ public static class ExportQueue
                 .Text(item.CategoryName)
                 .Text(item.SectionName)
                 .Text(item.Township)
-                .Text(item.Channel.Name(english))
+                .Text(item.FiledThrough is { } key ? $"{item.Channel.Name(english)} ({key})" : item.Channel.Name(english))
                 .Text(TimeZoneInfo.ConvertTime(item.SubmittedAt, options.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))
                 .Text(item.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
                 .Number(item.Deadline.WorkingDaysLeft)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Feedback.Api.Features.Cases;
+using Feedback.Api.Features.Open311;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.FollowUp;
@@ -46,6 +47,7 @@ public static class GetCase
     /// <param name="SupportCount">"Me too" supports; null for a conduct complaint, which is never listed publicly and cannot be supported.</param>
     /// <param name="AvailableActions">What the caller may do now: exactly the actions the server would not refuse for a reason known in advance.</param>
     /// <param name="RejectionGrounds">The grounds this case may be rejected on.</param>
+    /// <param name="Open311">For a case another system filed (channel open311): the key it used and what it sent besides the complaint.</param>
     public sealed record Result(
         string TrackingCode,
         ComplaintStatus Status,
@@ -81,7 +83,8 @@ public static class GetCase
         bool Urgent,
         IReadOnlyList<CaseAnswer> Answers,
         CasePin? Pin,
-        IReadOnlyList<CasePhoto> Photos);
+        IReadOnlyList<CasePhoto> Photos,
+        Open311Source? Open311);
 
     /// <summary>How the "me too" supports came, so staff can tell a crowd from one person with many devices.</summary>
     /// <param name="Addresses">Distinct client addresses (IPv4, or IPv6 /64) they came from (supports older than this record have none).</param>
@@ -97,7 +100,8 @@ public static class GetCase
         DateTime SubmittedAt, DateOnly AcceptBy, DateOnly? ResolveBy, DateOnly DueOn, long? AssigneeId, string? AssigneeName,
         string? ExtensionStatus, int? ExtensionDays, string? ExtensionReason, string? MergedInto, string MergedCases, int SupportCount, string? Supports, string Timeline,
         string? EvaluationSolved, string? EvaluationSatisfaction, DateTime? EvaluatedAt, DateTime? ReviewRequestedAt, DateTime? ClosedAt,
-        bool Urgent, string Answers, double? Latitude, double? Longitude, string Photos);
+        bool Urgent, string Answers, double? Latitude, double? Longitude, string Photos,
+        string? Open311Key, string? Open311DeviceId, string? Open311AccountId, string? Open311MediaUrl);
 
     private sealed record EventRow(long Id, string Type, string Visibility, string ActorKind, long? ActorId, string? ActorName,
         DateTimeOffset At, string? Message, JsonObject Data);
@@ -135,10 +139,13 @@ public static class GetCase
                         where e.complaint_id = c.id)::text as timeline,
                        c.evaluation_solved, c.evaluation_satisfaction, c.evaluated_at, c.review_requested_at, c.closed_at,
                        c.urgent, c.answers::text as answers, c.latitude, c.longitude,
-                       {CasePhotoList.Sql} as photos
+                       {CasePhotoList.Sql} as photos,
+                       k.name as open311_key, r.device_id as open311_device_id, r.account_id as open311_account_id, r.media_url as open311_media_url
                 from complaints c
                 left join staff_users a on a.id = c.assignee_id
                 left join complaints m on m.id = c.merged_into_id
+                left join open311_requests r on r.complaint_id = c.id
+                left join open311_keys k on k.id = r.key_id
                 where c.tracking_code = @code
                 """,
                 new { code }, cancellationToken: cancellationToken)) ?? throw CaseHandling.NotFound();
@@ -184,7 +191,8 @@ public static class GetCase
                 row.ClosedAt is { } closedAt ? new DateTimeOffset(closedAt, TimeSpan.Zero) : null,
                 row.Urgent, CaseAnswers.Label(category, row.Answers),
                 row is { Latitude: { } latitude, Longitude: { } longitude } ? new CasePin(latitude, longitude) : null,
-                CasePhotoList.Parse(row.Photos));
+                CasePhotoList.Parse(row.Photos),
+                row.Open311Key is { } key ? new Open311Source(key, row.Open311DeviceId, row.Open311AccountId, row.Open311MediaUrl) : null);
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Feedback.Api.Features.Cases;
+using Feedback.Api.Features.Open311;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure.Auth;
@@ -48,7 +49,8 @@ public static class ListQueue
         DateTimeOffset SubmittedAt, DateOnly DueOn, DeadlineFlags Deadline, GetCase.StaffMember? Assignee, string? ExtensionStatus,
         [property: Description("The citizen asked for a review (复查) of this case.")] bool Review,
         [property: Description("Citizens who said \"me too\" (POST /api/v1/complaints/{trackingCode}/support).")] int SupportCount,
-        [property: Description("From an urgent category (drinking-water sources): handle first.")] bool Urgent);
+        [property: Description("From an urgent category (drinking-water sources): handle first.")] bool Urgent,
+        [property: Description("For a case another system filed (channel open311): the name of the API key it used.")] string? FiledThrough);
 
     /// <param name="NextCursor">Pass as cursor for the next page; null on the last page.</param>
     /// <param name="Counts">Cases per status under the same filters, status aside.</param>
@@ -93,7 +95,7 @@ public static class ListQueue
 
     private sealed record Row(
         long Id, string TrackingCode, string Status, string CategoryCode, string SectionCode, string? Township, string Excerpt,
-        string Channel, DateTime SubmittedAt, DateOnly DueOn, long? AssigneeId, string? AssigneeName, string? ExtensionStatus, bool Review, int SupportCount, bool Urgent, string? Counts);
+        string Channel, DateTime SubmittedAt, DateOnly DueOn, long? AssigneeId, string? AssigneeName, string? ExtensionStatus, bool Review, int SupportCount, bool Urgent, string? FiledThrough, string? Counts);
 
     private sealed record CountRow(string Status, int Count);
 
@@ -120,11 +122,12 @@ public static class ListQueue
             }
             var order = QueueSelection.Order(sort);
 
-            const string columns = """
+            const string columns = $"""
                 select c.id, c.tracking_code, c.status, c.category_code, c.section_code, c.township,
                        left(c.description, 80) as excerpt, c.channel, c.submitted_at, c.due_on,
                        c.assignee_id, a.display_name as assignee_name, c.extension_status,
-                       c.review_requested_at is not null as review, c.support_count, c.urgent
+                       c.review_requested_at is not null as review, c.support_count, c.urgent,
+                       {Open311Source.KeyNameSql}
                 """;
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             // A search reads its matches once for both the page and the counts (each row carries
@@ -175,7 +178,7 @@ public static class ListQueue
                     row.SectionCode, Lang.Pick(section.NameZh, section.NameEn), row.Township, row.Excerpt,
                     Enum.Parse<ComplaintChannel>(row.Channel, ignoreCase: true), new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero), row.DueOn,
                     Deadlines.Flags(status, row.DueOn, today, calendar),
-                    row.AssigneeId is { } id ? new GetCase.StaffMember(id, row.AssigneeName!) : null, row.ExtensionStatus, row.Review, row.SupportCount, row.Urgent));
+                    row.AssigneeId is { } id ? new GetCase.StaffMember(id, row.AssigneeName!) : null, row.ExtensionStatus, row.Review, row.SupportCount, row.Urgent, row.FiledThrough));
             }
             var last = rows.LastOrDefault();
             var next = more && last is not null

@@ -1340,6 +1340,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/open311/v2/requests.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * GeoReport v2: file a service request with an API key
+         * @description application/x-www-form-urlencoded, or multipart/form-data with up to 9 photo files (any part name; the checks of POST /api/v1/uploads). Parameters: api_key, service_code, lat + long and/or address_string, attribute[code], description (≤ 4000 characters), email, phone, first_name, last_name, device_id, account_id, media_url (kept as a link, never fetched). An empty parameter counts as missing. Answers a one-element list: service_request_id (the tracking code), service_notice, account_id when given, and query_password.
+         */
+        post: operations["Open311PostRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/tokens/{token}.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GeoReport v2: the request a token stands for; here every request's token is its service_request_id
+         * @description Served for completeness: every service is realtime, so POST requests answers with the service_request_id at once.
+         */
+        get: operations["Open311Token"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/open311-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every Open311 API key, live ones first (never their values) */
+        get: operations["ListOpen311Keys"];
+        put?: never;
+        /** Issue an Open311 API key; its value is in this answer only */
+        post: operations["CreateOpen311Key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/open311-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a key: it stops working at once and stays listed, with the cases it filed */
+        delete: operations["RevokeOpen311Key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1456,10 +1531,10 @@ export interface components {
             closedAt: null | string;
         };
         /**
-         * @description How a complaint reached the bureau: online, or taken by staff (一个窗口受理).
+         * @description How a complaint reached the bureau: online, taken by staff (一个窗口受理), or filed by another system through Open311.
          * @enum {unknown}
          */
-        ComplaintChannel: "web" | "phone" | "letter" | "visit";
+        ComplaintChannel: "web" | "phone" | "letter" | "visit" | "open311";
         /**
          * @description Where a case is in its life (BRIEF §5). Serialised in snake_case: "in_progress".
          * @enum {unknown}
@@ -1793,6 +1868,7 @@ export interface components {
             answers: components["schemas"]["CaseAnswer"][];
             pin: null | components["schemas"]["CasePin"];
             photos: components["schemas"]["CasePhoto"][];
+            open311: null | components["schemas"]["Open311Source"];
         };
         GetCaseReview: {
             /** Format: date-time */
@@ -2124,6 +2200,8 @@ export interface components {
             supportCount: number;
             /** @description From an urgent category (drinking-water sources): handle first. */
             urgent: boolean;
+            /** @description For a case another system filed (channel open311): the name of the API key it used. */
+            filedThrough: null | string;
         };
         ListQueueResult: {
             items: components["schemas"]["ListQueueItem"][];
@@ -2382,6 +2460,53 @@ export interface components {
          * @enum {unknown}
          */
         NotifyChannel: "sms" | "email";
+        Open311KeysAdminCreateKey: {
+            /** @description The system the key is for, e.g. "12345 市民热线平台": 1–50 characters, unique among live keys. */
+            name: string;
+            /**
+             * Format: int32
+             * @description Its budget, 1–10000 (60 when not given).
+             */
+            requestsPerMinute?: null | number;
+        };
+        Open311KeysAdminIssuedKey: {
+            /** @description The key itself: shown this once, stored only as a hash. Give it to the other system's operator. */
+            key: string;
+            details: components["schemas"]["Open311KeysAdminOpen311Key"];
+        };
+        Open311KeysAdminOpen311Key: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** @description The key's first characters ("fb311_abcd"), to tell it apart from others. */
+            shown: string;
+            /** Format: int32 */
+            requestsPerMinute: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The administrator's display name; null for the demo key. */
+            createdBy: null | string;
+            /** Format: date-time */
+            revokedAt: null | string;
+            /** Format: date-time */
+            lastUsedAt: null | string;
+            /**
+             * Format: int64
+             * @description Cases filed with this key.
+             */
+            requestsFiled: number;
+        };
+        /** @description What staff see of a case another system filed through Open311. */
+        Open311Source: {
+            /** @description The name of the API key that filed it (the system it was issued to). */
+            keyName: string;
+            /** @description The caller's device_id, as sent. */
+            deviceId: null | string;
+            /** @description The caller's account_id: the citizen's account in the filing system. */
+            accountId: null | string;
+            /** @description The media_url sent: a link to open with care, never fetched by the server. */
+            mediaUrl: null | string;
+        };
         /** @description The upload's body, for the OpenAPI document (the endpoint reads the multipart stream itself). */
         PhotosEndpointsUploadForm: {
             /** @description The photo: JPEG, PNG or WebP, at most 10 MB. Any part name is accepted. */
@@ -6506,7 +6631,7 @@ export interface operations {
                 category?: string;
                 /** @description Exactly this township or street. */
                 township?: string;
-                /** @description web, phone, letter or visit. */
+                /** @description web, phone, letter, visit or open311. */
                 channel?: string;
                 /** @description csv: the same table as a CSV file (like Accept: text/csv); json (the default). */
                 format?: string;
@@ -6569,7 +6694,7 @@ export interface operations {
                 category?: string;
                 /** @description Exactly this township or street. */
                 township?: string;
-                /** @description web, phone, letter or visit. */
+                /** @description web, phone, letter, visit or open311. */
                 channel?: string;
                 /** @description section, category, group, township, channel, month or week */
                 by?: string;
@@ -6634,7 +6759,7 @@ export interface operations {
                 category?: string;
                 /** @description Exactly this township or street. */
                 township?: string;
-                /** @description web, phone, letter or visit. */
+                /** @description web, phone, letter, visit or open311. */
                 channel?: string;
                 /** @description csv: the same table as a CSV file (like Accept: text/csv); json (the default). */
                 format?: string;
@@ -6697,7 +6822,7 @@ export interface operations {
                 category?: string;
                 /** @description Exactly this township or street. */
                 township?: string;
-                /** @description web, phone, letter or visit. */
+                /** @description web, phone, letter, visit or open311. */
                 channel?: string;
                 /** @description 1–1000, default 100 (the CSV holds every row). */
                 limit?: number;
@@ -7176,6 +7301,235 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    Open311PostRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    api_key: string;
+                    service_code: string;
+                    description: string;
+                    /** Format: double */
+                    lat: null | number;
+                    /** Format: double */
+                    long: null | number;
+                    address_string: null | string;
+                    /** @description attribute[code]=value, one per guided question (GET services/{service_code}.{format}). */
+                    attribute: null | string;
+                    email: null | string;
+                    phone: null | string;
+                    first_name: null | string;
+                    last_name: null | string;
+                    device_id: null | string;
+                    account_id: null | string;
+                    media_url: null | string;
+                    media: null | string[];
+                };
+                "multipart/form-data": {
+                    api_key: string;
+                    service_code: string;
+                    description: string;
+                    /** Format: double */
+                    lat: null | number;
+                    /** Format: double */
+                    long: null | number;
+                    address_string: null | string;
+                    /** @description attribute[code]=value, one per guided question (GET services/{service_code}.{format}). */
+                    attribute: null | string;
+                    email: null | string;
+                    phone: null | string;
+                    first_name: null | string;
+                    last_name: null | string;
+                    device_id: null | string;
+                    account_id: null | string;
+                    media_url: null | string;
+                    media: null | string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Open311Token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ListOpen311Keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311KeysAdminOpen311Key"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateOpen311Key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Open311KeysAdminCreateKey"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311KeysAdminIssuedKey"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RevokeOpen311Key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };

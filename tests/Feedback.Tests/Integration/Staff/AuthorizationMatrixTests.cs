@@ -98,6 +98,9 @@ public sealed class AuthorizationMatrixTests
         ("GET /api/v1/admin/townships",                     "403 403 403 403 403 200 401"),
         ("POST /api/v1/admin/townships",                    "403 403 403 403 403 409 401"),
         ("PUT /api/v1/admin/townships/no-such-township",    "403 403 403 403 403 404 401"),
+        ("GET /api/v1/admin/open311-keys",                  "403 403 403 403 403 200 401"),
+        ("POST /api/v1/admin/open311-keys",                 "403 403 403 403 403 201 401"),
+        ("DELETE /api/v1/admin/open311-keys/999999",        "403 403 403 403 403 404 401"),
         ("GET /api/v1/admin/notifications",                 "403 403 403 403 403 200 401"),
         ("GET /api/v1/admin/notifications/figures",         "403 403 403 403 403 200 401"),
         ("GET /api/v1/admin/notifications/kinds",           "403 403 403 403 403 200 401"),
@@ -112,6 +115,7 @@ public sealed class AuthorizationMatrixTests
         // Public: the same answer for everyone, signed in or not.
         ("GET /api/v1/public/cases",                        "200 200 200 200 200 200 200"),
         ("GET /api/v1/public/bulletins",                    "200 200 200 200 200 200 200"),
+        ("GET /open311/v2/discovery.json",                  "200 200 200 200 200 200 200"),
         ("GET /open311/v2/services.json",                   "200 200 200 200 200 200 200"),
         ("GET /open311/v2/services/noise.construction.xml", "200 200 200 200 200 200 200"),
         // A month before the first case: the same 404 for everyone, not a refusal.
@@ -376,6 +380,7 @@ public sealed class AuthorizationMatrixTests
         "PUT /api/v1/admin/categories/no.such/guidance" => new { guidanceZh = "矩阵", guidanceEn = "Matrix", urgent = false, questions = Array.Empty<object>() },
         "PUT /api/v1/admin/categories/no.such" => new { nameZh = "矩阵", nameEn = "Matrix", acceptWithinDays = 2, resolveWithinDays = 15 },
         // A township that exists: 409, so the fixture adds none.
+        "POST /api/v1/admin/open311-keys" => new { name = NewUsername("matrix") },
         "POST /api/v1/admin/townships" => new { nameZh = "剡湖街道", nameEn = "Shanhu Subdistrict" },
         "PUT /api/v1/admin/townships/no-such-township" => new { nameZh = "矩阵", nameEn = "Matrix" },
         _ => new { },
