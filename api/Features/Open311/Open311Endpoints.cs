@@ -47,6 +47,8 @@ public static class Open311Endpoints
             .WithSummary("GeoReport v2: a service's definition, its guided questions as attributes")
             .WithDescription("The service code is split from the suffix at the last dot (noise.construction.json). An unknown or conduct code is a 404 in GeoReport's error format.");
 
+        group.MapOpen311Queries();
+
         group.MapFallback("/{**path}", (HttpContext http) => Open311Errors.FormatOf(http).Error(StatusCodes.Status404NotFound,
                 Lang.Pick("没有这个资源；GeoReport 的资源见 discovery.json", "No such resource; discovery.json lists GeoReport's resources")))
             .ExcludeFromDescription();
