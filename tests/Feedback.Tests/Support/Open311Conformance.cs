@@ -59,13 +59,21 @@ public static class Open311Conformance
 
     public static void AssertJson(string schemaName, JsonNode? answer)
     {
+        var errors = Errors(schemaName, answer);
+        Assert.That(errors, Is.Empty, $"not a valid {schemaName}:\n{string.Join("\n", errors)}\n{answer?.ToJsonString()}");
+    }
+
+    /// <summary>Where and why the answer breaks the schema; empty when it conforms.</summary>
+    public static IReadOnlyList<string> Errors(string schemaName, JsonNode? answer)
+    {
         using var document = JsonDocument.Parse(answer?.ToJsonString() ?? "null");
         var results = Schema(schemaName).Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (results.IsValid) return [];
         var errors = (results.Details ?? [])
             .Where(detail => detail.Errors is { Count: > 0 })
             .SelectMany(detail => detail.Errors!.Select(error => $"{detail.InstanceLocation}: {error.Key}: {error.Value}"))
             .ToList();
-        Assert.That(results.IsValid, Is.True, $"not a valid {schemaName}:\n{string.Join("\n", errors)}\n{answer?.ToJsonString()}");
+        return errors.Count > 0 ? errors : ["invalid"];
     }
 
     public static void AssertXml(string schemaName, XDocument answer)
