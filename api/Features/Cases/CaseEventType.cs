@@ -29,6 +29,9 @@ public sealed class CitizenWords(string? message, JsonObject data, Func<string, 
 
     public string Text(string key) => data[key]?.ToString() ?? "";
 
+    /// <summary>How many items the list under <paramref name="key"/> holds (0 when there is none).</summary>
+    public int Count(string key) => data[key] is JsonArray list ? list.Count : 0;
+
     /// <summary>A date as the rest of the page reads: 2026年12月18日 / 18 December 2026.</summary>
     public string Day(string key) => DateOnly.TryParse(Text(key), CultureInfo.InvariantCulture, out var day)
         ? Lang.LongDate(day, Lang.IsEnglish)

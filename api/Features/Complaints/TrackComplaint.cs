@@ -142,37 +142,38 @@ public static class TrackComplaint
             var sections = await catalog.ListSectionsAsync();
             string? SectionName(string code) => sections.FirstOrDefault(s => s.Code == code) is { } s ? Lang.Pick(s.NameZh, s.NameEn) : null;
             return events
-                .Select(e => new TimelineEntry(e.Type, e.At.ToUniversalTime(), Describe(e, new CitizenWords(e.Message, e.Data, SectionName))))
+                .Select(e => new TimelineEntry(e.Type, e.At.ToUniversalTime(), Describe(wordings, e.Type, new CitizenWords(e.Message, e.Data, SectionName))))
                 .ToList();
         }
-
-        /// <summary>"You added information: … (2 photos)".</summary>
-        private static string Supplement(CitizenWords w, int photos)
-        {
-            var zh = "您补充了材料" + (w.Message is null ? "" : $"：{w.Message}") + (photos > 0 ? $"（照片 {photos} 张）" : "");
-            var en = "You added information" + (w.Message is null ? "" : $": {w.Message}") + (photos switch { 0 => "", 1 => " (1 photo)", _ => $" ({photos} photos)" });
-            return Lang.Pick(zh, en);
-        }
-
-        /// <summary>
-        /// Each public event in plain words, with the reason or text staff gave for it: the staff
-        /// actions' events as their descriptions word them, the citizen's own and the system's here.
-        /// </summary>
-        private string Describe(EventRow e, CitizenWords w) => wordings.For(e.Type) is { } wording
-            ? wording(w)
-            : e.Type switch
-            {
-                "submitted" => Lang.Pick("已收到您的投诉，等待受理", "Complaint received; awaiting a decision to accept it"),
-                "supplement" => Supplement(w, e.Data["photoIds"]?.AsArray().Count ?? 0),
-                "evaluated" => Lang.Pick(
-                    $"您已评价：{Evaluation.SolvedName(w.Text("solved"))}，{Evaluation.SatisfactionName(w.Text("satisfaction"))}" + (w.Message is null ? "" : $"。留言：{w.Message}"),
-                    $"You evaluated the result: {Evaluation.SolvedName(w.Text("solved"))}, {Evaluation.SatisfactionName(w.Text("satisfaction"))}" + (w.Message is null ? "" : $". Comment: {w.Message}")),
-                "review_requested" => Lang.Pick($"您申请了复查，案件重新办理，将于 {w.Day("resolveBy")} 前办结。理由：{w.Message}",
-                    $"You asked for a review; the case is being handled again, to be resolved by {w.Day("resolveBy")}. Reason: {w.Message}"),
-                "closed" => w.Text("reason") == "evaluated"
-                    ? Lang.Pick("案件已关闭", "The case is closed")
-                    : Lang.Pick("评价期已过，案件自动关闭", "The time to evaluate passed; the case closed by itself"),
-                _ => e.Message ?? e.Type,
-            };
     }
+
+    /// <summary>"You added information: … (2 photos)".</summary>
+    private static string Supplement(CitizenWords w, int photos)
+    {
+        var zh = "您补充了材料" + (w.Message is null ? "" : $"：{w.Message}") + (photos > 0 ? $"（照片 {photos} 张）" : "");
+        var en = "You added information" + (w.Message is null ? "" : $": {w.Message}") + (photos switch { 0 => "", 1 => " (1 photo)", _ => $" ({photos} photos)" });
+        return Lang.Pick(zh, en);
+    }
+
+    /// <summary>
+    /// Each public event in plain words, with the reason or text staff gave for it: the staff
+    /// actions' events as their descriptions word them, the citizen's own and the system's here.
+    /// Open311's status notes and updates word the same events through this too.
+    /// </summary>
+    public static string Describe(CitizenWordings wordings, string type, CitizenWords w) => wordings.For(type) is { } wording
+        ? wording(w)
+        : type switch
+        {
+            "submitted" => Lang.Pick("已收到您的投诉，等待受理", "Complaint received; awaiting a decision to accept it"),
+            "supplement" => Supplement(w, w.Count("photoIds")),
+            "evaluated" => Lang.Pick(
+                $"您已评价：{Evaluation.SolvedName(w.Text("solved"))}，{Evaluation.SatisfactionName(w.Text("satisfaction"))}" + (w.Message is null ? "" : $"。留言：{w.Message}"),
+                $"You evaluated the result: {Evaluation.SolvedName(w.Text("solved"))}, {Evaluation.SatisfactionName(w.Text("satisfaction"))}" + (w.Message is null ? "" : $". Comment: {w.Message}")),
+            "review_requested" => Lang.Pick($"您申请了复查，案件重新办理，将于 {w.Day("resolveBy")} 前办结。理由：{w.Message}",
+                $"You asked for a review; the case is being handled again, to be resolved by {w.Day("resolveBy")}. Reason: {w.Message}"),
+            "closed" => w.Text("reason") == "evaluated"
+                ? Lang.Pick("案件已关闭", "The case is closed")
+                : Lang.Pick("评价期已过，案件自动关闭", "The time to evaluate passed; the case closed by itself"),
+            _ => w.Message ?? type,
+        };
 }

@@ -79,6 +79,8 @@ public static class Open311Endpoints
             .WithSummary("GeoReport v2: the request a token stands for; here every request's token is its service_request_id")
             .WithDescription("Served for completeness: every service is realtime, so POST requests answers with the service_request_id at once.");
 
+        group.MapOpen311Queries();
+
         group.MapFallback("/{**path}", (HttpContext http) => Open311Errors.FormatOf(http).Error(StatusCodes.Status404NotFound,
                 Lang.Pick("没有这个资源；GeoReport 的资源见 discovery.json", "No such resource; discovery.json lists GeoReport's resources")))
             .ExcludeFromDescription();

@@ -1347,7 +1347,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * GeoReport v2: service requests, newest first (at most 1000)
+         * @description Filters: service_request_id (comma list; overrides the others), service_code (comma list), start_date and end_date (W3C date-times with an offset, at most 90 days apart; by default the last 90 days) and status (open, closed). Only public facts: no contact details, no citizen's description, no conduct case.
+         */
+        get: operations["Open311ListRequests"];
         put?: never;
         /**
          * GeoReport v2: file a service request with an API key
@@ -1372,6 +1376,46 @@ export interface paths {
          * @description Served for completeness: every service is realtime, so POST requests answers with the service_request_id at once.
          */
         get: operations["Open311Token"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{service_request_id}.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GeoReport v2: one service request by its id (the tracking code), as a one-element list
+         * @description An unknown id, or a conduct case's, is a 404 in GeoReport's error format.
+         */
+        get: operations["Open311GetRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/servicerequestupdates.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * FixMyStreet's extension: public status changes of service requests, oldest first (at most 1000)
+         * @description start_date and end_date: W3C date-times with an offset, at most 90 days apart; by default the last 24 hours. Statuses as FixMyStreet reads them: IN_PROGRESS, FIXED, CLOSED, DUPLICATE, NOT_COUNCILS_RESPONSIBILITY, NO_FURTHER_ACTION.
+         */
+        get: operations["Open311ListRequestUpdates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7304,6 +7348,26 @@ export interface operations {
             };
         };
     };
+    Open311ListRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     Open311PostRequest: {
         parameters: {
             query?: never;
@@ -7373,6 +7437,47 @@ export interface operations {
             header?: never;
             path: {
                 token: string;
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Open311GetRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_request_id: string;
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Open311ListRequestUpdates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 format: string;
             };
             cookie?: never;

@@ -46,6 +46,7 @@ public sealed class Open311ServicesTests : IntegrationTest
     public async Task Discovery_names_the_specification_this_servers_endpoint_and_both_formats()
     {
         var json = await JsonAsync("/open311/v2/discovery.json");
+        Open311Conformance.AssertJson("discovery", json);
         var endpoint = json["endpoints"]!.AsArray().Single()!;
         Assert.Multiple(() =>
         {
@@ -58,6 +59,7 @@ public sealed class Open311ServicesTests : IntegrationTest
         });
 
         var xml = await XmlAsync("/open311/v2/discovery.xml");
+        Open311Conformance.AssertXml("discovery", xml);
         Assert.Multiple(() =>
         {
             Assert.That(xml.Root!.Name.LocalName, Is.EqualTo("discovery"));
@@ -71,6 +73,7 @@ public sealed class Open311ServicesTests : IntegrationTest
     {
         var native = await NativeCategoriesAsync();
         var services = (await JsonAsync("/open311/v2/services.json")).AsArray();
+        Open311Conformance.AssertJson("services", services);
         var publicCategories = native.Where(c => (bool?)c!["confidential"] != true).ToList();
         Assert.Multiple(() =>
         {
@@ -91,6 +94,7 @@ public sealed class Open311ServicesTests : IntegrationTest
         Assert.That(english.Select(s => (string)s!["service_name"]!), Is.EqualTo(englishNative.Select(c => (string)c!["name"]!)), "names in the language asked for");
 
         var xml = await XmlAsync("/open311/v2/services.xml");
+        Open311Conformance.AssertXml("services", xml);
         Assert.Multiple(() =>
         {
             Assert.That(xml.Root!.Name.LocalName, Is.EqualTo("services"));
@@ -108,6 +112,7 @@ public sealed class Open311ServicesTests : IntegrationTest
         {
             var code = (string)category!["code"]!;
             var definition = await JsonAsync($"/open311/v2/services/{code}.json");
+            Open311Conformance.AssertJson("service_definition", definition);
             var attributes = definition["attributes"]!.AsArray();
             var questions = category["questions"]!.AsArray();
             Assert.Multiple(() =>

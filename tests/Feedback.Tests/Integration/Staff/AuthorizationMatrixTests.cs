@@ -118,6 +118,9 @@ public sealed class AuthorizationMatrixTests
         ("GET /open311/v2/discovery.json",                  "200 200 200 200 200 200 200"),
         ("GET /open311/v2/services.json",                   "200 200 200 200 200 200 200"),
         ("GET /open311/v2/services/noise.construction.xml", "200 200 200 200 200 200 200"),
+        ("GET /open311/v2/requests.json",                   "200 200 200 200 200 200 200"),
+        ("GET /open311/v2/requests/{case}.xml",             "200 200 200 200 200 200 200"),
+        ("GET /open311/v2/servicerequestupdates.json",      "200 200 200 200 200 200 200"),
         // A month before the first case: the same 404 for everyone, not a refusal.
         ("GET /api/v1/public/bulletins/2001-01",            "404 404 404 404 404 404 404"),
     ];
@@ -343,7 +346,8 @@ public sealed class AuthorizationMatrixTests
     public async Task Other_routes(string route, Role role, int expected)
     {
         var method = new HttpMethod(route[..route.IndexOf(' ')]);
-        var path = route[(route.IndexOf(' ') + 1)..].Replace("{user}", _throwawayUser.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var path = route[(route.IndexOf(' ') + 1)..].Replace("{user}", _throwawayUser.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Replace("{case}", _cases[Kind.Own]);
         using var request = new HttpRequestMessage(method, path);
         if (method != HttpMethod.Get && method != HttpMethod.Delete) request.Content = JsonContent.Create(OtherBody(route));
         await IntegrationTest.FlushRepeatedRefusalsAsync();
