@@ -59,11 +59,12 @@ public static class Open311Statuses
     };
 
     /// <summary>
-    /// An event in the words the citizen's timeline uses. A review request is worded without the
+    /// An event in the words the citizen's timeline uses, without the phone numbers and addresses
+    /// staff may have written for the complainant. A review request is worded without the
     /// citizen's reason, which is theirs and not public.
     /// </summary>
     public static string PublicText(CitizenWordings wordings, string eventType, CitizenWords w) => eventType == "review_requested"
         ? Lang.Pick($"应投诉人申请复查，案件重新办理，将于 {w.Day("resolveBy")} 前办结",
             $"Reopened for review at the complainant's request; to be resolved by {w.Day("resolveBy")}")
-        : TrackComplaint.Describe(wordings, eventType, w);
+        : Open311Wording.WithoutContactDetails(TrackComplaint.Describe(wordings, eventType, w));
 }

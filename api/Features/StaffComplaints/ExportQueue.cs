@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Feedback.Api.Features.Cases;
-using Feedback.Api.Features.Open311;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Infrastructure;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Feedback.Api.Features.Cases;
-using Feedback.Api.Features.Open311;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.FollowUp;

@@ -350,4 +350,17 @@ public sealed class Open311RequestsTests : Open311Test
             Assert.That(times, Is.Ordered.Descending);
         });
     }
+
+    [Test]
+    public async Task Contact_details_staff_wrote_in_a_result_are_masked_wherever_geoReport_shows_it()
+    {
+        var code = await ResolvedCaseAsync("已责令整改。如有疑问请致电 13912345678 或写信至 li.si@hb.example.cn");
+        var request = await RequestAsync(code);
+        var updates = string.Join(" ", (await UpdatesAsync()).Where(u => (string)u!["service_request_id"]! == code).Select(u => u!.ToJsonString()));
+        Assert.Multiple(() =>
+        {
+            Assert.That((string)request["status_notes"]!, Is.EqualTo("已办结。处理结果：已责令整改。如有疑问请致电 *** 或写信至 ***"));
+            Assert.That(updates, Does.Contain("***").And.Not.Contain("13912345678").And.Not.Contain("li.si@"));
+        });
+    }
 }

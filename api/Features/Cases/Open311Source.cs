@@ -1,6 +1,6 @@
-namespace Feedback.Api.Features.Open311;
+namespace Feedback.Api.Features.Cases;
 
-/// <summary>What staff see of a case another system filed through Open311.</summary>
+/// <summary>What staff see of a case another system filed through Open311 (shared by the queue, the case view and the export).</summary>
 /// <param name="KeyName">The name of the API key that filed it (the system it was issued to).</param>
 /// <param name="DeviceId">The caller's device_id, as sent.</param>
 /// <param name="AccountId">The caller's account_id: the citizen's account in the filing system.</param>
