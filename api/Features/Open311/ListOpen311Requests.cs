@@ -133,7 +133,11 @@ public static class ListOpen311Requests
                     ? Open311Statuses.PublicText(wordings, type, new CitizenWords(row.NoteMessage, JsonNode.Parse(row.NoteData!)!.AsObject(), SectionName))
                     : "";
                 var township = row.Township is { } name && townships.FirstOrDefault(t => t.NameZh == name) is { } known ? Lang.Pick(known.NameZh, known.NameEn) : row.Township;
-                var address = string.Join(" ", new[] { township, PublicPlace.Of(row.Address) }.OfType<string>());
+                var place = PublicPlace.Of(row.Address);
+                // An address that starts with its township ("剡湖街道城东路…", as other systems send it) is not prefixed twice.
+                var address = place is not null && row.Township is { } given && place.StartsWith(given, StringComparison.Ordinal)
+                    ? place
+                    : string.Join(" ", new[] { township, place }.OfType<string>());
                 requests.Add(new Request(
                     row.TrackingCode,
                     Open311Statuses.Of(status),

@@ -67,7 +67,10 @@ public static class Open311Formats
         _ => null,
     };
 
-    private static byte[] Json(Open311Value value) => JsonSerializer.SerializeToUtf8Bytes(ToJson(value));
+    /// <summary>Chinese text and "+" in offsets as themselves, as the rest of the API writes them (the answer is never HTML).</summary>
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static byte[] Json(Open311Value value) => JsonSerializer.SerializeToUtf8Bytes(ToJson(value), Readable);
 
     private static JsonNode? ToJson(Open311Value? value) => value switch
     {

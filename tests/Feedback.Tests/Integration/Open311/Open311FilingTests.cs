@@ -67,6 +67,15 @@ public sealed class Open311FilingTests : Open311Test
             Assert.That(staffView["timeline"]!.AsArray().Select(e => (string)e!["type"]!), Is.EqualTo(new[] { "submitted", "routed" }));
         });
 
+        // Read back through GeoReport: the place once, without its house number, and no contact details.
+        var read = await RequestAsync(code);
+        Assert.Multiple(() =>
+        {
+            Assert.That((string)read["address"]!, Is.EqualTo("剡湖街道城东路工地"));
+            Assert.That((string)read["status"]!, Is.EqualTo("open"));
+            Assert.That(read.ToJsonString(), Does.Not.Contain("13800138000").And.Not.Contain("wang@example.cn").And.Not.Contain("fms-user-42"));
+        });
+
         // The queue names the key; nobody was sent a notice (the citizen consented to nothing here).
         var queue = (await leader.GetFromJsonAsync<JsonObject>("/api/v1/staff/complaints"))!["items"]!.AsArray().Single()!;
         Assert.Multiple(async () =>
