@@ -23,7 +23,7 @@ const profiles = {
 const item = (zh, o) => ({
   status: 'submitted', categoryCode: 'air.odor', categoryName: zh ? '异味、臭气' : 'Odour', confidential: false,
   sectionCode: 'enforcement', sectionName: zh ? '生态环境执法大队' : 'Environmental Enforcement Brigade',
-  township: '剡湖街道', channel: 'web', assignee: null, extensionStatus: null, ...o,
+  township: '剡湖街道', channel: 'web', filedThrough: null, assignee: null, extensionStatus: null, ...o,
 })
 
 const queue = (zh, role) => {
@@ -31,6 +31,7 @@ const queue = (zh, role) => {
     item(zh, { trackingCode: 'K7PQ2MXR9TAE', excerpt: '城南工业园区化工厂每天夜里十一点以后排放刺鼻废气，窗户关着也能闻到，已经持续两周，家里老人孩子都咳嗽。附近还有一所小学，白天也', submittedAt: iso('2026-03-02', '23:10'), dueOn: '2026-03-04', deadline: { dueSoon: false, overdue: true, workingDaysLeft: -10 } }),
     item(zh, { trackingCode: 'HB7KM2QX9TAE', status: 'in_progress', categoryCode: 'water.industrial', categoryName: zh ? '工业废水偷排' : 'Industrial waste water', excerpt: '河边的电镀厂往河里排放黄色废水，死鱼很多。', township: '三江街道', submittedAt: iso('2026-02-20'), dueOn: '2026-03-18', deadline: { dueSoon: true, overdue: false, workingDaysLeft: 0 }, assignee: { id: 4, name: '李明' }, extensionStatus: 'requested' }),
     item(zh, { trackingCode: 'W3ZN8RT4DJQC', excerpt: '工地凌晨两点还在打桩，吵得睡不着。', categoryCode: 'noise.construction', categoryName: zh ? '建筑施工噪声' : 'Construction noise', channel: 'phone', township: '鹿山街道', submittedAt: iso('2026-03-17', '07:45'), dueOn: '2026-03-19', deadline: { dueSoon: true, overdue: false, workingDaysLeft: 1 } }),
+    item(zh, { trackingCode: 'R6MB2QZT8KWD', excerpt: '城东路工地每天夜里十一点以后还在打桩，噪声很大。', categoryCode: 'noise.construction', categoryName: zh ? '建筑施工噪声' : 'Construction noise', channel: 'open311', filedThrough: '12345 市民热线平台', submittedAt: iso('2026-03-18', '08:20'), dueOn: '2026-03-20', deadline: { dueSoon: false, overdue: false, workingDaysLeft: 2 } }),
     item(zh, { trackingCode: 'P9DX4HKW2MNS', status: 'accepted', excerpt: '养殖场粪便臭味很重。', township: null, submittedAt: iso('2026-03-10'), dueOn: '2026-03-31', deadline: { dueSoon: false, overdue: false, workingDaysLeft: 9 }, assignee: { id: 2, name: '陈建国' } }),
   ]
   if (role === 'leader') {
@@ -46,7 +47,7 @@ const ev = (id, type, visibility, at, actor, message, data = {}) => ({
 const caseDetail = (zh) => ({
   trackingCode: 'HB7KM2QX9TAE', status: 'in_progress', version: 7, categoryCode: 'water.industrial',
   categoryName: zh ? '工业废水偷排' : 'Industrial waste water', groupName: zh ? '水污染' : 'Water', confidential: false,
-  sectionCode: 'enforcement', sectionName: zh ? '生态环境执法大队' : 'Environmental Enforcement Brigade', channel: 'web',
+  sectionCode: 'enforcement', sectionName: zh ? '生态环境执法大队' : 'Environmental Enforcement Brigade', channel: 'web', open311: null,
   description: '河边的电镀厂每天夜里往河里排放黄色废水，气味刺鼻，下游已经出现很多死鱼。\n排污口在厂区东侧围墙下面，用水泥管通到河里。<b>不是标签</b>',
   township: '三江街道', address: '城南工业园区 12 号东侧排污口', contact: { name: '王女士', phone: '13800138000', email: 'wang@example.cn' },
   submittedAt: iso('2026-02-20', '22:40'), acceptBy: '2026-02-24', resolveBy: '2026-03-18', dueOn: '2026-03-18',
@@ -192,6 +193,23 @@ function outboxApi(req, url, zh, state, mode) {
  * Answers /api/v1/… for the console. Returns undefined for paths it does not know.
  * mode.login: 'wrong' | 'locked'; mode.act: 'stale'; mode.settings: 'invalid' (the settings' PUT answers 400).
  */
+const open311Keys = (state) => [
+  ...(state.issuedKey ? [state.issuedKey] : []),
+  { id: 2, name: '12345 市民热线平台', shown: 'fb311_q7ht', requestsPerMinute: 120, createdAt: iso('2026-03-02', '09:15'), createdBy: '系统管理员', revokedAt: null, lastUsedAt: iso('2026-03-18', '08:20'), requestsFiled: 37 },
+  { id: 1, name: '演示密钥', shown: 'fb311_demo', requestsPerMinute: 60, createdAt: iso('2026-01-05', '10:00'), createdBy: null, revokedAt: iso('2026-03-01', '16:40'), lastUsedAt: iso('2026-02-27', '14:03'), requestsFiled: 4 },
+]
+
+function open311Api(req, path, state) {
+  if (path !== '/api/v1/admin/open311-keys') return undefined
+  if (req.method() === 'POST') {
+    const { name, requestsPerMinute } = JSON.parse(req.postData() ?? '{}')
+    const key = 'fb311_9xk2m4rt7vq8wz3nb6hp5ya2dc'
+    state.issuedKey = { id: 3, name, shown: key.slice(0, 10), requestsPerMinute: requestsPerMinute ?? 60, createdAt: iso('2026-03-18', '10:05'), createdBy: '系统管理员', revokedAt: null, lastUsedAt: null, requestsFiled: 0 }
+    return { status: 201, json: { key, details: state.issuedKey } }
+  }
+  return { json: open311Keys(state) }
+}
+
 export function consoleApi(req, url, zh, state, mode = {}) {
   const path = url.pathname
   const method = req.method()
@@ -232,6 +250,10 @@ export function consoleApi(req, url, zh, state, mode = {}) {
   if (/^\/api\/v1\/staff\/complaints\/[^/]+$/.test(path)) {
     const detail = caseDetail(zh)
     if (profiles[who].role === 'leader') detail.availableActions = ['decide_extension']
+    if (mode.open311) {
+      Object.assign(detail, { channel: 'open311', open311: { keyName: '12345 市民热线平台', deviceId: 'fms-device-7', accountId: 'fms-42', mediaUrl: 'https://fixmystreet.example/p/1.jpeg' } })
+      detail.timeline[0].data = { channel: 'open311', sectionCode: 'enforcement' }
+    }
     if (state.changed) {
       detail.status = 'resolved'
       detail.deadline = { dueSoon: false, overdue: false, workingDaysLeft: null }
@@ -243,6 +265,8 @@ export function consoleApi(req, url, zh, state, mode = {}) {
   }
   const notifications = outboxApi(req, url, zh, state, mode)
   if (notifications) return notifications
+  const keys = open311Api(req, path, state)
+  if (keys) return keys
   if (path === '/api/v1/admin/users') return { json: users }
   if (path === '/api/v1/admin/routing-rules') return { json: rules }
   if (path === '/api/v1/admin/calendar') return { json: calendar }

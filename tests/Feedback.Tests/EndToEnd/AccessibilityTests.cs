@@ -96,6 +96,11 @@ public sealed class AccessibilityTests : StaffConsoleTest
         await Page.GetByRole(AriaRole.Link, new() { Name = "科室" }).ClickAsync();
         await Expect(Page.GetByTestId("sections")).ToBeVisibleAsync();
         Assert.That(await SeriousViolationsAsync(), Is.Empty, "sections");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Open311 密钥" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "签发密钥" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "签发", Exact = true }).ClickAsync(); // with the name missing
+        await Expect(Page.GetByLabel("名称（对接的系统）")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.That(await SeriousViolationsAsync(), Is.Empty, "Open311 keys");
     }
 
     [Test]

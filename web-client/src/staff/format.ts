@@ -66,7 +66,9 @@ export function describeEvent(
       detail =
         !channel || channel === 'web'
           ? t('staff.events.submittedWeb')
-          : t('staff.events.submittedBy', { channel: te(`staff.channels.${channel}`) ? t(`staff.channels.${channel}`) : channel })
+          : channel === 'open311'
+            ? t('staff.events.submittedOpen311')
+            : t('staff.events.submittedBy', { channel: te(`staff.channels.${channel}`) ? t(`staff.channels.${channel}`) : channel })
       break
     }
     case 'routed': {

@@ -93,6 +93,12 @@ export const staffRoutes: RouteRecordRaw = {
       component: () => import('./views/admin/OutboxView.vue'),
       meta: { titleKey: 'staff.outbox.title', admin: true },
     },
+    {
+      path: 'admin/open311-keys',
+      name: 'staff-admin-open311-keys',
+      component: () => import('./views/admin/Open311KeysView.vue'),
+      meta: { titleKey: 'staff.open311.title', admin: true },
+    },
     { path: ':rest(.*)*', redirect: { name: 'staff-queue' } },
   ],
 }
