@@ -2540,7 +2540,7 @@ export interface components {
              */
             requestsFiled: number;
         };
-        /** @description What staff see of a case another system filed through Open311. */
+        /** @description What staff see of a case another system filed through Open311 (shared by the queue, the case view and the export). */
         Open311Source: {
             /** @description The name of the API key that filed it (the system it was issued to). */
             keyName: string;
