@@ -107,39 +107,20 @@ public static class FileOpen311Request
             return new Result(filed.TrackingCode, filed.QueryPassword, filed.AcceptBy);
         }
 
-        /// <summary>
-        /// The photos' files, then their rows in the case's transaction; if anything after fails,
-        /// the files are removed again (and <see cref="PhotoCleanup"/> sweeps any a crash leaves).
-        /// </summary>
+        /// <summary>The photos, given to the case at once; if one fails, the files of those before it are removed again.</summary>
         private async Task AttachPhotosAsync(long complaintId, Command command, DateTimeOffset now, CancellationToken cancellationToken)
         {
-            if (command.Photos.Count == 0) return;
             // Photos of a key belong to no citizen's device: a hash no device token can have.
             var deviceHash = SHA256.HashData(Encoding.UTF8.GetBytes($"open311:{command.Key.Id}"));
-            var written = new List<string>();
+            var stored = new List<string>();
             try
             {
                 foreach (var photo in command.Photos)
-                {
-                    var id = Guid.CreateVersion7();
-                    var blobName = $"{now:yyyy}/{now:MM}/{id:N}.{photo.Format.Extension()}";
-                    await blobs.WriteAsync(blobName, photo.Bytes, cancellationToken);
-                    written.Add(blobName);
-                    await database.ExecuteAsync(
-                        """
-                        insert into photos (id, device_hash, blob_name, content_type, byte_size, width, height, uploaded_at, complaint_id, attached_at)
-                        values (@id, @deviceHash, @blobName, @contentType, @byteSize, @width, @height, @now, @complaintId, @now)
-                        """,
-                        new
-                        {
-                            id, deviceHash, blobName, contentType = photo.Format.ContentType(), byteSize = photo.Bytes.Length,
-                            width = photo.Width, height = photo.Height, now, complaintId,
-                        }, cancellationToken);
-                }
+                    stored.Add((await UploadPhoto.StoreAsync(database, blobs, photo, deviceHash, complaintId, now, cancellationToken)).BlobName);
             }
             catch
             {
-                foreach (var blobName in written) await blobs.DeleteAsync(blobName, CancellationToken.None);
+                foreach (var blobName in stored) await blobs.DeleteAsync(blobName, CancellationToken.None);
                 throw;
             }
         }

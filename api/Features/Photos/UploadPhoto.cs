@@ -23,37 +23,46 @@ public static class UploadPhoto
     /// <param name="ContentType">image/jpeg, image/png or image/webp: the format the photo came in.</param>
     public sealed record Result(Guid UploadId, int Width, int Height, int ByteSize, string ContentType);
 
+    /// <summary>
+    /// Stores a checked photo: the file first, under a generated name, then its row in the command's
+    /// transaction (given to <paramref name="complaintId"/> at once, or waiting for a case). A file
+    /// whose row fails is removed; one whose row never commits (a crash in between) has no row
+    /// pointing at it, and <see cref="PhotoCleanup"/> sweeps it after 24 hours.
+    /// </summary>
+    public static async Task<(Guid Id, string BlobName)> StoreAsync(WriteTransaction database, IBlobStore blobs, PhotoProcessing.Processed photo,
+        byte[] deviceHash, long? complaintId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7();
+        // Never the citizen's file name: a generated one, spread over monthly folders.
+        var blobName = $"{now:yyyy}/{now:MM}/{id:N}.{photo.Format.Extension()}";
+        await blobs.WriteAsync(blobName, photo.Bytes, cancellationToken);
+        try
+        {
+            await database.ExecuteAsync(
+                """
+                insert into photos (id, device_hash, blob_name, content_type, byte_size, width, height, uploaded_at, complaint_id, attached_at)
+                values (@id, @deviceHash, @blobName, @contentType, @byteSize, @width, @height, @now, @complaintId, case when @complaintId is null then null else @now end)
+                """,
+                new
+                {
+                    id, deviceHash, blobName, contentType = photo.Format.ContentType(),
+                    byteSize = photo.Bytes.Length, width = photo.Width, height = photo.Height, now, complaintId,
+                }, cancellationToken);
+        }
+        catch
+        {
+            await blobs.DeleteAsync(blobName, CancellationToken.None);
+            throw;
+        }
+        return (id, blobName);
+    }
+
     public sealed class Handler(WriteTransaction database, IBlobStore blobs, BureauClock clock) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
             var photo = await PhotoProcessing.ProcessAsync(command.File, cancellationToken);
-            var id = Guid.CreateVersion7();
-            var now = clock.UtcNow;
-            // Never the citizen's file name: a generated one, spread over monthly folders.
-            var blobName = $"{now:yyyy}/{now:MM}/{id:N}.{photo.Format.Extension()}";
-
-            // The file first, then its row (committed with the command). A file whose row never
-            // commits (a crash in between) has no row pointing at it: PhotoCleanup sweeps it after 24 hours.
-            await blobs.WriteAsync(blobName, photo.Bytes, cancellationToken);
-            try
-            {
-                await database.ExecuteAsync(
-                    """
-                    insert into photos (id, device_hash, blob_name, content_type, byte_size, width, height, uploaded_at)
-                    values (@id, @deviceHash, @blobName, @contentType, @byteSize, @width, @height, @now)
-                    """,
-                    new
-                    {
-                        id, deviceHash = command.DeviceHash, blobName, contentType = photo.Format.ContentType(),
-                        byteSize = photo.Bytes.Length, width = photo.Width, height = photo.Height, now,
-                    }, cancellationToken);
-            }
-            catch
-            {
-                await blobs.DeleteAsync(blobName, CancellationToken.None);
-                throw;
-            }
+            var (id, _) = await StoreAsync(database, blobs, photo, command.DeviceHash, complaintId: null, clock.UtcNow, cancellationToken);
             return new Result(id, photo.Width, photo.Height, photo.Bytes.Length, photo.Format.ContentType());
         }
     }
