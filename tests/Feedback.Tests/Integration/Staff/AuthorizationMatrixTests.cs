@@ -121,6 +121,8 @@ public sealed class AuthorizationMatrixTests
         ("GET /open311/v2/requests.json",                   "200 200 200 200 200 200 200"),
         ("GET /open311/v2/requests/{case}.xml",             "200 200 200 200 200 200 200"),
         ("GET /open311/v2/servicerequestupdates.json",      "200 200 200 200 200 200 200"),
+        ("GET /open311/v2/tokens/{case}.json",              "200 200 200 200 200 200 200"),
+        // POST /open311/v2/requests.{format} answers by API key, never by role: Open311FilingTests.
         // A month before the first case: the same 404 for everyone, not a refusal.
         ("GET /api/v1/public/bulletins/2001-01",            "404 404 404 404 404 404 404"),
     ];
