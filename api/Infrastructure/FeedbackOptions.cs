@@ -27,8 +27,13 @@ public sealed record FeedbackOptions
     /// <summary>FEEDBACK_CORS_ORIGINS: exact origins allowed to call the API from a browser.</summary>
     public required IReadOnlyList<string> CorsOrigins { get; init; }
 
-    /// <summary>FEEDBACK_JWT_KEY: base64 key (32+ bytes) signing staff access tokens; every instance needs the same one.</summary>
-    public byte[]? TokenSigningKey { get; init; }
+    /// <summary>
+    /// FEEDBACK_JWT_KEYS ("id:base64,id:base64"): the keys of staff access tokens, each of 32+ random
+    /// bytes under an id of its own (the token's "kid"); the first signs, every one verifies, so a
+    /// new key can be rolled out before it signs and an old one kept until its tokens have expired.
+    /// FEEDBACK_JWT_KEY: one key (its id the first 8 hex digits of its SHA-256). Every instance needs the same.
+    /// </summary>
+    public IReadOnlyList<TokenKey> TokenKeys { get; init; } = [];
 
     /// <summary>FEEDBACK_DEMO=1: seed the demo staff accounts (make run turns it on).</summary>
     public bool Demo { get; init; }
@@ -97,7 +102,7 @@ public sealed record FeedbackOptions
             WebRoot = NullIfBlank(configuration["FEEDBACK_WEB_ROOT"]),
             CorsOrigins = (configuration["FEEDBACK_CORS_ORIGINS"] ?? "")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            TokenSigningKey = SigningKey(NullIfBlank(configuration["FEEDBACK_JWT_KEY"])),
+            TokenKeys = TokenKey.ParseAll(NullIfBlank(configuration["FEEDBACK_JWT_KEYS"]), NullIfBlank(configuration["FEEDBACK_JWT_KEY"])),
             Demo = configuration["FEEDBACK_DEMO"] is "1" or "true",
             DemoPassword = NullIfBlank(configuration["FEEDBACK_DEMO_PASSWORD"]) ?? "demo-2026",
             Open311DemoKey = NullIfBlank(configuration["FEEDBACK_OPEN311_DEMO_KEY"]) is { } demoKey
@@ -130,14 +135,6 @@ public sealed record FeedbackOptions
                 var other => throw new InvalidOperationException($"FEEDBACK_API_DOCS must be public, signed-in or off, not '{other}'."),
             },
         };
-    }
-
-    private static byte[]? SigningKey(string? base64)
-    {
-        if (base64 is null) return null;
-        var key = Convert.TryFromBase64String(base64, new byte[base64.Length], out var length) ? Convert.FromBase64String(base64) : null;
-        return key is { Length: >= 32 } ? key
-            : throw new InvalidOperationException("FEEDBACK_JWT_KEY must be base64 of at least 32 random bytes, e.g. the output of 'openssl rand -base64 48'.");
     }
 
     private static int? NonNegative(IConfiguration configuration, string name)
@@ -214,3 +211,37 @@ public sealed record MetricsSettings(decimal ResponseWeight, decimal ResolutionW
 
 /// <summary>Who may read the API's OpenAPI document (/openapi/v1.json) and Swagger UI (/swagger).</summary>
 public enum ApiDocsAccess { Public, SignedIn, Off }
+
+/// <summary>A key of staff access tokens and its id (the JWT header's "kid").</summary>
+public sealed record TokenKey(string Id, byte[] Key)
+{
+    /// <summary>FEEDBACK_JWT_KEYS when set, else FEEDBACK_JWT_KEY, else none (the instance draws its own).</summary>
+    public static IReadOnlyList<TokenKey> ParseAll(string? keys, string? single)
+    {
+        if (keys is not null)
+        {
+            var parsed = keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(entry =>
+            {
+                var colon = entry.IndexOf(':');
+                var id = colon > 0 ? entry[..colon] : throw new InvalidOperationException(
+                    "FEEDBACK_JWT_KEYS is a comma-separated list of id:base64 (e.g. 2026-12:…,2026-06:…), the signing key first.");
+                if (id.Length > 32 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+                    throw new InvalidOperationException($"FEEDBACK_JWT_KEYS: the key id '{id}' must be 1–32 letters, digits, '-', '_' or '.'.");
+                return new TokenKey(id, Bytes("FEEDBACK_JWT_KEYS", entry[(colon + 1)..]));
+            }).ToList();
+            if (parsed.Count == 0) throw new InvalidOperationException("FEEDBACK_JWT_KEYS names no key.");
+            if (parsed.Select(key => key.Id).Distinct().Count() != parsed.Count) throw new InvalidOperationException("FEEDBACK_JWT_KEYS: two keys share an id.");
+            return parsed;
+        }
+        if (single is null) return [];
+        var bytes = Bytes("FEEDBACK_JWT_KEY", single);
+        return [new TokenKey(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..8], bytes)];
+    }
+
+    private static byte[] Bytes(string variable, string base64)
+    {
+        var key = Convert.TryFromBase64String(base64, new byte[base64.Length], out _) ? Convert.FromBase64String(base64) : null;
+        return key is { Length: >= 32 } ? key
+            : throw new InvalidOperationException($"{variable}: a key must be base64 of at least 32 random bytes, e.g. the output of 'openssl rand -base64 48'.");
+    }
+}

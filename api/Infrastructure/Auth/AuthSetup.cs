@@ -36,7 +36,7 @@ public static class AuthSetup
                 {
                     ValidIssuer = StaffTokens.Issuer,
                     ValidAudience = StaffTokens.Audience,
-                    IssuerSigningKey = tokens.SigningKey,
+                    IssuerSigningKeys = tokens.VerificationKeys,
                     ValidAlgorithms = [StaffTokens.Algorithm],
                     RequireExpirationTime = true,
                     ClockSkew = TimeSpan.FromSeconds(30),

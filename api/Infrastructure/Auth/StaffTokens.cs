@@ -7,7 +7,8 @@ namespace Feedback.Api.Infrastructure.Auth;
 /// <summary>
 /// Issues the short-lived access tokens (JWT, HS256 only) and the opaque refresh tokens that
 /// rotate on every use. The access token names its session (sid); each request checks that the
-/// session is still open, so logout takes effect at once.
+/// session is still open, so logout takes effect at once. Keys rotate by id: a session outlives
+/// its access tokens, and its next refresh is signed with whatever key signs then.
 /// </summary>
 public sealed class StaffTokens
 {
@@ -30,14 +31,22 @@ public sealed class StaffTokens
     private readonly JsonWebTokenHandler _handler = new();
     private readonly TimeProvider _time;
 
-    public SymmetricSecurityKey SigningKey { get; }
+    /// <summary>The key new tokens are signed with; its id is the tokens' "kid".</summary>
+    public SymmetricSecurityKey SigningKey => VerificationKeys[0];
+
+    /// <summary>Every key a token may have been signed with, found by its "kid".</summary>
+    public IReadOnlyList<SymmetricSecurityKey> VerificationKeys { get; }
 
     public StaffTokens(FeedbackOptions options, TimeProvider time, ILogger<StaffTokens> logger)
     {
         _time = time;
-        if (options.TokenSigningKey is null)
-            logger.LogWarning("FEEDBACK_JWT_KEY is not set: this instance signs tokens with a random key, so they end when it restarts and other instances refuse them.");
-        SigningKey = new SymmetricSecurityKey(options.TokenSigningKey ?? RandomNumberGenerator.GetBytes(48));
+        var keys = options.TokenKeys;
+        if (keys.Count == 0)
+        {
+            logger.LogWarning("FEEDBACK_JWT_KEYS is not set: this instance signs tokens with a random key, so they end when it restarts and other instances refuse them.");
+            keys = [new TokenKey("local", RandomNumberGenerator.GetBytes(48))];
+        }
+        VerificationKeys = keys.Select(key => new SymmetricSecurityKey(key.Key) { KeyId = key.Id }).ToList();
     }
 
     public string CreateAccessToken(long userId, string username, StaffRole role, string? sectionCode, Guid sessionId)
