@@ -54,6 +54,7 @@ builder.Services.AddSingleton(new SideDatabase(Npgsql.NpgsqlDataSource.Create(Co
 builder.Services.AddScoped<WriteTransaction>();
 builder.Services.AddSingleton<DatabaseMigrator>();
 builder.Services.AddSingleton<CategoryCatalog>();
+if (verb is null) builder.Services.AddHostedService<CatalogChangeListener>();
 builder.Services.AddScoped<ComplaintIntake>();
 builder.Services.AddSingleton<ClientAddress>();
 builder.Services.AddSingleton<PasswordGuesses>();

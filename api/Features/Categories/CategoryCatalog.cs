@@ -1,5 +1,4 @@
 using Dapper;
-using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 
 namespace Feedback.Api.Features.Categories;
@@ -11,13 +10,14 @@ public sealed record RoutingRule(
 
 /// <summary>
 /// Categories (with their guidance and questions), sections, routing rules and townships, kept in memory: every page, submission and lookup needs them, and
-/// they change only when an administrator edits them. Loaded at start-up; when older than 30
-/// seconds the copy is reloaded in the background while requests keep using the one they have,
-/// so an edit reaches every API instance within about that time and no request waits for a
-/// second database connection. A code this copy does not know triggers one reload first (at most
-/// every few seconds, so unknown codes cannot flood the database).
+/// they change only when an administrator edits them. Loaded at start-up, from the primary (an
+/// edit is read back at once, never from a replica that has not caught up); reloaded when an edit
+/// commits on any instance (<see cref="CatalogChangeListener"/>), and, as a net under that, in the
+/// background when older than 30 seconds while requests keep using the copy they have, so no
+/// request waits for a second database connection. A code this copy does not know triggers one
+/// reload first (at most every few seconds, so unknown codes cannot flood the database).
 /// </summary>
-public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, ILogger<CategoryCatalog> logger)
+public sealed class CategoryCatalog(Npgsql.NpgsqlDataSource primary, TimeProvider time, ILogger<CategoryCatalog> logger)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MinAgeForReloadOnMiss = TimeSpan.FromSeconds(5);
@@ -131,7 +131,7 @@ public sealed class CategoryCatalog(ReadDatabase database, TimeProvider time, IL
         await Task.Yield(); // let ReloadAsync publish this task before it can finish
         try
         {
-            await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
+            await using var connection = await primary.OpenConnectionAsync(CancellationToken.None);
             var categories = (await connection.QueryAsync<CategoryRow>(
                 """
                 select c.code, g.code as group_code, g.name_zh as group_name_zh, g.name_en as group_name_en, g.confidential,

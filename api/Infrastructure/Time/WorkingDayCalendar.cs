@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Dapper;
-using Feedback.Api.Infrastructure.Database;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Feedback.Api.Infrastructure.Time;
@@ -9,9 +8,9 @@ namespace Feedback.Api.Infrastructure.Time;
 /// Counts legal deadlines in working days: Monday to Friday, less the public holidays, plus the
 /// make-up working weekends (调休) listed in <c>calendar_days</c>. Answers are synchronous, from a
 /// copy in memory, so no request waits for the database. Like the category catalogue, the copy is
-/// loaded at start-up and reloaded in the background once older than <see cref="MaxAge"/>, so an
-/// edit reaches every API instance within about that time; the instance that made the edit calls
-/// <see cref="ReloadAsync"/> to see it at once.
+/// read from the primary, loaded at start-up, reloaded on every instance when an edit commits (the
+/// catalogue's change listener) and, as a net, in the background once older than <see cref="MaxAge"/>;
+/// the instance that made the edit calls <see cref="ReloadAsync"/> to see it at once.
 /// </summary>
 public sealed class WorkingDayCalendar
 {
@@ -30,7 +29,7 @@ public sealed class WorkingDayCalendar
 
     private sealed record Snapshot(FrozenDictionary<DateOnly, SpecialDay> Days, DateTimeOffset LoadedAt);
 
-    private readonly ReadDatabase? _database;
+    private readonly Npgsql.NpgsqlDataSource? _database;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -38,7 +37,7 @@ public sealed class WorkingDayCalendar
     private Task<Snapshot>? _running; // the read in flight
     private Task<Snapshot>? _queued;  // a read that starts after it, for callers who need newer data
 
-    public WorkingDayCalendar(ReadDatabase database, TimeProvider time, ILogger<WorkingDayCalendar> logger)
+    public WorkingDayCalendar(Npgsql.NpgsqlDataSource database, TimeProvider time, ILogger<WorkingDayCalendar> logger)
     {
         _database = database;
         _time = time;
@@ -130,7 +129,7 @@ public sealed class WorkingDayCalendar
         return snapshot;
     }
 
-    private async Task<Snapshot> ReadAfterAsync(Task previous, ReadDatabase database)
+    private async Task<Snapshot> ReadAfterAsync(Task previous, Npgsql.NpgsqlDataSource database)
     {
         await Task.Yield(); // let ReloadAsync publish this task before it clears it
         try
@@ -150,7 +149,7 @@ public sealed class WorkingDayCalendar
         return await read;
     }
 
-    private async Task<Snapshot> ReadAsync(ReadDatabase database)
+    private async Task<Snapshot> ReadAsync(Npgsql.NpgsqlDataSource database)
     {
         await Task.Yield(); // let the caller publish this task before it can finish
         try

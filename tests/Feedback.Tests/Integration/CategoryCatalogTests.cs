@@ -20,7 +20,7 @@ public sealed class CategoryCatalogTests : IntegrationTest
     public async Task An_edit_is_seen_once_the_copy_is_older_than_its_maximum_age()
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-11-26T08:00:00Z"));
-        var catalog = new CategoryCatalog(App.Services.GetRequiredService<ReadDatabase>(), clock, NullLogger<CategoryCatalog>.Instance);
+        var catalog = new CategoryCatalog(App.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), clock, NullLogger<CategoryCatalog>.Instance);
         await catalog.LoadAsync();
         await using var connection = new NpgsqlConnection(TestEnvironment.Database.ConnectionString);
         try
