@@ -91,6 +91,13 @@ public sealed class CategoryCatalog(Npgsql.NpgsqlDataSource primary, TimeProvide
     /// <summary>Every section, in display order.</summary>
     public async ValueTask<IReadOnlyList<Section>> ListSectionsAsync() => (await CurrentAsync()).Sections;
 
+    /// <summary>A section's name by its code in the reader's language (null for an unknown code), as timeline wordings ask for it.</summary>
+    public async ValueTask<Func<string, string?>> SectionNamesAsync()
+    {
+        var sections = (await CurrentAsync()).SectionsByCode;
+        return code => sections.TryGetValue(code, out var section) ? Lang.Pick(section.NameZh, section.NameEn) : null;
+    }
+
     /// <summary>The active routing rules, in the order they are tried.</summary>
     public async ValueTask<IReadOnlyList<RoutingRule>> ListRoutingRulesAsync() => (await CurrentAsync()).RoutingRules;
 

@@ -139,10 +139,9 @@ public static class TrackComplaint
 
         private async Task<List<TimelineEntry>> DescribeAllAsync(List<EventRow> events)
         {
-            var sections = await catalog.ListSectionsAsync();
-            string? SectionName(string code) => sections.FirstOrDefault(s => s.Code == code) is { } s ? Lang.Pick(s.NameZh, s.NameEn) : null;
+            var sectionName = await catalog.SectionNamesAsync();
             return events
-                .Select(e => new TimelineEntry(e.Type, e.At.ToUniversalTime(), Describe(wordings, e.Type, new CitizenWords(e.Message, e.Data, SectionName))))
+                .Select(e => new TimelineEntry(e.Type, e.At.ToUniversalTime(), Describe(wordings, e.Type, new CitizenWords(e.Message, e.Data, sectionName))))
                 .ToList();
         }
     }

@@ -99,10 +99,11 @@ public static class ListOpen311Requests
     {
         public async ValueTask<IReadOnlyList<Request>> Handle(Query query, CancellationToken cancellationToken)
         {
-            var ids = Open311Parameters.Items(query.ServiceRequestId).Select(SecretCode.Normalize).OfType<string>().ToArray();
-            var byIds = Open311Parameters.Items(query.ServiceRequestId).Count > 0;
+            var requested = Open311Parameters.Items(query.ServiceRequestId);
+            var ids = requested.Select(SecretCode.Normalize).OfType<string>().ToArray();
+            var byIds = requested.Count > 0;
             // Conduct categories are confidential: their cases are not in GeoReport at all.
-            var categories = (await catalog.ListAllCategoriesAsync()).Where(category => !category.Confidential).Select(category => category.Code);
+            IEnumerable<string> categories = await Open311Services.ReadableCategoryCodesAsync(catalog);
             var asked = Open311Parameters.Items(query.ServiceCode);
             if (!byIds && asked.Count > 0) categories = categories.Intersect(asked, StringComparer.Ordinal);
             var statuses = Open311Parameters.Items(query.Status);
@@ -121,16 +122,15 @@ public static class ListOpen311Requests
                 limit = MaxResults,
             }, cancellationToken: cancellationToken));
 
-            var sections = await catalog.ListSectionsAsync();
+            var sectionName = await catalog.SectionNamesAsync();
             var townships = await catalog.ListTownshipsAsync();
-            string? SectionName(string code) => sections.FirstOrDefault(s => s.Code == code) is { } s ? Lang.Pick(s.NameZh, s.NameEn) : null;
             var requests = new List<Request>();
             foreach (var row in rows)
             {
                 var category = await catalog.GetCategoryAsync(row.CategoryCode);
                 var status = ComplaintStatuses.Parse(row.Status);
                 var note = row.NoteType is { } type
-                    ? Open311Statuses.PublicText(wordings, type, new CitizenWords(row.NoteMessage, JsonNode.Parse(row.NoteData!)!.AsObject(), SectionName))
+                    ? Open311Statuses.PublicText(wordings, type, new CitizenWords(row.NoteMessage, JsonNode.Parse(row.NoteData!)!.AsObject(), sectionName))
                     : "";
                 var township = row.Township is { } name && townships.FirstOrDefault(t => t.NameZh == name) is { } known ? Lang.Pick(known.NameZh, known.NameEn) : row.Township;
                 var place = PublicPlace.Of(row.Address);
@@ -145,7 +145,7 @@ public static class ListOpen311Requests
                     Lang.Pick(category.NameZh, category.NameEn),
                     row.CategoryCode,
                     row.PublishedSummary ?? "",
-                    SectionName(row.SectionCode) ?? row.SectionCode,
+                    sectionName(row.SectionCode) ?? row.SectionCode,
                     Notice(status, row.AcceptBy, row.ResolveBy),
                     new DateTimeOffset(row.SubmittedAt, TimeSpan.Zero),
                     new DateTimeOffset(row.UpdatedAt, TimeSpan.Zero),

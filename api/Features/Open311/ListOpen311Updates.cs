@@ -61,7 +61,7 @@ public static class ListOpen311Updates
         public async ValueTask<IReadOnlyList<Update>> Handle(Query query, CancellationToken cancellationToken)
         {
             var window = Open311Parameters.WindowOf(query.StartDate, query.EndDate, clock.UtcNow, DefaultSpan, options.TimeZone).Window!;
-            var categories = (await catalog.ListAllCategoriesAsync()).Where(category => !category.Confidential).Select(category => category.Code).ToArray();
+            var categories = await Open311Services.ReadableCategoryCodesAsync(catalog);
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             var rows = await connection.QueryAsync<Row>(new CommandDefinition(Sql, new
             {
@@ -72,11 +72,10 @@ public static class ListOpen311Updates
                 limit = MaxResults,
             }, cancellationToken: cancellationToken));
 
-            var sections = await catalog.ListSectionsAsync();
-            string? SectionName(string code) => sections.FirstOrDefault(s => s.Code == code) is { } s ? Lang.Pick(s.NameZh, s.NameEn) : null;
+            var sectionName = await catalog.SectionNamesAsync();
             return rows.Select(row =>
             {
-                var words = new CitizenWords(row.Message, JsonNode.Parse(row.Data)!.AsObject(), SectionName);
+                var words = new CitizenWords(row.Message, JsonNode.Parse(row.Data)!.AsObject(), sectionName);
                 return new Update(row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), row.TrackingCode,
                     Open311Statuses.UpdateStatus(row.Type, words), Open311Statuses.PublicText(wordings, row.Type, words),
                     new DateTimeOffset(row.OccurredAt, TimeSpan.Zero));

@@ -1,9 +1,8 @@
-using Dapper;
 using Feedback.Api.Features.Categories;
 using Feedback.Api.Features.Complaints;
 using Feedback.Api.Features.Photos;
-using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
+using Feedback.Api.Infrastructure.Security;
 using Mediator;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -66,14 +65,19 @@ public static class Open311Endpoints
             // Described, not declared with Accepts: declared, another content type would fall through to the 404 fallback instead of a 415.
             .AddOpenApiOperationTransformer(DescribeFormAsync);
 
-        group.MapGet("/tokens/{token}.{format}", async (string token, string format, ReadDatabase database, CategoryCatalog catalog, CancellationToken cancellationToken) =>
+        group.MapGet("/tokens/{token}.{format}", async (string token, string format, IMediator mediator, CancellationToken cancellationToken) =>
             {
                 if (Open311Formats.Parse(format) is not { } answer) return UnknownFormat();
-                if (await PublicCaseAsync(token, database, catalog, cancellationToken) is not { } code)
+                // A token is its request's id: found exactly as GET requests/{id} finds one (never a conduct case).
+                var found = SecretCode.Normalize(token) is { } code
+                    ? await mediator.Send(new ListOpen311Requests.Query(ServiceRequestId: code), cancellationToken)
+                    : [];
+                if (found.Count == 0)
                     return answer.Error(StatusCodes.Status404NotFound, Lang.Pick(
                         $"没有这个 token：{token}。本服务提交时即返回 service_request_id", $"No such token: {token}. This server answers a POST with its service_request_id at once"));
+                var id = found[0].ServiceRequestId;
                 return answer.Write("service_requests", new Open311Value.List("request",
-                    [new Open311Value.Object([("service_request_id", code), ("token", code)])]));
+                    [new Open311Value.Object([("service_request_id", id), ("token", id)])]));
             })
             .WithName("Open311Token")
             .WithSummary("GeoReport v2: the request a token stands for; here every request's token is its service_request_id")
@@ -144,16 +148,6 @@ public static class Open311Endpoints
         form[parameter] is not { } text ? null
         : double.TryParse(text.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value
         : throw new FluentValidation.ValidationException([new FluentValidation.Results.ValidationFailure(field, Lang.Pick("坐标不是有效数字", "Not a valid number"))]);
-
-    /// <summary>The tracking code, when it names a case Open311 may show (not a conduct case).</summary>
-    private static async Task<string?> PublicCaseAsync(string code, ReadDatabase database, CategoryCatalog catalog, CancellationToken cancellationToken)
-    {
-        if (code.Length > 64) return null;
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var category = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "select category_code from complaints where tracking_code = @code", new { code }, cancellationToken: cancellationToken));
-        return category is not null && (await catalog.ListAllCategoriesAsync()).FirstOrDefault(c => c.Code == category) is { Confidential: false } ? code : null;
-    }
 
     /// <summary>A suffix other than .json or .xml: there is no format to answer in, so JSON, which most clients read.</summary>
     public static IResult UnknownFormat() => Open311Format.Json.Error(StatusCodes.Status404NotFound,

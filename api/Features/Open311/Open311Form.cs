@@ -89,17 +89,16 @@ public sealed class Open311Form
                 throw new ProblemException(StatusCodes.Status400BadRequest, Lang.Pick("multipart 的一部分缺少 Content-Disposition", "A multipart part has no form-data Content-Disposition"));
             if (disposition.IsFileDisposition())
             {
-                var file = await ReadCappedAsync(section.Body, PhotoProcessing.MaxBytes, PhotoProcessing.TooLarge, cancellationToken);
+                var file = await BoundedRead.ReadAllAsync(section.Body, PhotoProcessing.MaxBytes, PhotoProcessing.TooLarge, cancellationToken);
                 if (file.Length == 0) continue; // a file input left empty
                 if (Files.Count == PhotoAttachments.MaxPerRequest)
-                    throw new ProblemException(StatusCodes.Status400BadRequest, Lang.Pick(
-                        $"最多上传 {PhotoAttachments.MaxPerRequest} 张照片", $"At most {PhotoAttachments.MaxPerRequest} photos"));
+                    throw new ProblemException(StatusCodes.Status400BadRequest, PhotoIdRules.TooManyMessage);
                 Files.Add(file);
             }
             else
             {
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-                var bytes = await ReadCappedAsync(section.Body, MaxParameterBytes, () => new ProblemException(StatusCodes.Status400BadRequest,
+                var bytes = await BoundedRead.ReadAllAsync(section.Body, MaxParameterBytes, () => new ProblemException(StatusCodes.Status400BadRequest,
                     Lang.Pick($"参数 {name} 过长", $"The parameter {name} is too long")), cancellationToken);
                 if (values.ContainsKey(name)) throw Twice(name);
                 Add(name, System.Text.Encoding.UTF8.GetString(bytes));
@@ -111,19 +110,6 @@ public sealed class Open311Form
     {
         if (values.Count == MaxParameters) throw TooMany();
         values[name] = value;
-    }
-
-    private static async Task<byte[]> ReadCappedAsync(Stream body, int max, Func<ProblemException> tooLarge, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > max) throw tooLarge();
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     private static ProblemException Twice(string name) => new(StatusCodes.Status400BadRequest,

@@ -34,6 +34,10 @@ public static class Open311Services
     public static async ValueTask<IReadOnlyList<CategoryCatalog.Category>> PublicAsync(CategoryCatalog catalog) =>
         (await catalog.ListActiveAsync()).Where(category => !category.Confidential).ToList();
 
+    /// <summary>Every category whose cases GeoReport may show: all but conduct, retired ones included (their cases stay readable).</summary>
+    public static async ValueTask<string[]> ReadableCategoryCodesAsync(CategoryCatalog catalog) =>
+        (await catalog.ListAllCategoriesAsync()).Where(category => !category.Confidential).Select(category => category.Code).ToArray();
+
     public static Open311Value List(IEnumerable<CategoryCatalog.Category> categories) => new Open311Value.List("service", categories.Select(category =>
         (Open311Value)new Open311Value.Object([
             ("service_code", category.Code),

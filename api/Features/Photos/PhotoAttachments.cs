@@ -43,9 +43,11 @@ public sealed class PhotoAttachments(WriteTransaction database, BureauClock cloc
 /// <summary>The rule on a list of photo ids, shared by the complaint and the supplement.</summary>
 public static class PhotoIdRules
 {
+    public static string TooManyMessage => Lang.Pick($"最多上传 {PhotoAttachments.MaxPerRequest} 张照片", $"At most {PhotoAttachments.MaxPerRequest} photos");
+
     public static IRuleBuilderOptions<T, IReadOnlyList<Guid>?> PhotoIds<T>(this IRuleBuilder<T, IReadOnlyList<Guid>?> rule) =>
         rule.Must(ids => ids is null || ids.Count <= PhotoAttachments.MaxPerRequest)
-            .WithMessage(_ => Lang.Pick($"最多上传 {PhotoAttachments.MaxPerRequest} 张照片", $"At most {PhotoAttachments.MaxPerRequest} photos"))
+            .WithMessage(_ => TooManyMessage)
             .Must(ids => ids is null || ids.Distinct().Count() == ids.Count)
             .WithMessage(_ => Lang.Pick("同一张照片只能添加一次", "Each photo may be added only once"));
 }

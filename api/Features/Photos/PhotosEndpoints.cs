@@ -97,7 +97,7 @@ public static class PhotosEndpoints
                 if (++parts > 1) throw OneFile();
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
                     throw OneFile();
-                file = await ReadCappedAsync(section.Body, cancellationToken);
+                file = await BoundedRead.ReadAllAsync(section.Body, PhotoProcessing.MaxBytes, PhotoProcessing.TooLarge, cancellationToken);
             }
             return file is { Length: > 0 } ? file : throw OneFile();
         }
@@ -110,19 +110,6 @@ public static class PhotosEndpoints
             throw new ProblemException(StatusCodes.Status400BadRequest,
                 Lang.Pick("上传内容格式不正确", "The upload is not well-formed multipart/form-data"));
         }
-    }
-
-    private static async Task<byte[]> ReadCappedAsync(Stream body, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > PhotoProcessing.MaxBytes) throw PhotoProcessing.TooLarge();
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     private static ProblemException OneFile() => new(StatusCodes.Status400BadRequest,

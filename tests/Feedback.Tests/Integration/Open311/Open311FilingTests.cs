@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Feedback.Tests.Support;
-using Npgsql;
+using static Feedback.Tests.Integration.Staff.StaffSecurity;
 
 namespace Feedback.Tests.Integration.Open311;
 
@@ -12,14 +12,6 @@ namespace Feedback.Tests.Integration.Open311;
 /// </summary>
 public sealed class Open311FilingTests : Open311Test
 {
-    private static async Task<T?> ScalarAsync<T>(string sql)
-    {
-        await using var connection = new NpgsqlConnection(TestEnvironment.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T?)await command.ExecuteScalarAsync();
-    }
-
     [Test]
     public async Task A_request_is_filed_routed_and_timed_like_a_native_case_and_its_password_follows_it_natively()
     {

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Feedback.Tests.Support;
+using static Feedback.Tests.Integration.Staff.StaffSecurity;
 
 namespace Feedback.Tests.Integration.Open311;
 
@@ -34,9 +35,9 @@ public sealed class Open311KeysTests : Open311Test
         Assert.Multiple(async () =>
         {
             Assert.That(await CountAsync("open311_keys"), Is.EqualTo(1));
-            Assert.That(await ScalarAsync("select count(*) from open311_keys where key_hash = sha256(convert_to('" + key + "', 'UTF8'))"), Is.EqualTo(1));
-            Assert.That(await ScalarAsync("select count(*) from audit_log where action = 'open311_key.create' and actor_username = 'admin'"), Is.EqualTo(1));
-            Assert.That(await ScalarAsync("select count(*) from audit_log where after::text like '%" + key[10..] + "%'"), Is.Zero);
+            Assert.That(await ScalarAsync<long>("select count(*) from open311_keys where key_hash = sha256(convert_to('" + key + "', 'UTF8'))"), Is.EqualTo(1));
+            Assert.That(await ScalarAsync<long>("select count(*) from audit_log where action = 'open311_key.create' and actor_username = 'admin'"), Is.EqualTo(1));
+            Assert.That(await ScalarAsync<long>("select count(*) from audit_log where after::text like '%" + key[10..] + "%'"), Is.Zero);
         });
     }
 
@@ -91,18 +92,10 @@ public sealed class Open311KeysTests : Open311Test
             Assert.That(listed["revokedAt"], Is.Not.Null);
             Assert.That((long)listed["requestsFiled"]!, Is.EqualTo(1));
             Assert.That(listed["lastUsedAt"], Is.Not.Null);
-            Assert.That(await ScalarAsync("select count(*) from audit_log where action = 'open311_key.revoke'"), Is.EqualTo(1), "one revocation, one entry");
+            Assert.That(await ScalarAsync<long>("select count(*) from audit_log where action = 'open311_key.revoke'"), Is.EqualTo(1), "one revocation, one entry");
         });
 
         using var unknown = await admin.DeleteAsync("/api/v1/admin/open311-keys/999999");
         await AssertProblemAsync(unknown, 404);
-    }
-
-    private static async Task<long> ScalarAsync(string sql)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(TestEnvironment.Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }
