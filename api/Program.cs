@@ -33,14 +33,17 @@ using FluentValidation;
 using Microsoft.Extensions.FileProviders;
 
 // Verbs: (none) serve · "migrate" apply migrations and exit · "admin [username]" create the first administrator and exit ·
-// "openapi <file>" write the OpenAPI document and exit.
+// "openapi <file>" write the OpenAPI document and exit · "import-photos <folder>" read photos kept as files into the database.
 // Only the first argument can be a verb: "--urls http://…" serves.
-var verb = args.FirstOrDefault() is "openapi" or "migrate" or "admin" ? args[0] : null;
+var verb = args.FirstOrDefault() is "openapi" or "migrate" or "admin" or "import-photos" ? args[0] : null;
 var builder = WebApplication.CreateBuilder(args);
 if (verb == "openapi") builder.Configuration["FEEDBACK_DB"] ??= "Host=not-used-for-the-document";
 var options = FeedbackOptions.FromConfiguration(builder.Configuration);
 
 builder.Services.AddSingleton(options);
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainDelay + options.ShutdownTimeout);
+builder.Services.AddSingleton<ShutdownDrain>();
+if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<ShutdownDrain>());
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<BureauClock>();
 builder.Services.AddSingleton<WorkingDayCalendar>();
@@ -159,6 +162,11 @@ switch (verb)
         if (!await MigratedAsync(migrator => migrator.MigrateAsync(CancellationToken.None))) return;
         await app.Services.GetRequiredService<CategoryCatalog>().LoadAsync();
         Environment.ExitCode = await AdministratorVerb.RunAsync(app.Services, args.Skip(1).FirstOrDefault() ?? "admin");
+        return;
+    case "import-photos":
+        if (!await MigratedAsync(migrator => migrator.MigrateAsync(CancellationToken.None))) return;
+        Environment.ExitCode = await ImportPhotoFiles.RunAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            args.Skip(1).FirstOrDefault() ?? throw new ArgumentException("import-photos needs the folder the photos were kept in."), Console.Out);
         return;
     default:
         if (!await MigratedAsync(migrator => migrator.MigrateWhenReachableAsync(app.Lifetime.ApplicationStopping))) return;

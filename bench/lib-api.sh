@@ -33,7 +33,7 @@ start_api() { # database log [VARIABLE=VALUE...]
         FEEDBACK_DB="${FEEDBACK_DB/Database=feedback;/Database=$database;}${API_DB_OPTIONS:+;$API_DB_OPTIONS}" \
         FEEDBACK_DB_MIGRATE="${FEEDBACK_DB_MIGRATE/Database=feedback;/Database=$database;}" \
         ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-        FEEDBACK_RATE_LIMIT_PER_MINUTE=0 FEEDBACK_UPLOADS_DIR="$tmp/uploads" "$@" \
+        FEEDBACK_RATE_LIMIT_PER_MINUTE=0 "$@" \
         dotnet Feedback.Api.dll --urls "$base"
     ) > "$tmp/$api_log" 2>&1 &
     api_pid=$!

@@ -3,7 +3,7 @@
 # shrinks to) is uploaded — magic bytes checked, decoded, re-encoded without metadata, stored — then
 # the complaint names it, with a key. Each connection alternates the two requests
 # (bench/submit-photo.lua), at each of PHOTO_CLIENTS. Figures: photo.CLIENTS.{rps,p50,p99,rss_mib},
-# photo.{kib,peak_mib,files,stored_kib}.
+# photo.{kib,peak_mib,files,stored_kib} (photos and their bytes in photo_contents).
 [ "${BASH_SOURCE[0]}" != "$0" ] || BENCH_ONLY=photo exec bash "$(dirname "$0")/run.sh"
 
 [ -n "$api_pid" ] || start_api feedback api.log
@@ -31,5 +31,5 @@ for clients in "${PHOTO_CLIENTS[@]}"; do
   printf '    %s req/s (%s submissions with a photo/s), p50 %s ms, p99 %s ms\n' "$rps" "$(report half "$rps")" "$lat50" "$lat99" >&2
 done
 put photo.peak_mib "$(api_memory VmHWM)"
-put photo.files "$(find "$tmp/uploads" -type f | wc -l)"
-put photo.stored_kib "$(du -sk "$tmp/uploads" | cut -f1)"
+put photo.files "$(as_admin -tA -c 'select count(*) from photo_contents')"
+put photo.stored_kib "$(as_admin -tA -c 'select coalesce(sum(length(content)), 0) / 1024 from photo_contents')"

@@ -21,8 +21,11 @@ log "Building the API"
 dotnet build api -c Release -nologo -v quiet -clp:ErrorsOnly
 
 export FEEDBACK_WEB_ROOT=${FEEDBACK_WEB_ROOT:-$ROOT/web-client/dist}
-# Photos live beside the local database, outside anything the web server serves.
-export FEEDBACK_UPLOADS_DIR=${FEEDBACK_UPLOADS_DIR:-$ROOT/.data/uploads}
+# Photos are kept in the database; ones an older version kept as files are read in once.
+if [ -d .data/uploads ]; then
+  log "Reading the photos kept in .data/uploads into the database"
+  dotnet api/bin/Release/net10.0/Feedback.Api.dll import-photos .data/uploads && mv .data/uploads .data/uploads.imported
+fi
 # Demo accounts for trying the console; FEEDBACK_DEMO=0 turns them off.
 export FEEDBACK_DEMO=${FEEDBACK_DEMO:-1}
 export FEEDBACK_DEMO_PASSWORD=${FEEDBACK_DEMO_PASSWORD:-demo-2026}

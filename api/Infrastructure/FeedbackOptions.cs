@@ -65,11 +65,17 @@ public sealed record FeedbackOptions
     /// <summary>FEEDBACK_EVALUATION_DAYS: calendar days after the result in which the citizen may evaluate; then the case closes by itself.</summary>
     public int EvaluationDays { get; init; } = 15;
 
-    /// <summary>FEEDBACK_UPLOADS_DIR: where the file-system blob store keeps photos; never a folder the web server serves.</summary>
-    public required string UploadsDirectory { get; init; }
-
     /// <summary>FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS: how often cases past the evaluation window close and stale uploads, idempotency keys and lookup failures are forgotten (default 300).</summary>
     public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// FEEDBACK_DRAIN_SECONDS: after SIGTERM, how long the instance answers "not ready" while still
+    /// serving, so the load balancer's health checks take it out before it stops listening (default 5).
+    /// </summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>FEEDBACK_SHUTDOWN_SECONDS: after the drain, how long requests in flight and background work may take to finish (default 20).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>FEEDBACK_METRICS_FOLD_SECONDS: how often the metrics change log is folded into the counters (default 5). Requests read what is not folded yet, so this changes their cost, never their figures.</summary>
     public TimeSpan MetricsFoldInterval { get; init; } = TimeSpan.FromSeconds(5);
@@ -117,9 +123,10 @@ public sealed record FeedbackOptions
                 .Select(ProxyNetwork).ToList(),
             ServiceArea = NullIfBlank(configuration["FEEDBACK_SERVICE_AREA"]) is { } area ? ServiceArea.Parse(area) : ServiceArea.Default,
             EvaluationDays = NonNegative(configuration, "FEEDBACK_EVALUATION_DAYS") is { } days and > 0 ? days : 15,
-            UploadsDirectory = Path.GetFullPath(NullIfBlank(configuration["FEEDBACK_UPLOADS_DIR"]) ?? Path.Combine(".data", "uploads")),
             HousekeepingInterval = TimeSpan.FromSeconds(
                 NonNegative(configuration, "FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS") is { } interval and > 0 ? interval : 300),
+            DrainDelay = TimeSpan.FromSeconds(NonNegative(configuration, "FEEDBACK_DRAIN_SECONDS") ?? 5),
+            ShutdownTimeout = TimeSpan.FromSeconds(NonNegative(configuration, "FEEDBACK_SHUTDOWN_SECONDS") is { } shutdown and > 0 ? shutdown : 20),
             MetricsFoldInterval = TimeSpan.FromSeconds(
                 NonNegative(configuration, "FEEDBACK_METRICS_FOLD_SECONDS") is { } fold and > 0 ? fold : 5),
             ExportConcurrency = NonNegative(configuration, "FEEDBACK_EXPORT_CONCURRENCY") is { } exports and > 0 ? exports : 2,

@@ -15,7 +15,7 @@ public static class AuthEndpoints
 
         group.MapPost("/login", LoginAsync)
             .WithName("Login")
-            .RequireRateLimiting(RateLimiting.PasswordAttempts)
+            .SpendsFrom(RateLimiting.PasswordAttempts)
             .WithSummary("Sign in as a staff member")
             .WithDescription("Five failed sign-ins in a row lock the username for 15 minutes, whether or not it exists (429 with Retry-After). "
                 + "Attempts are also limited per client address (FEEDBACK_RATE_LIMIT_PER_MINUTE), against guessing across many usernames.")

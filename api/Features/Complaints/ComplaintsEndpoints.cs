@@ -15,7 +15,7 @@ public static class ComplaintsEndpoints
 
         group.MapPost("/", SubmitAsync)
             .WithName("SubmitComplaint")
-            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .SpendsFrom(RateLimiting.AnonymousWrites)
             .WithSummary("Submit a complaint")
             .WithDescription("Returns the tracking code and the query password. The password is shown only this once — except to a retry: "
                 + $"with an {SubmissionIdempotency.Header} header (a random UUID), the same key and the same body return the original 201 "
@@ -29,7 +29,7 @@ public static class ComplaintsEndpoints
 
         group.MapGet("/{trackingCode}", TrackAsync)
             .WithName("TrackComplaint")
-            .RequireRateLimiting(RateLimiting.PasswordAttempts)
+            .SpendsFrom(RateLimiting.PasswordAttempts)
             .WithSummary("Follow a complaint")
             .WithDescription($"Needs the query password in the {CitizenAccess.QueryPasswordHeader} header. An unknown code and a wrong or missing password give the same 404; "
                 + "five wrong passwords in a row from one address lock that address out of the code for 15 minutes (429), while the right password from elsewhere still opens it.")
@@ -38,7 +38,7 @@ public static class ComplaintsEndpoints
 
         group.MapPost("/{trackingCode}/supplements", AddSupplementAsync)
             .WithName("AddSupplement")
-            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .SpendsFrom(RateLimiting.AnonymousWrites)
             .WithSummary("补充材料: add information and/or photos while the case is open")
             .WithDescription($"Needs the query password in {CitizenAccess.QueryPasswordHeader} and, with photos, the {DeviceToken.Header} that uploaded them. "
                 + "409 once the case is resolved, closed, rejected or merged.")
@@ -61,7 +61,7 @@ public static class ComplaintsEndpoints
 
         group.MapPost("/similar/{supportId:guid}/support", SupportAsync)
             .WithName("SupportComplaint")
-            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .SpendsFrom(RateLimiting.AnonymousWrites)
             .WithSummary("Me too: support an open case")
             .WithDescription($"Needs the {DeviceToken.Header} header. One support per device: a repeat changes nothing and answers alreadySupported. "
                 + $"At most {SupportComplaint.MaxPerAddress} devices per client address count for one case; more is 429. An unknown or confidential case is 404; a case no longer open is 409.")

@@ -11,7 +11,7 @@ public static class FollowUpEndpoints
     public static void MapFollowUpEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/complaints/{trackingCode}").WithTags("Complaints")
-            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .SpendsFrom(RateLimiting.AnonymousWrites)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

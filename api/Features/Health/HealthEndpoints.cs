@@ -1,4 +1,3 @@
-using Feedback.Api.Features.Photos;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,17 +19,17 @@ public static class HealthEndpoints
 
         group.MapGet("/ready", ReadyAsync)
             .WithName("Ready")
-            .WithSummary("The database is reachable, every migration is applied and photos can be stored")
+            .WithSummary("The database is reachable, every migration is applied and the instance is not stopping")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<Results<Ok<HealthStatus>, ProblemHttpResult>> ReadyAsync(
-        DatabaseMigrator migrator, IBlobStore blobs, HttpResponse response, CancellationToken cancellationToken)
+        DatabaseMigrator migrator, ShutdownDrain drain, HttpResponse response, CancellationToken cancellationToken)
     {
-        string? notReady = !await migrator.IsUpToDateAsync(cancellationToken)
-            ? Lang.Pick("服务尚未就绪：数据库不可用或尚未迁移", "Not ready: the database is unreachable or not migrated")
-            : !await blobs.IsWritableAsync(cancellationToken)
-                ? Lang.Pick("服务尚未就绪：照片存储无法写入", "Not ready: the photo store cannot be written")
+        string? notReady = drain.Draining
+            ? Lang.Pick("服务正在停止", "Not ready: this instance is stopping")
+            : !await migrator.IsUpToDateAsync(cancellationToken)
+                ? Lang.Pick("服务尚未就绪：数据库不可用或尚未迁移", "Not ready: the database is unreachable or not migrated")
                 : null;
         if (notReady is null) return TypedResults.Ok(new HealthStatus("ready"));
         response.Headers.RetryAfter = "5";

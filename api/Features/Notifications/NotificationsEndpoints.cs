@@ -57,7 +57,7 @@ public static class NotificationsEndpoints
         routes.MapPost("/api/v1/complaints/{trackingCode}/new-query-password", SendNewQueryPasswordAsync)
             .WithTags("Complaints")
             .WithName("SendNewQueryPassword")
-            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .SpendsFrom(RateLimiting.AnonymousWrites)
             .WithSummary("Lost query password: send a new one to the phone or email given with consent")
             .WithDescription($"Always 202 with the same message, whether or not the code exists or has such a contact, so it reveals nothing. "
                 + $"When it does, a new password replaces the old one and is sent on that channel; at most {SendNewQueryPassword.PerCasePerDay} a day per case.")
@@ -78,7 +78,7 @@ public static class NotificationsEndpoints
         routes.MapPost("/api/v1/notifications/unsubscribe", UnsubscribeAsync)
             .WithTags("Notifications")
             .WithName("Unsubscribe")
-            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .SpendsFrom(RateLimiting.AnonymousWrites)
             .WithSummary("Stop email (the link at the foot of every email; no sign-in)")
             .WithDescription("The address stops receiving email about every case it was given for; messages still waiting for it are cancelled. 404 for a token that is not a message's.")
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -64,7 +64,7 @@ public static class FileOpen311Request
         : GuidedFields<Command>(catalog, options, enforceRequired: true);
 
     public sealed class Handler(
-        CategoryCatalog catalog, ComplaintIntake intake, WriteTransaction database, IBlobStore blobs, AuditLog audit, CurrentStaff caller, BureauClock clock)
+        CategoryCatalog catalog, ComplaintIntake intake, WriteTransaction database, AuditLog audit, CurrentStaff caller, BureauClock clock)
         : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
@@ -107,22 +107,13 @@ public static class FileOpen311Request
             return new Result(filed.TrackingCode, filed.QueryPassword, filed.AcceptBy);
         }
 
-        /// <summary>The photos, given to the case at once; if one fails, the files of those before it are removed again.</summary>
+        /// <summary>The photos, given to the case at once, in the filing's transaction.</summary>
         private async Task AttachPhotosAsync(long complaintId, Command command, DateTimeOffset now, CancellationToken cancellationToken)
         {
             // Photos of a key belong to no citizen's device: a hash no device token can have.
             var deviceHash = SHA256.HashData(Encoding.UTF8.GetBytes($"open311:{command.Key.Id}"));
-            var stored = new List<string>();
-            try
-            {
-                foreach (var photo in command.Photos)
-                    stored.Add((await UploadPhoto.StoreAsync(database, blobs, photo, deviceHash, complaintId, now, cancellationToken)).BlobName);
-            }
-            catch
-            {
-                foreach (var blobName in stored) await blobs.DeleteAsync(blobName, CancellationToken.None);
-                throw;
-            }
+            foreach (var photo in command.Photos)
+                await UploadPhoto.StoreAsync(database, photo, deviceHash, complaintId, now, cancellationToken);
         }
     }
 

@@ -22,7 +22,6 @@ public static class Open311Endpoints
         // Ahead of the default writer, which would otherwise answer these routes with problem details.
         services.AddSingleton<IProblemDetailsWriter, Open311Errors>();
         services.AddScoped<Open311Keys>();
-        services.AddSingleton<Open311KeyLimits>();
         return services;
     }
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Threading.RateLimiting;
 using Dapper;
 using Feedback.Api.Infrastructure;
 using Feedback.Api.Infrastructure.Audit;
@@ -17,7 +16,7 @@ namespace Feedback.Api.Features.Open311;
 /// bits), shown once when made and stored as its SHA-256; its first ten characters name it in
 /// lists. Each key has its own budget of requests a minute.
 /// </summary>
-public sealed class Open311Keys(NpgsqlDataSource dataSource, AuditLog audit, CurrentStaff caller, Open311KeyLimits limits)
+public sealed class Open311Keys(NpgsqlDataSource dataSource, AuditLog audit, CurrentStaff caller, RateLimitBudgets budgets)
 {
     public const string Prefix = "fb311_";
     private const string Alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
@@ -57,10 +56,11 @@ public sealed class Open311Keys(NpgsqlDataSource dataSource, AuditLog audit, Cur
                 ? Lang.Pick("api_key 无效或已被吊销", "The api_key is not valid or has been revoked")
                 : Lang.Pick("缺少 api_key：向本局系统管理员申请", "The api_key is missing: ask the bureau's system administrator for one"));
         }
-        if (!limits.TryAcquire(key, out var retryAfter))
+        var spent = await budgets.SpendAsync("open311-key", key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), key.RequestsPerMinute, cancellationToken);
+        if (!spent.Allowed)
             throw new ProblemException(StatusCodes.Status429TooManyRequests,
                 Lang.Pick($"请求过于频繁：此密钥每分钟最多 {key.RequestsPerMinute} 次", $"Too many requests: at most {key.RequestsPerMinute} a minute with this key"),
-                retryAfter: retryAfter);
+                retryAfter: spent.RetryAfter);
         return key;
     }
 
@@ -97,28 +97,4 @@ public sealed class Open311Keys(NpgsqlDataSource dataSource, AuditLog audit, Cur
     }
 
     public const string DemoName = "演示密钥";
-}
-
-/// <summary>
-/// Each key's budget of requests a minute, in this instance's memory (a fixed window per key; a
-/// changed limit starts a new window).
-/// </summary>
-public sealed class Open311KeyLimits : IDisposable
-{
-    private readonly PartitionedRateLimiter<Open311Keys.Key> limiter = PartitionedRateLimiter.Create<Open311Keys.Key, (long, int)>(key =>
-        RateLimitPartition.GetFixedWindowLimiter((key.Id, key.RequestsPerMinute), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = key.RequestsPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
-
-    public bool TryAcquire(Open311Keys.Key key, out TimeSpan retryAfter)
-    {
-        using var lease = limiter.AttemptAcquire(key);
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-        return lease.IsAcquired;
-    }
-
-    public void Dispose() => limiter.Dispose();
 }

@@ -31,19 +31,19 @@ public static class CasePhotoList
 }
 
 /// <summary>The bytes of one photo and what to say about them.</summary>
-public sealed record PhotoFile(Guid Id, string ContentType, Stream Content)
+public sealed record PhotoFile(Guid Id, string ContentType, byte[] Content)
 {
     /// <summary>
     /// The bytes with their stored type, never sniffed by the browser, shown inline under a name we
     /// made, and kept in no cache (they are evidence behind a password or a sign-in).
     /// </summary>
-    public FileStreamHttpResult Serve(HttpContext http)
+    public FileContentHttpResult Serve(HttpContext http)
     {
         var headers = http.Response.Headers;
         headers.CacheControl = "private, no-store";
         headers.XContentTypeOptions = "nosniff";
         headers.ContentDisposition = $"inline; filename=\"photo-{Id:N}.{ImageFormats.FromContentType(ContentType).Extension()}\"";
-        return TypedResults.Stream(Content, ContentType);
+        return TypedResults.File(Content, ContentType);
     }
 }
 
@@ -62,20 +62,21 @@ public static class GetCitizenPhoto
     }
 }
 
-/// <summary>Opens a photo of a given case; a photo of another case (or none) is a 404.</summary>
-public sealed class PhotoReader(ReadDatabase database, IBlobStore blobs)
+/// <summary>Reads a photo of a given case; a photo of another case (or none) is a 404.</summary>
+public sealed class PhotoReader(ReadDatabase database)
 {
-    private sealed record Row(string BlobName, string ContentType);
+    private sealed record Row(string ContentType, byte[] Content);
 
     public async Task<PhotoFile> ReadAsync(long complaintId, Guid photoId, CancellationToken cancellationToken)
     {
-        Row? row;
-        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
-            row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-                "select blob_name, content_type from photos where id = @photoId and complaint_id = @complaintId",
-                new { photoId, complaintId }, cancellationToken: cancellationToken));
-        var content = row is null ? null : await blobs.OpenReadAsync(row.BlobName, cancellationToken);
-        return content is null ? throw NotFound() : new PhotoFile(photoId, row!.ContentType, content);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var photo = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            """
+            select p.content_type, c.content from photos p join photo_contents c on c.photo_id = p.id
+            where p.id = @photoId and p.complaint_id = @complaintId
+            """,
+            new { photoId, complaintId }, cancellationToken: cancellationToken));
+        return photo is null ? throw NotFound() : new PhotoFile(photoId, photo.ContentType, photo.Content);
     }
 
     public static ProblemException NotFound() =>

@@ -16,7 +16,6 @@ public static class PhotosEndpoints
     /// <summary>The services of the photo routes and their cleanup (run by Housekeeping).</summary>
     public static IServiceCollection AddPhotos(this IServiceCollection services)
     {
-        services.AddSingleton<IBlobStore, FileSystemBlobStore>();
         services.AddScoped<PhotoAttachments>();
         services.AddScoped<PhotoReader>();
         services.AddSingleton<PhotoCleanup>();
@@ -32,7 +31,7 @@ public static class PhotosEndpoints
         routes.MapPost("/api/v1/uploads", UploadAsync)
             .WithTags("Photos")
             .WithName("UploadPhoto")
-            .RequireRateLimiting(RateLimiting.AnonymousWrites)
+            .SpendsFrom(RateLimiting.AnonymousWrites)
             .WithSummary("Upload one photo (JPEG, PNG or WebP, at most 10 MB)")
             .WithDescription($"multipart/form-data with exactly one file part; the {DeviceToken.Header} header ties the upload to the device. "
                 + "The type is recognised by the file's bytes. The photo is turned upright, shrunk to at most 4096 pixels on its longest side "
@@ -62,7 +61,7 @@ public static class PhotosEndpoints
         return TypedResults.Created((string?)null, await mediator.Send(new UploadPhoto.Command(deviceHash, file), cancellationToken));
     }
 
-    private static async Task<FileStreamHttpResult> GetCitizenPhotoAsync(
+    private static async Task<FileContentHttpResult> GetCitizenPhotoAsync(
         string trackingCode, Guid photoId,
         [FromHeader(Name = CitizenAccess.QueryPasswordHeader)] string? queryPassword,
         IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>

@@ -6,8 +6,8 @@ namespace Feedback.Api.Features.Photos;
 
 /// <summary>
 /// A citizen uploads one photo before submitting (or supplementing) a case. The photo is checked,
-/// stripped of its metadata and re-encoded (<see cref="PhotoProcessing"/>), written to the blob
-/// store under a generated name, and recorded as belonging to the device that sent it until a
+/// stripped of its metadata and re-encoded (<see cref="PhotoProcessing"/>), stored in the database
+/// (where every API instance reads it, and backups include it), and recorded as belonging to the device that sent it until a
 /// complaint or a supplement takes it; unattached uploads are deleted after 24 hours
 /// (<see cref="PhotoCleanup"/>).
 /// </summary>
@@ -24,45 +24,36 @@ public static class UploadPhoto
     public sealed record Result(Guid UploadId, int Width, int Height, int ByteSize, string ContentType);
 
     /// <summary>
-    /// Stores a checked photo: the file first, under a generated name, then its row in the command's
-    /// transaction (given to <paramref name="complaintId"/> at once, or waiting for a case). A file
-    /// whose row fails is removed; one whose row never commits (a crash in between) has no row
-    /// pointing at it, and <see cref="PhotoCleanup"/> sweeps it after 24 hours.
+    /// Stores a checked photo, row and bytes in one statement of the command's transaction (given to
+    /// <paramref name="complaintId"/> at once, or waiting for a case): a photo exists whole or not at all.
     /// </summary>
-    public static async Task<(Guid Id, string BlobName)> StoreAsync(WriteTransaction database, IBlobStore blobs, PhotoProcessing.Processed photo,
+    public static async Task<Guid> StoreAsync(WriteTransaction database, PhotoProcessing.Processed photo,
         byte[] deviceHash, long? complaintId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7();
-        // Never the citizen's file name: a generated one, spread over monthly folders.
-        var blobName = $"{now:yyyy}/{now:MM}/{id:N}.{photo.Format.Extension()}";
-        await blobs.WriteAsync(blobName, photo.Bytes, cancellationToken);
-        try
-        {
-            await database.ExecuteAsync(
-                """
-                insert into photos (id, device_hash, blob_name, content_type, byte_size, width, height, uploaded_at, complaint_id, attached_at)
-                values (@id, @deviceHash, @blobName, @contentType, @byteSize, @width, @height, @now, @complaintId, case when @complaintId is null then null else @now end)
-                """,
-                new
-                {
-                    id, deviceHash, blobName, contentType = photo.Format.ContentType(),
-                    byteSize = photo.Bytes.Length, width = photo.Width, height = photo.Height, now, complaintId,
-                }, cancellationToken);
-        }
-        catch
-        {
-            await blobs.DeleteAsync(blobName, CancellationToken.None);
-            throw;
-        }
-        return (id, blobName);
+        await database.ExecuteAsync(
+            """
+            with photo as (
+                insert into photos (id, device_hash, content_type, byte_size, width, height, uploaded_at, complaint_id, attached_at)
+                values (@id, @deviceHash, @contentType, @byteSize, @width, @height, @now, @complaintId, case when @complaintId is null then null else @now end)
+                returning id
+            )
+            insert into photo_contents (photo_id, content) select id, @content from photo
+            """,
+            new
+            {
+                id, deviceHash, contentType = photo.Format.ContentType(),
+                byteSize = photo.Bytes.Length, width = photo.Width, height = photo.Height, now, complaintId, content = photo.Bytes,
+            }, cancellationToken);
+        return id;
     }
 
-    public sealed class Handler(WriteTransaction database, IBlobStore blobs, BureauClock clock) : ICommandHandler<Command, Result>
+    public sealed class Handler(WriteTransaction database, BureauClock clock) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
             var photo = await PhotoProcessing.ProcessAsync(command.File, cancellationToken);
-            var (id, _) = await StoreAsync(database, blobs, photo, command.DeviceHash, complaintId: null, clock.UtcNow, cancellationToken);
+            var id = await StoreAsync(database, photo, command.DeviceHash, complaintId: null, clock.UtcNow, cancellationToken);
             return new Result(id, photo.Width, photo.Height, photo.Bytes.Length, photo.Format.ContentType());
         }
     }

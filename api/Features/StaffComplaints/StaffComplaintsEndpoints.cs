@@ -81,7 +81,7 @@ public static class StaffComplaintsEndpoints
         return TypedResults.Ok(result);
     }
 
-    private static async Task<FileStreamHttpResult> GetStaffPhotoAsync(
+    private static async Task<FileContentHttpResult> GetStaffPhotoAsync(
         string trackingCode, Guid photoId, IMediator mediator, HttpContext http, CancellationToken cancellationToken) =>
         (await mediator.Send(new GetStaffPhoto.Query(trackingCode, photoId), cancellationToken)).Serve(http);
 

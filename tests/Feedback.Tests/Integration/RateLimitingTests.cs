@@ -1,19 +1,26 @@
 using System.Net;
 using System.Net.Http.Json;
+using Feedback.Api.Features.Housekeeping;
 using Feedback.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Feedback.Tests.Integration;
 
-/// <summary>Anonymous writes and password attempts per client address (FEEDBACK_RATE_LIMIT_PER_MINUTE).</summary>
+/// <summary>
+/// Anonymous writes and password attempts per client address (FEEDBACK_RATE_LIMIT_PER_MINUTE),
+/// counted in the database for every instance. The limited instances run on a stopped clock, 20
+/// seconds into a minute, so no test straddles two budgets.
+/// </summary>
 public sealed class RateLimitingTests : IntegrationTest
 {
     private const int Limit = 3;
+    private readonly FixedTimeProvider _clock = new(new DateTimeOffset(2026, 12, 7, 2, 30, 20, TimeSpan.Zero));
 
-    private static FeedbackApp LimitedApp(string? trustedProxies = null)
+    private FeedbackApp LimitedApp(string? trustedProxies = null)
     {
         var settings = new Dictionary<string, string> { ["FEEDBACK_RATE_LIMIT_PER_MINUTE"] = Limit.ToString() };
         if (trustedProxies is not null) settings["FEEDBACK_TRUSTED_PROXIES"] = trustedProxies;
-        var app = new FeedbackApp(TestEnvironment.Database.ConnectionString, settings: settings);
+        var app = new FeedbackApp(TestEnvironment.Database.ConnectionString, _clock, settings);
         app.StartServer();
         return app;
     }
@@ -36,9 +43,51 @@ public sealed class RateLimitingTests : IntegrationTest
         var problem = await AssertProblemAsync(refused, 429);
         Assert.Multiple(async () =>
         {
-            Assert.That(refused.Headers.RetryAfter?.Delta?.TotalSeconds, Is.InRange(1, 60));
+            Assert.That(refused.Headers.RetryAfter?.Delta?.TotalSeconds, Is.EqualTo(40), "until the next minute");
             Assert.That((string?)problem["title"], Is.EqualTo("请求过于频繁，请稍后再试"));
             Assert.That(await CountAsync("complaints"), Is.EqualTo(Limit));
+        });
+    }
+
+    [Test]
+    public async Task Every_instance_spends_from_one_budget()
+    {
+        await using var first = LimitedApp();
+        await using var second = LimitedApp();
+        using var firstClient = first.CreateHttpClient();
+        using var secondClient = second.CreateHttpClient();
+        var statuses = new List<HttpStatusCode>();
+        foreach (var client in new[] { firstClient, secondClient, firstClient, secondClient })
+        {
+            using var response = await SubmitFromAsync(client);
+            statuses.Add(response.StatusCode);
+        }
+        Assert.Multiple(async () =>
+        {
+            Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests }),
+                "two instances allow the limit, not twice the limit");
+            Assert.That(await CountAsync("complaints"), Is.EqualTo(Limit));
+        });
+    }
+
+    [Test]
+    public async Task The_next_minute_brings_a_new_budget_and_housekeeping_forgets_the_old_one()
+    {
+        await using var app = LimitedApp();
+        using var client = app.CreateHttpClient();
+        for (var i = 0; i < Limit; i++) (await SubmitFromAsync(client)).Dispose();
+        using (var refused = await SubmitFromAsync(client)) Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+
+        _clock.Now = _clock.Now.AddSeconds(40);
+        using var nextMinute = await SubmitFromAsync(client);
+        _clock.Now = _clock.Now.AddMinutes(3);
+        var round = await app.Services.GetRequiredService<Housekeeping>().RunOnceAsync(CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(nextMinute.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(round.RateLimitMinutesForgotten, Is.EqualTo(2), "both past minutes' counts");
+            Assert.That(await CountAsync("rate_limit_windows"), Is.Zero);
         });
     }
 

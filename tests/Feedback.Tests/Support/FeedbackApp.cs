@@ -34,9 +34,6 @@ public sealed class FeedbackApp : WebApplicationFactory<Program>
         UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port));
     }
 
-    /// <summary>This instance's own blob store, removed with the test run's temporary folder.</summary>
-    public string UploadsDirectory { get; } = Path.Combine(Path.GetTempPath(), "feedback-tests", "uploads-" + Guid.NewGuid().ToString("N"));
-
     /// <summary>The server's address, e.g. http://127.0.0.1:41234.</summary>
     public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features
         .GetRequiredFeature<IServerAddressesFeature>().Addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
@@ -65,7 +62,8 @@ public sealed class FeedbackApp : WebApplicationFactory<Program>
         builder.UseSetting("FEEDBACK_NOTIFY_POLL_SECONDS", "86400");
         // Every test comes from 127.0.0.1: the rate limiter is tested where a test turns it on.
         builder.UseSetting("FEEDBACK_RATE_LIMIT_PER_MINUTE", "0");
-        builder.UseSetting("FEEDBACK_UPLOADS_DIR", UploadsDirectory);
+        // No load balancer watches a test's instance: stop at once.
+        builder.UseSetting("FEEDBACK_DRAIN_SECONDS", "0");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         if (Directory.Exists(RepositoryPaths.WebClientDist))
             builder.UseSetting("FEEDBACK_WEB_ROOT", RepositoryPaths.WebClientDist);

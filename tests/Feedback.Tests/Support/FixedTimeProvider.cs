@@ -1,7 +1,9 @@
 namespace Feedback.Tests.Support;
 
-/// <summary>A clock stopped at a chosen instant, for deadline rules.</summary>
+/// <summary>A clock stopped at a chosen instant, for deadline rules; only the test moves it.</summary>
 public sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
 {
-    public override DateTimeOffset GetUtcNow() => now;
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
 }

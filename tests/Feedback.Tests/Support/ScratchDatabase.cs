@@ -53,7 +53,6 @@ public sealed class ScratchDatabase : IAsyncDisposable
             MigrationConnectionString = MigrationConnectionString,
             TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"),
             CorsOrigins = [],
-            UploadsDirectory = Path.GetTempPath(),
         },
         _dataSource, NullLogger<DatabaseMigrator>.Instance, scripts);
 

@@ -52,7 +52,7 @@ public sealed class TestEnvironment
             set session_replication_role = replica;
             truncate complaints, complaint_events, notifications, notification_attempts, published_cases, complaint_supports, photos, idempotency_keys,
                      password_guesses, password_guess_totals, audit_log, routing_rules, staff_notification_preferences,
-                     open311_requests, open311_keys restart identity;
+                     open311_requests, open311_keys, photo_contents, rate_limit_windows restart identity;
             update staff_users set email = null, digest_hour = 8 where email is not null or digest_hour <> 8;
             """, connection);
         for (var attempt = 1; ; attempt++)

@@ -185,7 +185,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database is reachable, every migration is applied and photos can be stored */
+        /** The database is reachable, every migration is applied and the instance is not stopping */
         get: operations["Ready"];
         put?: never;
         post?: never;

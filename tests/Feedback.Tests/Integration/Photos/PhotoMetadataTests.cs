@@ -95,8 +95,7 @@ public sealed class PhotoMetadataTests : PhotoTest
     public async Task The_stored_file_itself_carries_no_metadata()
     {
         var id = await UploadOkAsync(TestImages.JpegWithMetadata(40, 20, orientation: 1));
-        var file = Directory.GetFiles(App.UploadsDirectory, $"{id:N}.*", SearchOption.AllDirectories).Single();
-        var stored = await File.ReadAllBytesAsync(file);
+        var stored = await StoredBytesAsync(id);
         Assert.Multiple(() =>
         {
             Assert.That(TestImages.Contains(stored, "Exif"), Is.False);

@@ -29,7 +29,7 @@ public sealed class PhotoServingTests : PhotoTest
         var (code, password) = await SubmitWithPhotosOkAsync([id]);
         using var response = await GetCitizenPhotoAsync(code, password, id);
         AssertPhotoHeaders(response, id, "image/png");
-        var stored = await File.ReadAllBytesAsync(Directory.GetFiles(App.UploadsDirectory, $"{id:N}.png", SearchOption.AllDirectories).Single());
+        var stored = await StoredBytesAsync(id);
         Assert.That(await response.Content.ReadAsByteArrayAsync(), Is.EqualTo(stored));
     }
 

@@ -1,24 +1,23 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Feedback.Tests.Integration.Staff;
 using Feedback.Tests.Support;
 
 namespace Feedback.Tests.Integration.Photos;
 
-/// <summary>Uploads, submissions with photos, and a look at what is stored (rows and files).</summary>
+/// <summary>Uploads, submissions with photos, and a look at what is stored (rows and bytes).</summary>
 public abstract class PhotoTest : IntegrationTest
 {
     protected const string Device = "device-token-AAAAAAAAAAAAAAAAAAAAAAAA";
     protected const string OtherDevice = "device-token-BBBBBBBBBBBBBBBBBBBBBBBB";
 
-    [SetUp]
-    public void ClearUploads()
-    {
-        if (Directory.Exists(App.UploadsDirectory)) Directory.Delete(App.UploadsDirectory, recursive: true);
-    }
+    /// <summary>Photos whose bytes are stored.</summary>
+    protected static Task<long> StoredContentCountAsync() => CountAsync("photo_contents");
 
-    protected static int FileCount() =>
-        Directory.Exists(App.UploadsDirectory) ? Directory.GetFiles(App.UploadsDirectory, "*", SearchOption.AllDirectories).Length : 0;
+    /// <summary>The bytes stored for a photo.</summary>
+    protected static Task<byte[]> StoredBytesAsync(Guid id) =>
+        StaffSecurity.ScalarAsync<byte[]>($"select content from photo_contents where photo_id = '{id}'");
 
     protected static MultipartFormDataContent Form(byte[] bytes, string fileName = "photo.jpg", string contentType = "image/jpeg")
     {
