@@ -50,9 +50,10 @@ builder.Services.AddSingleton<WorkingDayCalendar>();
 
 DefaultTypeMap.MatchNamesWithUnderscores = true;
 builder.Services.AddNpgsqlDataSource(ConnectionDefaults.Apply(options.DatabaseConnectionString));
-builder.Services.AddSingleton(services => options.ReadDatabaseConnectionString is { } replica
-    ? new ReadDatabase(Npgsql.NpgsqlDataSource.Create(ConnectionDefaults.Apply(replica)))
-    : new ReadDatabase(services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+builder.Services.AddSingleton(services => new ReadDatabase(services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+    options.ReadDatabaseConnectionString is { } standby ? Npgsql.NpgsqlDataSource.Create(ConnectionDefaults.Apply(standby)) : null,
+    services.GetRequiredService<ILogger<ReadDatabase>>()));
+if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<ReadDatabase>());
 builder.Services.AddSingleton(new SideDatabase(Npgsql.NpgsqlDataSource.Create(ConnectionDefaults.Side(options.DatabaseConnectionString))));
 builder.Services.AddScoped<WriteTransaction>();
 builder.Services.AddSingleton<DatabaseMigrator>();
