@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Localization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
@@ -41,7 +42,7 @@ public static class RateLimiting
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
                 var http = rejected.HttpContext;
                 http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimiting))
-                    .LogWarning("Rate limit reached on {Path}", http.Request.Path);
+                    .LogWarning("Rate limit reached on {Route}", AuthSetup.RouteTarget(http.Request.Method, (http.GetEndpoint() as RouteEndpoint)?.RoutePattern));
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
