@@ -40,6 +40,9 @@ public sealed class PrometheusEndpoint(MeterProvider meters, FeedbackOptions opt
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Refuse(context, StatusCodes.Status401Unauthorized);
         }
+        // Every scraper gets the classic text format (0.0.4), which the tests read strictly; OpenMetrics,
+        // which Prometheus prefers when offered, would add only exemplars, and none are recorded.
+        context.Request.Headers.Accept = "text/plain";
         return next(context);
     }
 

@@ -46,9 +46,12 @@ public sealed class PrometheusExportTests : IntegrationTest
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // What Prometheus sends: OpenMetrics preferred, the text format accepted.
+        request.Headers.Accept.ParseAdd("application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
         return await _metrics.SendAsync(request);
     }
 
+    /// <summary>A scrape as Prometheus makes it, answered in the text format whatever it prefers.</summary>
     private async Task<PrometheusExposition> ScrapeAsync()
     {
         using var response = await GetMetricsAsync(Token);
