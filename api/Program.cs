@@ -26,6 +26,7 @@ using Feedback.Api.Infrastructure.Csv;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Mediator;
+using Feedback.Api.Infrastructure.Observability;
 using Feedback.Api.Infrastructure.OpenApi;
 using Feedback.Api.Infrastructure.Security;
 using Feedback.Api.Infrastructure.Time;
@@ -60,6 +61,7 @@ builder.Services.AddSingleton<DatabaseMigrator>();
 builder.Services.AddSingleton<CategoryCatalog>();
 if (verb is null) builder.Services.AddHostedService<CatalogChangeListener>();
 builder.Services.AddScoped<ComplaintIntake>();
+builder.Services.AddSingleton<SubmissionCounter>();
 builder.Services.AddSingleton<ClientAddress>();
 builder.Services.AddSingleton<PasswordGuesses>();
 builder.Services.AddSingleton<RepeatedRefusals>();
@@ -78,8 +80,10 @@ builder.Services.AddSingleton<ExportSlots>();
 builder.Services.AddScoped<MetricsCalculator>();
 builder.Services.AddSingleton<MetricsFolder>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<MetricsFolder>());
+builder.Services.AddDatabaseGauge<UnfoldedChangesGauge>();
 builder.Services.AddSingleton<OverdueReminders>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminders>());
+builder.Services.AddDatabaseGauge<OverdueCasesGauge>();
 builder.Services.AddSingleton<Housekeeping>();
 if (verb is null) builder.Services.AddHostedService(services => services.GetRequiredService<Housekeeping>());
 builder.Services.AddScoped<FollowUpCases>();
@@ -98,6 +102,7 @@ builder.Services.AddMediator((Mediator.MediatorOptions mediator) =>
 });
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
 
+builder.AddFeedbackTelemetry(options, serve: verb is null);
 builder.AddFeedbackHttp(options);
 builder.AddFeedbackRateLimiting(options);
 builder.AddFeedbackAuth();
@@ -105,6 +110,7 @@ builder.Services.AddFeedbackOpenApi();
 
 var app = builder.Build();
 
+app.UseFeedbackTelemetry();
 app.UseFeedbackHttp(options);
 app.UseFeedbackRateLimiting(options);
 app.UseFeedbackAuth();

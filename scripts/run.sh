@@ -6,6 +6,8 @@ source "$(dirname "$0")/common.sh"
 
 ensure_dotnet
 ensure_database
+# A person reads this console: plain lines. The API's default, one JSON object a line, is for a log collector.
+export FEEDBACK_LOG_FORMAT=${FEEDBACK_LOG_FORMAT:-text}
 
 if [ "${1:-}" = migrate ]; then
   log "Applying migrations"

@@ -92,6 +92,18 @@ public sealed record FeedbackOptions
     /// <summary>FEEDBACK_API_DOCS: who may read the OpenAPI document and Swagger UI — public (default), signed-in (staff with a token; no Swagger UI) or off.</summary>
     public ApiDocsAccess ApiDocs { get; init; } = ApiDocsAccess.Public;
 
+    /// <summary>
+    /// FEEDBACK_PROMETHEUS_URL: where the metrics are served for Prometheus (at /metrics), on a listener of
+    /// their own apart from the public port, e.g. http://127.0.0.1:9464; unset, none are served.
+    /// </summary>
+    public Uri? PrometheusUrl { get; init; }
+
+    /// <summary>FEEDBACK_PROMETHEUS_TOKEN: when set, a scrape must send "Authorization: Bearer" with it; required when the listener is not loopback.</summary>
+    public string? PrometheusToken { get; init; }
+
+    /// <summary>FEEDBACK_LOG_FORMAT: json (default; one JSON object a line with the request's trace id) or text (the console's lines for people; make run's).</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Json;
+
     public static FeedbackOptions FromConfiguration(IConfiguration configuration)
     {
         var connectionString = configuration["FEEDBACK_DB"];
@@ -141,7 +153,35 @@ public sealed record FeedbackOptions
                 "off" => ApiDocsAccess.Off,
                 var other => throw new InvalidOperationException($"FEEDBACK_API_DOCS must be public, signed-in or off, not '{other}'."),
             },
+            PrometheusUrl = PrometheusListener(NullIfBlank(configuration["FEEDBACK_PROMETHEUS_URL"]), NullIfBlank(configuration["FEEDBACK_PROMETHEUS_TOKEN"])),
+            PrometheusToken = NullIfBlank(configuration["FEEDBACK_PROMETHEUS_TOKEN"]) is { } token
+                ? token.Length is >= 16 and <= 256 && token.All(c => c is > ' ' and <= '~') ? token
+                    : throw new InvalidOperationException("FEEDBACK_PROMETHEUS_TOKEN must be 16–256 visible ASCII characters.")
+                : null,
+            LogFormat = NullIfBlank(configuration["FEEDBACK_LOG_FORMAT"])?.Trim().ToLowerInvariant() switch
+            {
+                null or "json" => LogFormat.Json,
+                "text" => LogFormat.Text,
+                var other => throw new InvalidOperationException($"FEEDBACK_LOG_FORMAT must be json or text, not '{other}'."),
+            },
         };
+    }
+
+    /// <summary>
+    /// An http:// address with a port and no path. Metrics tell an outsider how busy the bureau is and
+    /// which routes fail: a listener other machines can reach must ask for the token.
+    /// </summary>
+    private static Uri? PrometheusListener(string? text, string? token)
+    {
+        if (text is null) return null;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp || url.IsDefaultPort
+            || url.AbsolutePath != "/" || url.Query.Length > 0 || url.UserInfo.Length > 0)
+            throw new InvalidOperationException(
+                $"FEEDBACK_PROMETHEUS_URL must be http://address:port (the metrics are served at /metrics), e.g. http://127.0.0.1:9464, not '{text}'.");
+        if (!url.IsLoopback && token is null)
+            throw new InvalidOperationException(
+                $"FEEDBACK_PROMETHEUS_URL ({text}) can be reached from other machines: set FEEDBACK_PROMETHEUS_TOKEN too, or listen on 127.0.0.1.");
+        return url;
     }
 
     private static int? NonNegative(IConfiguration configuration, string name)
@@ -215,6 +255,9 @@ public sealed record MetricsSettings(decimal ResponseWeight, decimal ResolutionW
         return minimumEvaluations is { } minimum ? settings with { MinimumEvaluations = minimum } : settings;
     }
 }
+
+/// <summary>How log lines are written to the console.</summary>
+public enum LogFormat { Json, Text }
 
 /// <summary>Who may read the API's OpenAPI document (/openapi/v1.json) and Swagger UI (/swagger).</summary>
 public enum ApiDocsAccess { Public, SignedIn, Off }

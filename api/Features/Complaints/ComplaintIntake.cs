@@ -6,6 +6,7 @@ using Feedback.Api.Features.Routing;
 using Feedback.Api.Features.Notifications;
 using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
+using Feedback.Api.Infrastructure.Observability;
 using Feedback.Api.Infrastructure.Security;
 using Feedback.Api.Infrastructure.Time;
 
@@ -17,7 +18,8 @@ namespace Feedback.Api.Features.Complaints;
 /// and starts its timeline with "submitted" (public) and "routed" (internal, naming the rule).
 /// </summary>
 public sealed class ComplaintIntake(
-    WriteTransaction database, CategoryCatalog catalog, BureauClock clock, WorkingDayCalendar calendar, Infrastructure.FeedbackOptions options)
+    WriteTransaction database, CategoryCatalog catalog, BureauClock clock, WorkingDayCalendar calendar, Infrastructure.FeedbackOptions options,
+    SubmissionCounter submissions)
 {
     /// <param name="Description">Already cleaned (<see cref="ComplaintText.Clean"/>).</param>
     /// <param name="TakenBy">The staff member who registered it; null when the citizen filed it.</param>
@@ -128,10 +130,23 @@ public sealed class ComplaintIntake(
                 """,
                 parameters, cancellationToken);
         } while (id is null);
+        database.AfterCommit(() => submissions.Filed(channel));
 
         return new Filed(id.Value, trackingCode, queryPassword, section, submittedAt, acceptBy,
             calendar.AddWorkingDays(acceptBy, complaint.Category.ResolveWithinDays), routing);
     }
+}
+
+/// <summary>
+/// feedback.submissions (feedback_submissions_total in Prometheus): cases filed, by channel, counted
+/// when their transaction commits; an idempotent replay files nothing and counts nothing.
+/// </summary>
+public sealed class SubmissionCounter(ServiceMeter meter)
+{
+    private readonly System.Diagnostics.Metrics.Counter<long> _filed = meter.Meter.CreateCounter<long>(
+        "feedback.submissions", "{submission}", "Cases filed, by channel (web, phone, letter, visit, open311)");
+
+    public void Filed(string channel) => _filed.Add(1, new KeyValuePair<string, object?>("channel", channel));
 }
 
 /// <summary>How a complaint reached the bureau: online, taken by staff (一个窗口受理), or filed by another system through Open311.</summary>

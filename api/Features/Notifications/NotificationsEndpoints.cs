@@ -5,6 +5,7 @@ using System.Text;
 using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Http;
 using Feedback.Api.Infrastructure.Localization;
+using Feedback.Api.Infrastructure.Observability;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -37,6 +38,7 @@ public static class NotificationsEndpoints
         }
         services.AddSingleton(new NotificationChannels(offered));
         services.AddScoped<NotificationOutbox>();
+        services.AddDatabaseGauge<WaitingNotificationsGauge>();
         services.AddSingleton<NotificationDispatcher>();
         services.AddSingleton<EvaluationReminders>();
         if (dispatch) services.AddHostedService(provider => provider.GetRequiredService<NotificationDispatcher>());

@@ -11,6 +11,7 @@ public sealed class WriteTransaction(NpgsqlDataSource dataSource) : IAsyncDispos
 {
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
+    private List<Action>? _afterCommit;
 
     private NpgsqlTransaction Current =>
         _transaction ?? throw new InvalidOperationException("No transaction: only commands, inside the mediator pipeline, may write.");
@@ -21,7 +22,15 @@ public sealed class WriteTransaction(NpgsqlDataSource dataSource) : IAsyncDispos
         _transaction = await _connection.BeginTransactionAsync(cancellationToken);
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken) => Current.CommitAsync(cancellationToken);
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await Current.CommitAsync(cancellationToken);
+        foreach (var action in _afterCommit ?? []) action();
+        _afterCommit = null;
+    }
+
+    /// <summary>Runs once the transaction has committed, never when it rolls back: for counting only what was stored.</summary>
+    public void AfterCommit(Action action) => (_afterCommit ??= []).Add(action);
 
     public Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken cancellationToken) =>
         Current.Connection!.ExecuteAsync(Command(sql, parameters, cancellationToken));

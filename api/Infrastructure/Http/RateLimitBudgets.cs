@@ -1,4 +1,5 @@
 using Dapper;
+using Feedback.Api.Infrastructure.Observability;
 using Feedback.Api.Infrastructure.Time;
 using Npgsql;
 
@@ -12,8 +13,11 @@ namespace Feedback.Api.Infrastructure.Http;
 /// When the database cannot be asked, the request goes on: it needs the database itself and gets
 /// the same 503 from its own query.
 /// </summary>
-public sealed class RateLimitBudgets(NpgsqlDataSource dataSource, BureauClock clock, ILogger<RateLimitBudgets> logger)
+public sealed class RateLimitBudgets(NpgsqlDataSource dataSource, BureauClock clock, ServiceMeter meter, ILogger<RateLimitBudgets> logger)
 {
+    private readonly System.Diagnostics.Metrics.Counter<long> _refusals = meter.Meter.CreateCounter<long>(
+        "feedback.rate_limit.refusals", "{request}", "Requests refused for their budget (anonymous-writes, password-attempts, open311-key)");
+
     /// <param name="Allowed">Whether this request fits in the budget.</param>
     /// <param name="RetryAfter">Until the next minute starts.</param>
     public readonly record struct Spent(bool Allowed, TimeSpan RetryAfter);
@@ -33,6 +37,7 @@ public sealed class RateLimitBudgets(NpgsqlDataSource dataSource, BureauClock cl
                 returning used
                 """,
                 new { budget, client, windowStart }, cancellationToken: cancellationToken));
+            if (used > perMinute) _refusals.Add(1, new KeyValuePair<string, object?>("budget", budget));
             return new Spent(used <= perMinute, retryAfter);
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)

@@ -1,4 +1,5 @@
 using System.Net;
+using Feedback.Api.Infrastructure.Auth;
 using Feedback.Api.Infrastructure.Localization;
 using Microsoft.AspNetCore.HttpOverrides;
 
@@ -64,7 +65,7 @@ public static class RateLimiting
     private static async Task RefuseAsync(HttpContext http, TimeSpan retryAfter, int perMinute)
     {
         http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimiting))
-            .LogWarning("Rate limit reached on {Route}", (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText);
+            .LogWarning("Rate limit reached on {Route}", AuthSetup.RouteTarget(http.Request.Method, (http.GetEndpoint() as RouteEndpoint)?.RoutePattern));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
