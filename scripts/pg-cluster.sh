@@ -90,6 +90,13 @@ case "$command" in
 max_connections = 200
 shared_buffers = 256MB
 CONF
+      # A new database system: another one's archived WAL is of no use to it, and its segment names
+      # would collide with the new ones. Kept aside, for the backups made with it.
+      if [ -n "$archive" ] && [ -n "$(ls -A "$archive" 2>/dev/null)" ]; then
+        previous_archive="$archive.before-$(date -u +%Y%m%dT%H%M%SZ)"
+        echo "A new cluster in $dir: moving the WAL archive of the previous one to $previous_archive" >&2
+        mv "$archive" "$previous_archive"
+      fi
     fi
     configure
     # Start unless it already answers. A pid file left by a killed server would block the start:
