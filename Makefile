@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the rest are tools.
-.PHONY: run test migrate admin openapi bench db-stop
+.PHONY: run test migrate admin openapi bench db-stop backup restore
 
 run:      ## install what is missing, start the local database, serve API + client on :8080
 	@bash scripts/run.sh
@@ -21,3 +21,9 @@ bench:    ## measure the API against raw PostgreSQL (pgbench) on a fresh databas
 
 db-stop:  ## stop the local database started by `make run`
 	@bash scripts/pg-cluster.sh stop .data/pg
+
+backup:   ## a verified base backup of the local database into .data/backups/<UTC time>/, keeping the newest 7 (BACKUP_KEEP)
+	@bash scripts/backup.sh backup
+
+restore:  ## the newest backup into a fresh .data/pg, rolled forward through the WAL archive; TARGET_TIME='2026-12-06 10:00:00+08' for a point in time, BACKUP=DIR to choose, STOP=1 to stop the running database
+	@bash scripts/backup.sh restore

@@ -5,6 +5,36 @@ cd "$ROOT"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# The newest installed PostgreSQL server binaries (pg_ctl, initdb, pg_basebackup…).
+pg_bin_dir() {
+  local found
+  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$found" ] && command -v pg_ctl >/dev/null 2>&1; then found=$(dirname "$(readlink -f "$(command -v pg_ctl)")"); fi
+  [ -n "$found" ] || { echo "PostgreSQL server binaries not found (install the 'postgresql' package)" >&2; exit 1; }
+  echo "$found"
+}
+
+# The archive_command that copies a finished WAL segment into DIR, gzip-compressed (a segment closed
+# early by archive_timeout is mostly zeros): written under a temporary name, flushed to the disk,
+# renamed, and the folder flushed, so the archive never holds half a segment. A segment already in
+# the archive counts as archived only when it is the same (PostgreSQL offers one again after a crash
+# between archiving it and noting so); a different one fails, and PostgreSQL keeps retrying.
+wal_archive_command() {
+  local archived="\"$1/%f.gz\"" part="\"$1/%f.gz.part\""
+  echo "if test -f $archived; then gunzip -c $archived | cmp -s - %p; else gzip -c %p > $part && sync $part && mv $part $archived && sync \"$1\"; fi"
+}
+
+# The restore_command that reads WAL segments back from DIR; one that is missing is not an error,
+# it is where the archive ends.
+wal_restore_command() {
+  echo "test -f \"$1/%f.gz\" && gunzip -c \"$1/%f.gz\" > %p"
+}
+
+# Runs a command as the owner of the local clusters: PostgreSQL refuses root, so root runs it as "postgres".
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
 # Installs the Debian packages that are missing. Usage: ensure_packages postgresql chromium python3-aiosmtpd wrk
 ensure_packages() {
   local missing=()
@@ -30,14 +60,18 @@ ensure_dotnet() {
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 }
 
+# The local database of `make run`, and the archive of its WAL that `make backup` rolls forward from.
+LOCAL_PG_DATA=.data/pg
+LOCAL_PG_PORT=${FEEDBACK_DB_PORT:-55432}
+LOCAL_WAL_ARCHIVE=.data/wal-archive
+
 # Uses FEEDBACK_DB when set; otherwise starts (or reuses) the project-local cluster in .data/.
 ensure_database() {
   if [ -n "${FEEDBACK_DB:-}" ]; then return 0; fi
   ensure_packages postgresql
-  local port=${FEEDBACK_DB_PORT:-55432}
-  log "Starting the local PostgreSQL in .data/pg on port $port"
+  log "Starting the local PostgreSQL in $LOCAL_PG_DATA on port $LOCAL_PG_PORT"
   local settings
-  settings=$(bash scripts/pg-cluster.sh start .data/pg "$port")
+  settings=$(bash scripts/pg-cluster.sh start "$LOCAL_PG_DATA" "$LOCAL_PG_PORT" "$LOCAL_WAL_ARCHIVE")
   FEEDBACK_DB=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB=//p')
   FEEDBACK_DB_MIGRATE=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB_MIGRATE=//p')
   export FEEDBACK_DB FEEDBACK_DB_MIGRATE

@@ -2,13 +2,22 @@
 # A project-local PostgreSQL cluster, used by `make run` (.data/pg), the test fixture and the
 # benchmark (throwaway directories).
 #
-#   scripts/pg-cluster.sh start DIR PORT   initialise if needed, start, ensure the roles and the
-#                                          database "feedback"; prints FEEDBACK_DB=... (the API),
-#                                          FEEDBACK_DB_MIGRATE=... (the schema owner) and ADMIN_DB=...
+#   scripts/pg-cluster.sh start DIR PORT [ARCHIVE]   initialise if needed, start, ensure the roles
+#                                          and the database "feedback"; prints FEEDBACK_DB=... (the
+#                                          API), FEEDBACK_DB_MIGRATE=... (the schema owner) and ADMIN_DB=...
+#   scripts/pg-cluster.sh configure DIR PORT [ARCHIVE]   only write the settings a start applies
+#                                          (scripts/backup.sh restore, before its recovery start)
 #   scripts/pg-cluster.sh stop DIR         fast shutdown
 #
 # Listens on 127.0.0.1 only, keeps its socket inside DIR, and touches nothing else on the
 # machine. As root it runs the server as the "postgres" user (PostgreSQL refuses root).
+# With ARCHIVE, every finished WAL segment is copied into that folder, and at least once a minute
+# while anything is written: a base backup (scripts/backup.sh) rolls forward from there to any
+# point in time. Without it, archiving is off. A running server whose archiving is not as asked is
+# restarted once (archive_mode takes effect only at a start).
+# The port, the socket and archiving are in DIR/pg-cluster.conf, rewritten at every start, so a
+# cluster made by an earlier version of this script, or restored from a backup into another
+# directory, gets them too.
 # Two login roles keep the API away from the schema: "feedback_owner" owns the database and runs
 # the migrations; "feedback", the API, is a member of "feedback_api", which migration 0005 lets
 # read and write cases but never rewrite the timeline or the audit log, nor change the schema.
@@ -16,28 +25,49 @@
 # superuser's in DIR.admin-password (all git-ignored, readable by their owner only).
 set -euo pipefail
 
-command=${1:?usage: pg-cluster.sh start DIR PORT | stop DIR}
+command=${1:?usage: pg-cluster.sh start|configure DIR PORT [ARCHIVE] | stop DIR}
 dir=$(realpath -m "${2:?data directory required}")
 port=${3:-55432}
+archive=${4:+$(realpath -m "$4")}
 password_file="$dir.password"
 admin_password_file="$dir.admin-password"
 owner_password_file="$dir.owner-password"
+source "$(dirname "$0")/common.sh"
+BIN=$(pg_bin_dir)
 
-bin_dir() {
-  local found
-  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  if [ -z "$found" ] && command -v pg_ctl >/dev/null 2>&1; then found=$(dirname "$(readlink -f "$(command -v pg_ctl)")"); fi
-  [ -n "$found" ] || { echo "PostgreSQL server binaries not found (install the 'postgresql' package)" >&2; exit 1; }
-  echo "$found"
+server_running() { as_postgres "$BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; }
+ready() { "$BIN/pg_isready" -q -h "$dir" -p "$port" -U postgres >/dev/null 2>&1; }
+admin_psql() { PGOPTIONS='-c client_min_messages=warning' as_postgres "$BIN/psql" -X -h "$dir" -p "$port" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
+
+# Writes DIR/pg-cluster.conf (included last by postgresql.conf) and creates the archive folder.
+configure() {
+  local settings="$dir/pg-cluster.conf"
+  grep -qxF "include = 'pg-cluster.conf'" "$dir/postgresql.conf" || echo "include = 'pg-cluster.conf'" >> "$dir/postgresql.conf"
+  {
+    echo "# Written by scripts/pg-cluster.sh at every start: change the script, not this file."
+    echo "listen_addresses = '127.0.0.1'"
+    echo "port = $port"
+    echo "unix_socket_directories = '$dir'"
+    if [ -n "$archive" ]; then
+      echo "archive_mode = on"
+      echo "archive_command = '$(wal_archive_command "$archive" | sed "s/'/''/g")'"
+      echo "archive_timeout = 60"
+    else
+      echo "archive_mode = off"
+    fi
+  } > "$settings"
+  if [ -n "$archive" ]; then
+    mkdir -p "$archive"
+    chmod 700 "$archive"
+  fi
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres: "$settings" ${archive:+"$archive"}
+    [ -z "$archive" ] || runuser -u postgres -- test -w "$archive" || {
+      echo "The postgres user cannot write $archive (a parent directory is closed to it)." >&2
+      exit 1
+    }
+  fi
 }
-BIN=$(bin_dir)
-
-as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-server_running() { as_owner "$BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; }
-ready() { "$BIN/pg_isready" -q -h "$dir" -p "$port" >/dev/null 2>&1; }
 
 case "$command" in
   start)
@@ -54,16 +84,21 @@ case "$command" in
         }
       fi
       chmod 700 "$dir"
-      as_owner "$BIN/initdb" -D "$dir" --encoding=UTF8 --lc-collate=C --lc-ctype=C.UTF-8 \
+      as_postgres "$BIN/initdb" -D "$dir" --encoding=UTF8 --lc-collate=C --lc-ctype=C.UTF-8 \
         --auth-local=peer --auth-host=scram-sha-256 --username=postgres --pwfile="$admin_password_file" >/dev/null
       cat >> "$dir/postgresql.conf" <<CONF
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$dir'
 max_connections = 200
 shared_buffers = 256MB
 CONF
+      # A new database system: another one's archived WAL is of no use to it, and its segment names
+      # would collide with the new ones. Kept aside, for the backups made with it.
+      if [ -n "$archive" ] && [ -n "$(ls -A "$archive" 2>/dev/null)" ]; then
+        previous_archive="$archive.before-$(date -u +%Y%m%dT%H%M%SZ)"
+        echo "A new cluster in $dir: moving the WAL archive of the previous one to $previous_archive" >&2
+        mv "$archive" "$previous_archive"
+      fi
     fi
+    configure
     # Start unless it already answers. A pid file left by a killed server would block the start:
     # once pg_ctl says no server owns it, it is removed. A server killed a moment ago may still
     # look alive, so keep checking until it answers or clearly is gone.
@@ -71,16 +106,23 @@ CONF
       ready && break
       if ! server_running; then
         rm -f "$dir/postmaster.pid"
-        as_owner "$BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null || true
+        as_postgres "$BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null || true
       fi
       ready || sleep 1
     done
     ready || { echo "PostgreSQL in $dir did not start on port $port (is another server using it?); see $dir/server.log" >&2; exit 1; }
+    archiving=$([ -n "$archive" ] && echo on || echo off)
+    if [ "$(admin_psql -At -c 'show archive_mode')" != "$archiving" ]; then
+      echo "Restarting PostgreSQL in $dir to turn WAL archiving $archiving" >&2
+      as_postgres "$BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
+    else
+      admin_psql -c 'select pg_reload_conf()' >/dev/null
+    fi
     [ -s "$owner_password_file" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$owner_password_file")
     [ "$(id -u)" = 0 ] && chown postgres: "$owner_password_file"
     password=$(cat "$password_file")
     owner_password=$(cat "$owner_password_file")
-    as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -v pw="$password" -v owner_pw="$owner_password" <<'SQL' >/dev/null
+    admin_psql -v pw="$password" -v owner_pw="$owner_password" <<'SQL' >/dev/null
 select format('create role feedback_owner login password %L', :'owner_pw') where not exists (select from pg_roles where rolname = 'feedback_owner') \gexec
 select 'create role feedback_api nologin' where not exists (select from pg_roles where rolname = 'feedback_api') \gexec
 select format('create role feedback login password %L', :'pw') where not exists (select from pg_roles where rolname = 'feedback') \gexec
@@ -90,7 +132,7 @@ select 'create database feedback owner feedback_owner' where not exists (select 
 select 'alter database feedback owner to feedback_owner'
 where exists (select from pg_database d join pg_roles r on r.oid = d.datdba where d.datname = 'feedback' and r.rolname = 'feedback') \gexec
 SQL
-    as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d feedback -v ON_ERROR_STOP=1 -q <<'SQL' >/dev/null
+    admin_psql -d feedback <<'SQL' >/dev/null
 select 'reassign owned by feedback to feedback_owner'
 where exists (select from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = 'feedback') \gexec
 SQL
@@ -98,9 +140,11 @@ SQL
     echo "FEEDBACK_DB_MIGRATE=Host=127.0.0.1;Port=$port;Database=feedback;Username=feedback_owner;Password=$owner_password"
     echo "ADMIN_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=postgres;Password=$(cat "$admin_password_file" 2>/dev/null || cat "$password_file")"
     ;;
+  configure)
+    configure ;;
   stop)
     if [ -s "$dir/PG_VERSION" ] && server_running; then
-      as_owner "$BIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null
+      as_postgres "$BIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null
     fi
     ;;
   *)

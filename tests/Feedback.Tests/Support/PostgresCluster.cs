@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -19,29 +18,37 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>Superuser connection, for resetting data between tests.</summary>
     public string AdminConnectionString { get; }
 
-    private PostgresCluster(string directory, string connectionString, string migrationConnectionString, string adminConnectionString)
+    private PostgresCluster(string directory, string? walArchive, string connectionString, string migrationConnectionString, string adminConnectionString)
     {
         _directory = directory;
+        WalArchive = walArchive;
         ConnectionString = connectionString;
         MigrationConnectionString = migrationConnectionString;
         AdminConnectionString = adminConnectionString;
     }
 
-    public static async Task<PostgresCluster> StartAsync()
+    /// <summary>The temporary folder holding the cluster, removed with it: room for a test's own files.</summary>
+    public string Folder => _directory;
+    public string DataDirectory => Path.Combine(_directory, "pg");
+    public int Port => new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Port;
+    /// <summary>Where the server archives its WAL; null when it does not.</summary>
+    public string? WalArchive { get; }
+
+    /// <param name="archiveWal">Archive the WAL (into <see cref="WalArchive"/>), as the local database of `make run` does.</param>
+    public static async Task<PostgresCluster> StartAsync(bool archiveWal = false)
     {
         var root = Path.Combine(Path.GetTempPath(), "feedback-test-" + Guid.NewGuid().ToString("N")[..12]);
-        var output = await RunScriptAsync("start", Path.Combine(root, "pg"), FreePort().ToString());
+        var walArchive = archiveWal ? Path.Combine(root, "wal-archive") : null;
+        var output = await RunScriptAsync(["start", Path.Combine(root, "pg"), FreePort().ToString(), .. Archive(walArchive)]);
         string Value(string key) => output.Split('\n').Single(line => line.StartsWith(key + "=")).Trim()[(key.Length + 1)..];
-        return new PostgresCluster(root, Value("FEEDBACK_DB"), Value("FEEDBACK_DB_MIGRATE"), Value("ADMIN_DB"));
+        return new PostgresCluster(root, walArchive, Value("FEEDBACK_DB"), Value("FEEDBACK_DB_MIGRATE"), Value("ADMIN_DB"));
     }
 
-    public Task StopServerAsync() => RunScriptAsync("stop", Path.Combine(_directory, "pg"));
+    public Task StopServerAsync() => RunScriptAsync("stop", DataDirectory);
 
-    public async Task StartServerAgainAsync()
-    {
-        var port = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Port;
-        await RunScriptAsync("start", Path.Combine(_directory, "pg"), port.ToString());
-    }
+    public Task StartServerAgainAsync() => RunScriptAsync(["start", DataDirectory, Port.ToString(), .. Archive(WalArchive)]);
+
+    private static string[] Archive(string? walArchive) => walArchive is null ? [] : [walArchive];
 
     public async ValueTask DisposeAsync()
     {
@@ -49,26 +56,13 @@ public sealed class PostgresCluster : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<string> RunScriptAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("bash", [RepositoryPaths.PgClusterScript, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"pg-cluster.sh {string.Join(' ', arguments)} failed: {await stderr}");
-        return await stdout;
-    }
+    private static async Task<string> RunScriptAsync(params string[] arguments) =>
+        (await ScriptRun.RunAsync("pg-cluster.sh", arguments)).EnsureSucceeded($"pg-cluster.sh {string.Join(' ', arguments)}").Output;
 }

@@ -5,7 +5,6 @@ public static class RepositoryPaths
     /// <summary>The folder holding Feedback.sln, found upwards from the test binaries.</summary>
     public static string Root { get; } = FindRoot();
 
-    public static string PgClusterScript => Path.Combine(Root, "scripts", "pg-cluster.sh");
     public static string OpenApiYaml => Path.Combine(Root, "openapi.yaml");
     public static string WebClientDist => Path.Combine(Root, "web-client", "dist");
 
