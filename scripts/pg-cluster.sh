@@ -6,6 +6,11 @@
 #                                          database "feedback"; prints FEEDBACK_DB=... (the API),
 #                                          FEEDBACK_DB_MIGRATE=... (the schema owner) and ADMIN_DB=...
 #   scripts/pg-cluster.sh stop DIR         fast shutdown
+#   scripts/pg-cluster.sh roles SOCKET_DIR PORT SECRETS
+#                                          ensure the same roles and database on a server started
+#                                          otherwise (the Patroni primary of `make cluster`), reached
+#                                          through its socket in SOCKET_DIR; passwords in SECRETS.password
+#                                          and SECRETS.owner-password
 #
 # Listens on 127.0.0.1 only, keeps its socket inside DIR, and touches nothing else on the
 # machine. As root it runs the server as the "postgres" user (PostgreSQL refuses root).
@@ -16,12 +21,14 @@
 # superuser's in DIR.admin-password (all git-ignored, readable by their owner only).
 set -euo pipefail
 
-command=${1:?usage: pg-cluster.sh start DIR PORT | stop DIR}
+command=${1:?usage: pg-cluster.sh start DIR PORT | stop DIR | roles SOCKET_DIR PORT SECRETS}
 dir=$(realpath -m "${2:?data directory required}")
 port=${3:-55432}
-password_file="$dir.password"
-admin_password_file="$dir.admin-password"
-owner_password_file="$dir.owner-password"
+secrets=$dir
+[ "$command" = roles ] && secrets=$(realpath -m "${4:?the prefix of the password files is required}")
+password_file="$secrets.password"
+admin_password_file="$secrets.admin-password"
+owner_password_file="$secrets.owner-password"
 
 bin_dir() {
   local found
@@ -38,6 +45,30 @@ as_owner() {
 
 server_running() { as_owner "$BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; }
 ready() { "$BIN/pg_isready" -q -h "$dir" -p "$port" >/dev/null 2>&1; }
+
+# The login roles and the database, made when missing; run again, it changes nothing.
+ensure_roles() {
+  for file in "$password_file" "$owner_password_file"; do
+    [ -s "$file" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$file")
+    [ "$(id -u)" = 0 ] && chown postgres: "$file"
+  done
+  password=$(cat "$password_file")
+  owner_password=$(cat "$owner_password_file")
+  PGOPTIONS="-c client_min_messages=warning" as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -v pw="$password" -v owner_pw="$owner_password" <<'SQL' >/dev/null
+select format('create role feedback_owner login password %L', :'owner_pw') where not exists (select from pg_roles where rolname = 'feedback_owner') \gexec
+select 'create role feedback_api nologin' where not exists (select from pg_roles where rolname = 'feedback_api') \gexec
+select format('create role feedback login password %L', :'pw') where not exists (select from pg_roles where rolname = 'feedback') \gexec
+grant feedback_api to feedback;
+select 'create database feedback owner feedback_owner' where not exists (select from pg_database where datname = 'feedback') \gexec
+-- A cluster made before the roles were split: the API's role owned everything; hand it over.
+select 'alter database feedback owner to feedback_owner'
+where exists (select from pg_database d join pg_roles r on r.oid = d.datdba where d.datname = 'feedback' and r.rolname = 'feedback') \gexec
+SQL
+  as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d feedback -v ON_ERROR_STOP=1 -q <<'SQL' >/dev/null
+select 'reassign owned by feedback to feedback_owner'
+where exists (select from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = 'feedback') \gexec
+SQL
+}
 
 case "$command" in
   start)
@@ -76,24 +107,7 @@ CONF
       ready || sleep 1
     done
     ready || { echo "PostgreSQL in $dir did not start on port $port (is another server using it?); see $dir/server.log" >&2; exit 1; }
-    [ -s "$owner_password_file" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$owner_password_file")
-    [ "$(id -u)" = 0 ] && chown postgres: "$owner_password_file"
-    password=$(cat "$password_file")
-    owner_password=$(cat "$owner_password_file")
-    as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -v pw="$password" -v owner_pw="$owner_password" <<'SQL' >/dev/null
-select format('create role feedback_owner login password %L', :'owner_pw') where not exists (select from pg_roles where rolname = 'feedback_owner') \gexec
-select 'create role feedback_api nologin' where not exists (select from pg_roles where rolname = 'feedback_api') \gexec
-select format('create role feedback login password %L', :'pw') where not exists (select from pg_roles where rolname = 'feedback') \gexec
-grant feedback_api to feedback;
-select 'create database feedback owner feedback_owner' where not exists (select from pg_database where datname = 'feedback') \gexec
--- A cluster made before the roles were split: the API's role owned everything; hand it over.
-select 'alter database feedback owner to feedback_owner'
-where exists (select from pg_database d join pg_roles r on r.oid = d.datdba where d.datname = 'feedback' and r.rolname = 'feedback') \gexec
-SQL
-    as_owner "$BIN/psql" -h "$dir" -p "$port" -U postgres -d feedback -v ON_ERROR_STOP=1 -q <<'SQL' >/dev/null
-select 'reassign owned by feedback to feedback_owner'
-where exists (select from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = 'feedback') \gexec
-SQL
+    ensure_roles
     echo "FEEDBACK_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=feedback;Password=$password"
     echo "FEEDBACK_DB_MIGRATE=Host=127.0.0.1;Port=$port;Database=feedback;Username=feedback_owner;Password=$owner_password"
     echo "ADMIN_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=postgres;Password=$(cat "$admin_password_file" 2>/dev/null || cat "$password_file")"
@@ -102,6 +116,9 @@ SQL
     if [ -s "$dir/PG_VERSION" ] && server_running; then
       as_owner "$BIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null
     fi
+    ;;
+  roles)
+    ensure_roles
     ;;
   *)
     echo "unknown command: $command" >&2; exit 2 ;;
