@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the rest are tools.
-.PHONY: run test migrate admin openapi bench db-stop
+.PHONY: run test migrate admin openapi bench db-stop cluster cluster-stop
 
 run:      ## install what is missing, start the local database, serve API + client on :8080
 	@bash scripts/run.sh
@@ -21,3 +21,9 @@ bench:    ## measure the API against raw PostgreSQL (pgbench) on a fresh databas
 
 db-stop:  ## stop the local database started by `make run`
 	@bash scripts/pg-cluster.sh stop .data/pg
+
+cluster:  ## the production topology on loopback: HAProxy on :8080, two API instances, Patroni primary + sync standby, etcd (.data/cluster)
+	@bash scripts/cluster.sh start
+
+cluster-stop: ## stop everything `make cluster` started
+	@bash scripts/cluster.sh stop
