@@ -56,6 +56,19 @@ wait_until() {
   done
 }
 
+# Waits until a part answers 200 at a URL; gives up at once if it exited (a port already taken…).
+# Usage: wait_for_part NAME SECONDS URL
+wait_for_part() {
+  local name=$1 seconds=$2 url=$3
+  local deadline=$((SECONDS + seconds))
+  until curl -fsS -o /dev/null --max-time 5 "$url" 2>/dev/null; do
+    cluster_pid "$name" >/dev/null || { echo "$name exited; see $CLUSTER_LOGS/$name.log" >&2; return 1; }
+    [ "$SECONDS" -lt "$deadline" ] || { echo "Gave up waiting for $name at $url after $seconds s (logs in $CLUSTER_LOGS)." >&2; return 1; }
+    sleep 0.5
+  done
+  cluster_pid "$name" >/dev/null || { echo "$name exited, and something else answers at $url" >&2; return 1; }
+}
+
 # ---- processes: one pid file each in run/, checked against the command line so that a pid reused
 # after a crash is never taken for one of ours.
 
@@ -188,7 +201,7 @@ cluster_start_instance() {
     spawn "api-$n" bash -c 'source "$1" && cd "$2" && exec dotnet Feedback.Api.dll --urls "$3"' _ \
       "$CLUSTER_DIR/instance.env" "$ROOT/api/bin/Release/net10.0" "http://127.0.0.1:$port"
   fi
-  wait_until "API instance $n to be ready on port $port" 180 curl -fsS --max-time 5 "http://127.0.0.1:$port/health/ready"
+  wait_for_part "api-$n" 180 "http://127.0.0.1:$port/health/ready"
 }
 
 cluster_kill_instance() {

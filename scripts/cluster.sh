@@ -63,7 +63,7 @@ start_etcd() {
       --listen-peer-urls "$peer" --initial-advertise-peer-urls "$peer" --initial-cluster "feedback=$peer" \
       --auto-compaction-retention 1
   fi
-  wait_until "etcd" 60 curl -fsS --max-time 2 "http://127.0.0.1:$(etcd_port)/health"
+  wait_for_part etcd 60 "http://127.0.0.1:$(etcd_port)/health"
 }
 
 start_database() {
@@ -129,7 +129,7 @@ start_balancer() {
     log "Starting HAProxy on 127.0.0.1:$BALANCER_PORT"
     spawn haproxy /usr/sbin/haproxy -db -f "$CLUSTER_DIR/haproxy.cfg"
   fi
-  wait_until "the balancer on port $BALANCER_PORT" 60 curl -fsS --max-time 5 "http://127.0.0.1:$BALANCER_PORT/health/ready"
+  wait_for_part haproxy 60 "http://127.0.0.1:$BALANCER_PORT/health/ready"
 }
 
 print_summary() {
@@ -160,9 +160,16 @@ start() {
   if [ -n "$running" ]; then
     log "Already running in $CLUSTER_DIR: $(echo $running); starting what is missing"
   else
-    # Nothing runs: the ports asked for now are the cluster's.
+    # Nothing runs: the ports asked for now are the cluster's, and must be free.
     CLUSTER_PORT=${FEEDBACK_CLUSTER_PORT:-55500}
     BALANCER_PORT=${FEEDBACK_PORT:-8080}
+    local port
+    for port in "$BALANCER_PORT" $(seq "$CLUSTER_PORT" $((CLUSTER_PORT + 7))); do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        echo "Port $port is in use; choose others with FEEDBACK_PORT (the balancer) or FEEDBACK_CLUSTER_PORT (the first of eight)." >&2
+        exit 1
+      fi
+    done
   fi
   if [ "${FEEDBACK_CLUSTER_BUILD:-1}" != 0 ]; then
     build_client
