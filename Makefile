@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the rest are tools.
-.PHONY: run test migrate admin openapi bench db-stop backup restore
+.PHONY: run test migrate admin openapi bench db-stop backup restore cluster cluster-stop
 
 run:      ## install what is missing, start the local database, serve API + client on :8080
 	@bash scripts/run.sh
@@ -27,3 +27,9 @@ backup:   ## a verified base backup of the local database into .data/backups/<UT
 
 restore:  ## the newest backup into a fresh .data/pg, rolled forward through the WAL archive; TARGET_TIME='2026-12-06 10:00:00+08' for a point in time, BACKUP=DIR to choose, STOP=1 to stop the running database
 	@bash scripts/backup.sh restore
+
+cluster:  ## the production topology on loopback: HAProxy on :8080, two API instances, Patroni primary + sync standby, etcd (.data/cluster)
+	@bash scripts/cluster.sh start
+
+cluster-stop: ## stop everything `make cluster` started
+	@bash scripts/cluster.sh stop

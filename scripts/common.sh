@@ -45,6 +45,8 @@ ensure_packages() {
       nodejs)     command -v node >/dev/null 2>&1 || missing+=(nodejs npm) ;;
       # The tests' SMTP server; Debian's Python modules live under /usr/bin/python3.
       python3-aiosmtpd) /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd) ;;
+      etcd-server) command -v etcd >/dev/null 2>&1 || missing+=(etcd-server) ;;
+      haproxy)    [ -x /usr/sbin/haproxy ] || missing+=(haproxy) ;;
       *)          command -v "$package" >/dev/null 2>&1 || missing+=("$package") ;;
     esac
   done
@@ -75,6 +77,24 @@ ensure_database() {
   FEEDBACK_DB=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB=//p')
   FEEDBACK_DB_MIGRATE=$(printf '%s\n' "$settings" | sed -n 's/^FEEDBACK_DB_MIGRATE=//p')
   export FEEDBACK_DB FEEDBACK_DB_MIGRATE
+}
+
+build_api() {
+  log "Building the API"
+  dotnet build api -c Release -nologo -v quiet -clp:ErrorsOnly
+}
+
+# Demo accounts and an Open311 key for trying the service, on unless FEEDBACK_DEMO=0 (`make run`, `make cluster`).
+export_demo_settings() {
+  export FEEDBACK_DEMO=${FEEDBACK_DEMO:-1}
+  export FEEDBACK_DEMO_PASSWORD=${FEEDBACK_DEMO_PASSWORD:-demo-2026}
+  export FEEDBACK_OPEN311_DEMO_KEY=${FEEDBACK_OPEN311_DEMO_KEY:-demo-open311-key-2026}
+}
+
+log_demo_settings() {
+  if [ "$FEEDBACK_DEMO" = 1 ]; then
+    log "Demo mode: staff accounts admin, leader, enforcement, enforcement.staff, … with password '$FEEDBACK_DEMO_PASSWORD', Open311 API key '$FEEDBACK_OPEN311_DEMO_KEY' (FEEDBACK_DEMO=0 turns this off)"
+  fi
 }
 
 # Installs the client's locked dependencies and builds it into web-client/dist.

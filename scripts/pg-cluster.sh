@@ -8,6 +8,11 @@
 #   scripts/pg-cluster.sh configure DIR PORT [ARCHIVE]   only write the settings a start applies
 #                                          (scripts/backup.sh restore, before its recovery start)
 #   scripts/pg-cluster.sh stop DIR         fast shutdown
+#   scripts/pg-cluster.sh roles SOCKET_DIR PORT SECRETS
+#                                          ensure the same roles and database on a server started
+#                                          otherwise (the Patroni primary of `make cluster`), reached
+#                                          through its socket in SOCKET_DIR; passwords in SECRETS.password
+#                                          and SECRETS.owner-password
 #
 # Listens on 127.0.0.1 only, keeps its socket inside DIR, and touches nothing else on the
 # machine. As root it runs the server as the "postgres" user (PostgreSQL refuses root).
@@ -25,13 +30,19 @@
 # superuser's in DIR.admin-password (all git-ignored, readable by their owner only).
 set -euo pipefail
 
-command=${1:?usage: pg-cluster.sh start|configure DIR PORT [ARCHIVE] | stop DIR}
+command=${1:?usage: pg-cluster.sh start|configure DIR PORT [ARCHIVE] | stop DIR | roles SOCKET_DIR PORT SECRETS}
 dir=$(realpath -m "${2:?data directory required}")
 port=${3:-55432}
-archive=${4:+$(realpath -m "$4")}
-password_file="$dir.password"
-admin_password_file="$dir.admin-password"
-owner_password_file="$dir.owner-password"
+archive=
+secrets=$dir
+if [ "$command" = roles ]; then
+  secrets=$(realpath -m "${4:?the prefix of the password files is required}")
+else
+  archive=${4:+$(realpath -m "$4")}
+fi
+password_file="$secrets.password"
+admin_password_file="$secrets.admin-password"
+owner_password_file="$secrets.owner-password"
 source "$(dirname "$0")/common.sh"
 BIN=$(pg_bin_dir)
 
@@ -67,6 +78,30 @@ configure() {
       exit 1
     }
   fi
+}
+
+# The login roles and the database, made when missing; run again, it changes nothing.
+ensure_roles() {
+  for file in "$password_file" "$owner_password_file"; do
+    [ -s "$file" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$file")
+    [ "$(id -u)" = 0 ] && chown postgres: "$file"
+  done
+  password=$(cat "$password_file")
+  owner_password=$(cat "$owner_password_file")
+  admin_psql -v pw="$password" -v owner_pw="$owner_password" <<'SQL' >/dev/null
+select format('create role feedback_owner login password %L', :'owner_pw') where not exists (select from pg_roles where rolname = 'feedback_owner') \gexec
+select 'create role feedback_api nologin' where not exists (select from pg_roles where rolname = 'feedback_api') \gexec
+select format('create role feedback login password %L', :'pw') where not exists (select from pg_roles where rolname = 'feedback') \gexec
+grant feedback_api to feedback;
+select 'create database feedback owner feedback_owner' where not exists (select from pg_database where datname = 'feedback') \gexec
+-- A cluster made before the roles were split: the API's role owned everything; hand it over.
+select 'alter database feedback owner to feedback_owner'
+where exists (select from pg_database d join pg_roles r on r.oid = d.datdba where d.datname = 'feedback' and r.rolname = 'feedback') \gexec
+SQL
+  admin_psql -d feedback <<'SQL' >/dev/null
+select 'reassign owned by feedback to feedback_owner'
+where exists (select from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = 'feedback') \gexec
+SQL
 }
 
 case "$command" in
@@ -118,30 +153,19 @@ CONF
     else
       admin_psql -c 'select pg_reload_conf()' >/dev/null
     fi
-    [ -s "$owner_password_file" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$owner_password_file")
-    [ "$(id -u)" = 0 ] && chown postgres: "$owner_password_file"
-    password=$(cat "$password_file")
-    owner_password=$(cat "$owner_password_file")
-    admin_psql -v pw="$password" -v owner_pw="$owner_password" <<'SQL' >/dev/null
-select format('create role feedback_owner login password %L', :'owner_pw') where not exists (select from pg_roles where rolname = 'feedback_owner') \gexec
-select 'create role feedback_api nologin' where not exists (select from pg_roles where rolname = 'feedback_api') \gexec
-select format('create role feedback login password %L', :'pw') where not exists (select from pg_roles where rolname = 'feedback') \gexec
-grant feedback_api to feedback;
-select 'create database feedback owner feedback_owner' where not exists (select from pg_database where datname = 'feedback') \gexec
--- A cluster made before the roles were split: the API's role owned everything; hand it over.
-select 'alter database feedback owner to feedback_owner'
-where exists (select from pg_database d join pg_roles r on r.oid = d.datdba where d.datname = 'feedback' and r.rolname = 'feedback') \gexec
-SQL
-    admin_psql -d feedback <<'SQL' >/dev/null
-select 'reassign owned by feedback to feedback_owner'
-where exists (select from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = 'feedback') \gexec
-SQL
+    ensure_roles
     echo "FEEDBACK_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=feedback;Password=$password"
     echo "FEEDBACK_DB_MIGRATE=Host=127.0.0.1;Port=$port;Database=feedback;Username=feedback_owner;Password=$owner_password"
     echo "ADMIN_DB=Host=127.0.0.1;Port=$port;Database=feedback;Username=postgres;Password=$(cat "$admin_password_file" 2>/dev/null || cat "$password_file")"
     ;;
   configure)
     configure ;;
+  roles)
+    ensure_roles
+    # With a standby: the API reads from it only while pg_stat_replication shows it synchronous,
+    # which only a role with pg_read_all_stats may see (api/Infrastructure/Database/ReadDatabase.cs).
+    admin_psql -c 'grant pg_read_all_stats to feedback' >/dev/null
+    ;;
   stop)
     if [ -s "$dir/PG_VERSION" ] && server_running; then
       as_postgres "$BIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null

@@ -19,8 +19,7 @@ if [ "${1:-}" = admin ]; then
 fi
 
 build_client
-log "Building the API"
-dotnet build api -c Release -nologo -v quiet -clp:ErrorsOnly
+build_api
 
 export FEEDBACK_WEB_ROOT=${FEEDBACK_WEB_ROOT:-$ROOT/web-client/dist}
 # Photos are kept in the database; ones an older version kept as files are read in once.
@@ -28,13 +27,8 @@ if [ -d .data/uploads ]; then
   log "Reading the photos kept in .data/uploads into the database"
   dotnet api/bin/Release/net10.0/Feedback.Api.dll import-photos .data/uploads && mv .data/uploads .data/uploads.imported
 fi
-# Demo accounts for trying the console; FEEDBACK_DEMO=0 turns them off.
-export FEEDBACK_DEMO=${FEEDBACK_DEMO:-1}
-export FEEDBACK_DEMO_PASSWORD=${FEEDBACK_DEMO_PASSWORD:-demo-2026}
-export FEEDBACK_OPEN311_DEMO_KEY=${FEEDBACK_OPEN311_DEMO_KEY:-demo-open311-key-2026}
-if [ "$FEEDBACK_DEMO" = 1 ]; then
-  log "Demo mode: staff accounts admin, leader, enforcement, enforcement.staff, … with password '$FEEDBACK_DEMO_PASSWORD', Open311 API key '$FEEDBACK_OPEN311_DEMO_KEY' (FEEDBACK_DEMO=0 turns this off)"
-fi
+export_demo_settings
+log_demo_settings
 port=${FEEDBACK_PORT:-8080}
 log "Serving on http://127.0.0.1:$port (Ctrl+C stops; the local database keeps running: 'make db-stop' stops it)"
 cd api/bin/Release/net10.0

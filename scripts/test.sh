@@ -3,7 +3,7 @@
 source "$(dirname "$0")/common.sh"
 
 ensure_dotnet
-ensure_packages postgresql chromium python3-aiosmtpd
+ensure_packages postgresql chromium python3-aiosmtpd patroni etcd-server haproxy curl socat
 build_client
 
 results=$(mktemp -d)

@@ -224,7 +224,7 @@ public sealed class DatabaseMigrator(FeedbackOptions options, NpgsqlDataSource d
                 await MigrateAsync(cancellationToken);
                 return;
             }
-            catch (NpgsqlException exception) when (attempt < 30 && exception.IsTransient)
+            catch (Exception exception) when (attempt < 30 && DatabaseOutage.Is(exception))
             {
                 logger.LogWarning("Database not reachable yet (attempt {Attempt}): {Reason}", attempt, exception.Message);
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);

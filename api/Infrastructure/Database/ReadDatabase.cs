@@ -32,7 +32,7 @@ public sealed class ReadDatabase(NpgsqlDataSource primary, NpgsqlDataSource? sta
         }
     }
 
-    /// <summary>Asks the primary whether every standby streaming from it is synchronous (needs pg_monitor to see it).</summary>
+    /// <summary>Asks the primary whether every standby streaming from it is synchronous (the API's role needs pg_read_all_stats to see it).</summary>
     public async Task CheckStandbyAsync(CancellationToken cancellationToken)
     {
         if (standby is null) return;
@@ -42,7 +42,7 @@ public sealed class ReadDatabase(NpgsqlDataSource primary, NpgsqlDataSource? sta
             var inSync = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(
                 "select count(*) > 0 and bool_and(state = 'streaming' and sync_state = 'sync') from pg_stat_replication",
                 cancellationToken: cancellationToken)) ?? false;
-            Switch(inSync, inSync ? null : "the primary reports no synchronous standby (or the API's role lacks pg_monitor to see it)");
+            Switch(inSync, inSync ? null : "the primary reports no synchronous standby (or the API's role lacks pg_read_all_stats to see it)");
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {

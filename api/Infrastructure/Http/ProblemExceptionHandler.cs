@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Feedback.Api.Infrastructure.Audit;
 using Feedback.Api.Infrastructure.Auth;
+using Feedback.Api.Infrastructure.Database;
 using Feedback.Api.Infrastructure.Localization;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
@@ -30,7 +31,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 LocalizedTitle(badRequest.StatusCode) ?? Lang.Pick("请求格式不正确", "The request is malformed")),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
             // Only an outage is worth retrying; a refused statement is a bug, and a bug is a 500.
-            NpgsqlException { IsTransient: true } or TimeoutException => Unavailable(context, exception),
+            _ when DatabaseOutage.Is(exception) => Unavailable(context, exception),
             _ => Unexpected(exception),
         };
         if (problem is null) return true; // the client went away; nobody is left to answer
