@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the rest are tools.
-.PHONY: run test migrate admin openapi bench db-stop backup restore cluster cluster-stop
+.PHONY: run test migrate admin openapi bench db-stop backup restore cluster cluster-stop chaos
 
 run:      ## install what is missing, start the local database, serve API + client on :8080
 	@bash scripts/run.sh
@@ -33,3 +33,6 @@ cluster:  ## the production topology on loopback: HAProxy on :8080, two API inst
 
 cluster-stop: ## stop everything `make cluster` started
 	@bash scripts/cluster.sh stop
+
+chaos:    ## failures under load on a cluster of its own (.data/chaos): instance killed, rolling restart, primary killed, standby stopped, database unreachable; ends "chaos: acknowledged N, lost 0, duplicates 0, unexpected 5xx 0"
+	@bash scripts/chaos.sh

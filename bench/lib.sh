@@ -26,14 +26,8 @@ fail() { printf '\033[1;31mBENCH FAILED: %s\033[0m\n' "$*" >&2; exit 1; }
 ensure_dotnet
 ensure_packages postgresql wrk curl python3 python3-aiosmtpd
 
-pg_bin() {
-  local found
-  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  if [ -z "$found" ] && command -v pg_ctl >/dev/null 2>&1; then found=$(dirname "$(readlink -f "$(command -v pg_ctl)")"); fi
-  [ -n "$found" ] && [ -x "$found/pgbench" ] || fail "pgbench not found (it comes with the 'postgresql' package)"
-  echo "$found"
-}
-PG_BIN=$(pg_bin)
+PG_BIN=$(pg_bin_dir)
+[ -x "$PG_BIN/pgbench" ] || fail "pgbench not found (it comes with the 'postgresql' package)"
 
 # A port nobody listens on (the caller binds it right away).
 free_port() {

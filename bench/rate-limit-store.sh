@@ -7,7 +7,7 @@
 source "$(dirname "$0")/../scripts/common.sh"
 ensure_packages postgresql redis-server
 seconds=${BENCH_SECONDS:-10}
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+bin=$(pg_bin_dir)
 tmp=$(mktemp -d -t feedback-ratelimit.XXXXXX); chmod 755 "$tmp"
 pg_port=$((20000 + RANDOM % 20000)) redis_port=$((40000 + RANDOM % 20000))
 cleanup() {

@@ -39,8 +39,6 @@ node_pg_port() { echo $((CLUSTER_PORT + 2 + $(node_index "$1"))); }
 node_rest_port() { echo $((CLUSTER_PORT + 4 + $(node_index "$1"))); }
 instance_port() { echo $((CLUSTER_PORT + 5 + $1)); }
 
-pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-
 # PostgreSQL and Patroni refuse root: as root they run as "postgres", with its environment. A
 # command prefix rather than a function, so that a process started with it keeps its pid.
 if [ "$(id -u)" = 0 ]; then AS_POSTGRES=(setpriv --reuid=postgres --regid=postgres --init-groups --reset-env --); else AS_POSTGRES=(); fi

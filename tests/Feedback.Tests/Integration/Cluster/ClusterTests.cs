@@ -76,8 +76,64 @@ public sealed class ClusterTests
                 "the API reads on the standby");
     }
 
-    // A rolling restart (each instance sent SIGTERM in turn, with cluster_restart_instance, while
-    // submissions run, and none of them failing) goes here, once shutdown drains in-flight requests.
+    [Test, Order(2)]
+    public async Task A_rolling_restart_fails_no_request()
+    {
+        // Sent once each, never retried: during a rolling deploy every request must simply work.
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var answers = new ConcurrentQueue<string>();
+        var numbers = 0;
+        using var stop = new CancellationTokenSource();
+
+        async Task SubmitAndLookUpUntilStoppedAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/complaints")
+                    {
+                        Content = JsonContent.Create(Complaint($"滚动重启测试 {run} 第 {Interlocked.Increment(ref numbers)} 件")),
+                    };
+                    request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+                    using var response = await _client.SendAsync(request);
+                    var body = await response.Content.ReadAsStringAsync();
+                    answers.Enqueue(response.StatusCode == HttpStatusCode.Created ? "201" : $"submission {(int)response.StatusCode}: {body}");
+                    if (response.StatusCode != HttpStatusCode.Created) continue;
+                    var created = JsonNode.Parse(body)!;
+                    using var lookup = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/complaints/{created["trackingCode"]}");
+                    lookup.Headers.Add("X-Query-Password", (string)created["queryPassword"]!);
+                    using var found = await _client.SendAsync(lookup);
+                    answers.Enqueue(found.StatusCode == HttpStatusCode.OK ? "200" : $"lookup {(int)found.StatusCode}");
+                }
+                catch (Exception lost) when (lost is HttpRequestException or TaskCanceledException)
+                {
+                    answers.Enqueue($"no answer: {lost.Message}");
+                }
+            }
+        }
+
+        await _cluster.LibraryAsync("cluster_wait_for_sync_standby");
+        var clients = Enumerable.Range(0, 4).Select(_ => Task.Run(SubmitAndLookUpUntilStoppedAsync)).ToArray();
+        await WaitUntilAsync(() => answers.Count >= 20, "requests before the restarts");
+        var restarted = new List<string>();
+        foreach (var instance in new[] { "1", "2" })
+        {
+            var before = answers.Count;
+            restarted.Add(await _cluster.LibraryAsync("cluster_restart_instance", instance));
+            await WaitUntilAsync(() => answers.Count >= before + 20, $"requests after instance {instance} is back");
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+        TestContext.Out.WriteLine($"rolling restart of {string.Join(", ", restarted)}: {answers.Count} requests answered");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(restarted, Is.EqualTo(new[] { "api-1", "api-2" }));
+            Assert.That(answers.Where(answer => answer is not ("201" or "200")), Is.Empty, "no request failed");
+            Assert.That((await _cluster.SuccessfulResponsesPerInstanceAsync()).Values, Has.All.GreaterThan(0));
+        });
+    }
 
     [Test, Order(3)]
     public async Task When_the_primary_is_killed_every_acknowledged_submission_is_stored_once_with_its_events()
