@@ -46,15 +46,27 @@ measure bench/submit.lua "$base/api/v1/complaints" 10 "$tmp/submit.json" "$tmp/p
 cat "$tmp"/pairs.* > "$tmp/pairs.txt"
 measure bench/track.lua "$base" 5 "$tmp/pairs.txt" >/dev/null
 
+# On the primary, as the superuser: what a submission costs the database, for the sizing in docs/operations.md.
+primary_sql() {
+  PGPASSWORD=$(<"$CLUSTER_DIR/pg.admin-password") "$(pg_bin_dir)/psql" -X -q -At -h 127.0.0.1 -p "$(node_pg_port "$(cluster_primary)")" \
+    -U postgres -d feedback -c "$1"
+}
+
 declare -A figures
 for instances in 2 1; do
   if [ "$instances" = 1 ]; then cluster_haproxy "disable server api/api2" >/dev/null; fi
   log "$instances instance(s): submissions, $clients connections, ${seconds}s"
+  read -r wal_before cases_before <<< "$(primary_sql "select pg_current_wal_lsn() - '0/0', count(*) from complaints" | tr '|' ' ')"
   figures[submit.$instances]=$(measure bench/submit.lua "$base/api/v1/complaints" "$seconds" "$tmp/submit.json")
+  read -r wal_after cases_after <<< "$(primary_sql "select pg_current_wal_lsn() - '0/0', count(*) from complaints" | tr '|' ' ')"
+  wal_per_submission=$(( (wal_after - wal_before) / (cases_after - cases_before) ))
   log "$instances instance(s): lookups, $clients connections, ${seconds}s"
   figures[track.$instances]=$(measure bench/track.lua "$base" "$seconds" "$tmp/pairs.txt")
 done
 
+bytes_per_case=$(primary_sql "select pg_database_size('feedback') / count(*) from complaints")
+printf '\nWAL per submission (what the standby receives and the archive keeps): %s bytes; database size per case after the run: %s bytes\n' \
+  "$wal_per_submission" "$bytes_per_case"
 today=$(date -u +%F) commit=$(git rev-parse --short HEAD 2>/dev/null || true)
 printf '\n| operation (%s connections, through HAProxy) | one instance | two instances | two ÷ one |\n|---|---|---|---|\n' "$clients"
 for operation in submit track; do
