@@ -36,18 +36,18 @@ done
 api_pid=$bare_pid api_log=bare.log
 run_wrk bare-warmup-submit "" 32 5 bench/submit.lua "$bare_base/api/v1/complaints" "$tmp/submit.json" "$tmp/bare-pairs"
 cat "$tmp"/bare-pairs.* > "$tmp/bare-pairs.txt"
-for clients in "${CLIENTS[@]}"; do
-  log "wrk bare stack, INSERT: $clients connections, ${DURATION}s"
-  run_wrk bare-insert "bare insert" "$clients" "$DURATION" bench/submit.lua "$bare_base/api/v1/complaints" "$tmp/submit.json"
-  put "bare.insert.$clients.rps" "$rps"; put "bare.insert.$clients.p50" "$lat50"; put "bare.insert.$clients.p99" "$lat99"
-  printf '    %s req/s, p50 %s ms, p99 %s ms\n' "$rps" "$lat50" "$lat99" >&2
-done
-for clients in "${CLIENTS[@]}"; do
-  log "wrk bare stack, SELECT: $clients connections, ${DURATION}s"
-  run_wrk bare-select "bare select" "$clients" "$DURATION" bench/track.lua "$bare_base" "$tmp/bare-pairs.txt"
-  put "bare.select.$clients.rps" "$rps"; put "bare.select.$clients.p50" "$lat50"; put "bare.select.$clients.p99" "$lat99"
-  printf '    %s req/s, p50 %s ms, p99 %s ms\n' "$rps" "$lat50" "$lat99" >&2
-done
+load_bare() { # KEY LABEL SCRIPT URL [SCRIPT ARGS...]: the bare stack at each of CLIENTS
+  local key=$1 label=$2 script=$3 url=$4 clients
+  shift 4
+  for clients in "${CLIENTS[@]}"; do
+    log "wrk bare stack, $label: $clients connections, ${DURATION}s"
+    run_wrk "bare-$key" "bare $key" "$clients" "$DURATION" "$script" "$url" "$@"
+    put "bare.$key.$clients.rps" "$rps"; put "bare.$key.$clients.p50" "$lat50"; put "bare.$key.$clients.p99" "$lat99"
+    printf '    %s req/s, p50 %s ms, p99 %s ms\n' "$rps" "$lat50" "$lat99" >&2
+  done
+}
+load_bare insert INSERT bench/submit.lua "$bare_base/api/v1/complaints" "$tmp/submit.json"
+load_bare select SELECT bench/track.lua "$bare_base" "$tmp/bare-pairs.txt"
 kill "$bare_pid" 2>/dev/null || true; wait "$bare_pid" 2>/dev/null || true
 api_pid= api_log=
 as_admin -c "drop database pgbench_baseline"

@@ -121,21 +121,17 @@ stop_process() {
 
 patroni_answers() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$(node_rest_port "$1")/$2")" = 200 ]; }
 
-cluster_primary() {
+# The first node whose Patroni answers 200 at /ROLE (primary, replica, sync).
+node_in_role() {
   local node
   for node in "${CLUSTER_NODES[@]}"; do
-    if patroni_answers "$node" primary; then echo "$node"; return 0; fi
+    if patroni_answers "$node" "$1"; then echo "$node"; return 0; fi
   done
   return 1
 }
 
-cluster_standby() {
-  local node
-  for node in "${CLUSTER_NODES[@]}"; do
-    if patroni_answers "$node" replica; then echo "$node"; return 0; fi
-  done
-  return 1
-}
+cluster_primary() { node_in_role primary; }
+cluster_standby() { node_in_role replica; }
 
 sync_standby_ready() {
   local primary node

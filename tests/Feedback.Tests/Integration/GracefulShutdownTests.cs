@@ -44,7 +44,7 @@ public sealed class GracefulShutdownTests : IntegrationTest
     [Test]
     public async Task A_stopping_instance_is_unready_first_then_finishes_the_request_in_flight_and_exits_cleanly()
     {
-        await using var api = new ApiProcess(new Dictionary<string, string>
+        await using var api = new ApiProcess(new Dictionary<string, string?>
         {
             ["FEEDBACK_DB"] = TestEnvironment.Database.ConnectionString,
             ["FEEDBACK_RATE_LIMIT_PER_MINUTE"] = "0",

@@ -21,16 +21,28 @@ public sealed class ApiProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public ApiProcess(IReadOnlyDictionary<string, string> environment)
+    /// <summary>The lines it has written so far, stdout and stderr together.</summary>
+    public IReadOnlyList<string> Lines
     {
-        var port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        get { lock (_output) return _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')).ToList(); }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <param name="environment">Variables for the process; a null value removes one the test run has.</param>
+    public ApiProcess(IReadOnlyDictionary<string, string?> environment)
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Feedback.Api.dll"), "--urls", BaseAddress.ToString()])
         {
+            WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
         };
-        foreach (var (key, value) in environment) start.Environment[key] = value;
+        foreach (var (key, value) in environment)
+            if (value is null) start.Environment.Remove(key);
+            else start.Environment[key] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, line) => Keep(line.Data);
         _process.ErrorDataReceived += (_, line) => Keep(line.Data);
@@ -105,14 +117,5 @@ public sealed class ApiProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

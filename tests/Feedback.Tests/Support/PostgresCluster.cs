@@ -39,7 +39,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     {
         var root = Path.Combine(Path.GetTempPath(), "feedback-test-" + Guid.NewGuid().ToString("N")[..12]);
         var walArchive = archiveWal ? Path.Combine(root, "wal-archive") : null;
-        var output = await RunScriptAsync(["start", Path.Combine(root, "pg"), FreePort().ToString(), .. Archive(walArchive)]);
+        var output = await RunScriptAsync(["start", Path.Combine(root, "pg"), LoopbackPort.Free().ToString(), .. Archive(walArchive)]);
         string Value(string key) => output.Split('\n').Single(line => line.StartsWith(key + "=")).Trim()[(key.Length + 1)..];
         return new PostgresCluster(root, walArchive, Value("FEEDBACK_DB"), Value("FEEDBACK_DB_MIGRATE"), Value("ADMIN_DB"));
     }
@@ -54,13 +54,6 @@ public sealed class PostgresCluster : IAsyncDisposable
     {
         await StopServerAsync();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<string> RunScriptAsync(params string[] arguments) =>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -26,8 +24,7 @@ public sealed class StructuredLogTests
     private const string Description = "小区东侧化工厂每天夜里排放刺鼻废气，已持续一周。";
     private const string QueryStringSecret = "13900139000";
 
-    private readonly ConcurrentQueue<string> _stdout = new();
-    private Process _process = null!;
+    private ApiProcess _api = null!;
     private HttpClient _public = null!;
     private HttpClient _metrics = null!;
     private string _code = null!;
@@ -37,36 +34,25 @@ public sealed class StructuredLogTests
     [OneTimeSetUp]
     public async Task StartAndUseTheApi()
     {
-        var port = LoopbackPort.Free();
         var metricsPort = LoopbackPort.Free();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Feedback.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        var environment = new Dictionary<string, string?>
         {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
+            ["FEEDBACK_LOG_FORMAT"] = null,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["FEEDBACK_DB"] = TestEnvironment.Database.ConnectionString,
+            ["FEEDBACK_TRUSTED_PROXIES"] = "127.0.0.1",
+            ["FEEDBACK_RATE_LIMIT_PER_MINUTE"] = "2",
+            ["FEEDBACK_PROMETHEUS_URL"] = $"http://127.0.0.1:{metricsPort}",
+            ["FEEDBACK_PROMETHEUS_TOKEN"] = Token,
         };
-        start.Environment.Remove("FEEDBACK_LOG_FORMAT");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["FEEDBACK_DB"] = TestEnvironment.Database.ConnectionString;
-        start.Environment["FEEDBACK_UPLOADS_DIR"] = Path.Combine(Path.GetTempPath(), "feedback-tests", "uploads-" + Guid.NewGuid().ToString("N"));
-        start.Environment["FEEDBACK_TRUSTED_PROXIES"] = "127.0.0.1";
-        start.Environment["FEEDBACK_RATE_LIMIT_PER_MINUTE"] = "2";
-        start.Environment["FEEDBACK_PROMETHEUS_URL"] = $"http://127.0.0.1:{metricsPort}";
-        start.Environment["FEEDBACK_PROMETHEUS_TOKEN"] = Token;
         // Its background rounds stay out of the other tests' data while it runs.
         foreach (var interval in new[] { "FEEDBACK_REMINDER_INTERVAL_SECONDS", "FEEDBACK_HOUSEKEEPING_INTERVAL_SECONDS", "FEEDBACK_METRICS_FOLD_SECONDS", "FEEDBACK_NOTIFY_POLL_SECONDS" })
-            start.Environment[interval] = "86400";
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, line) => { if (line.Data is not null) _stdout.Enqueue(line.Data); };
-        _process.ErrorDataReceived += (_, line) => { if (line.Data is not null) _stdout.Enqueue(line.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        _public = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            environment[interval] = "86400";
+        _api = new ApiProcess(environment);
+        _public = _api.CreateClient();
         _metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
         _metrics.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-        await WaitUntilReadyAsync();
+        await _api.WaitUntilReadyAsync();
 
         using (var submitted = await SendAsync(HttpMethod.Post, "/api/v1/complaints", CitizenAddress, content: JsonContent.Create(new
                {
@@ -97,14 +83,11 @@ public sealed class StructuredLogTests
     }
 
     [OneTimeTearDown]
-    public void Stop()
+    public async Task Stop()
     {
         _public?.Dispose();
         _metrics?.Dispose();
-        if (_process is null) return;
-        _process.Kill(entireProcessTree: true);
-        _process.WaitForExit();
-        _process.Dispose();
+        if (_api is not null) await _api.DisposeAsync();
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string forwardedFor, string? password = null, HttpContent? content = null)
@@ -115,34 +98,17 @@ public sealed class StructuredLogTests
         return await _public.SendAsync(request);
     }
 
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            Assert.That(_process.HasExited, Is.False, () => "the API stopped: " + string.Join('\n', _stdout));
-            try
-            {
-                using var ready = await _public.GetAsync("/health/ready");
-                if (ready.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), () => "not ready in time: " + string.Join('\n', _stdout));
-            await Task.Delay(200);
-        }
-    }
-
     private async Task WaitForLineAsync(Func<string, bool> wanted)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!_stdout.Any(wanted))
+        while (!_api.Lines.Any(wanted))
         {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), () => "the line never came: " + string.Join('\n', _stdout));
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), () => "the line never came: " + _api.Output);
             await Task.Delay(100);
         }
     }
 
-    private List<JsonObject> Lines() => [.. _stdout.Select(line => JsonNode.Parse(line)!.AsObject())];
+    private List<JsonObject> Lines() => [.. _api.Lines.Select(line => JsonNode.Parse(line)!.AsObject())];
 
     private static JsonObject RequestLine(IEnumerable<JsonObject> lines, string startsWith) =>
         lines.Single(line => (string?)line["category"] == "Feedback.Api.Infrastructure.Observability.RequestLog"
@@ -151,7 +117,7 @@ public sealed class StructuredLogTests
     [Test]
     public void Every_line_on_stdout_is_one_JSON_object_by_default()
     {
-        var lines = _stdout.ToList();
+        var lines = _api.Lines;
         Assert.That(lines, Has.Count.GreaterThan(5));
         Assert.Multiple(() =>
         {
@@ -193,7 +159,7 @@ public sealed class StructuredLogTests
     [Test]
     public void No_personal_data_nor_a_tracking_code_reaches_the_log()
     {
-        var log = string.Join('\n', _stdout);
+        var log = _api.Output;
         Assert.Multiple(() =>
         {
             Assert.That(log, Does.Contain("{trackingCode}"), "routes are logged, as templates");

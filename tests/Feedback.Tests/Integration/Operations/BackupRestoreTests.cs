@@ -100,7 +100,7 @@ public sealed class BackupRestoreTests
         var restored = await RestoreAsync(new()
         {
             ["PG_DATA"] = Path.Combine(_source.Folder, "restored-to-time"),
-            ["PG_PORT"] = PostgresCluster.FreePort().ToString(),
+            ["PG_PORT"] = LoopbackPort.Free().ToString(),
             ["TARGET_TIME"] = _targetTime,
             // A drill: its new timeline goes to an archive of its own, not the source's.
             ["RESTORED_WAL_ARCHIVE"] = Path.Combine(_source.Folder, "restored-to-time-wal-archive"),
