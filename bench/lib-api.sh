@@ -26,14 +26,14 @@ start_api() { # database log [VARIABLE=VALUE...]
   for try in 1 2 3 4 5; do
     port=$(free_port)
     base="http://127.0.0.1:$port"
-    log "Starting the API on $base against database $database (Release; Logging__LogLevel__Default=Warning: per-request info logging is off)"
+    log "Starting the API on $base against database $database (Release, logging as make run: a text line a request)${API_ENV[*]:+, with ${API_ENV[*]}}"
     (
       cd api/bin/Release/net10.0
       exec env -u FEEDBACK_DB_READ -u FEEDBACK_WEB_ROOT \
         FEEDBACK_DB="${FEEDBACK_DB/Database=feedback;/Database=$database;}${API_DB_OPTIONS:+;$API_DB_OPTIONS}" \
         FEEDBACK_DB_MIGRATE="${FEEDBACK_DB_MIGRATE/Database=feedback;/Database=$database;}" \
-        ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-        FEEDBACK_RATE_LIMIT_PER_MINUTE=0 "$@" \
+        ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production FEEDBACK_LOG_FORMAT=text \
+        FEEDBACK_RATE_LIMIT_PER_MINUTE=0 "${API_ENV[@]}" "$@" \
         dotnet Feedback.Api.dll --urls "$base"
     ) > "$tmp/$api_log" 2>&1 &
     api_pid=$!

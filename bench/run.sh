@@ -4,6 +4,8 @@
 #
 #   baseline  pgbench: a complaint-sized single-row INSERT and a unique-key SELECT (bench/baseline.sh)
 #   api       the API under wrk: submission and tracking lookup, against the baseline (bench/api.sh)
+#   profile   where a submission's CPU goes: perf on the API and PostgreSQL, pg_stat_statements, and
+#             what each index and trigger adds to a case (bench/profile.sh, bench/profile.py)
 #   photo     a submission with one photo and an Idempotency-Key (bench/photo.sh)
 #   notify    a submission with consent to SMS and email against one without, and the dispatcher's
 #             pace sending email to a real SMTP server on loopback (bench/notify.sh)
@@ -25,6 +27,7 @@
 #   BENCH_CLIENTS         client counts of the baseline and the API, default "8 32"; must include 32
 #   BENCH_API_DB_OPTIONS  Npgsql settings appended to the API's connection string, e.g.
 #                         "Max Auto Prepare=20" (the report names them)
+#   BENCH_API_ENV         variables set for the API process, e.g. "DOTNET_TieredPGO=0" (named too)
 #   BENCH_PHOTO_CLIENTS   connections of the photo runs, default "1 4"
 #   BENCH_QUEUE_ROWS      complaints of the queue, default 1000000; 0 skips the queue
 #   BENCH_QUEUE_CLIENTS   connections of the queue runs, default "1 4"; the goals are judged at the first
@@ -40,7 +43,7 @@
 # BENCH_METRICS_REQUESTS=3 BENCH_METRICS_SECONDS=1 make bench
 source "$(dirname "$0")/lib.sh"
 
-all=(baseline api photo notify queue metrics)
+all=(baseline api profile photo notify queue metrics)
 read -r -a only <<< "${BENCH_ONLY:-${all[*]}}"
 for name in "${only[@]}"; do [[ " ${all[*]} " == *" $name "* ]] || fail "BENCH_ONLY: no benchmark '$name' (there are: ${all[*]})"; done
 [[ " ${only[*]} " != *" api "* ]] || only+=(baseline)

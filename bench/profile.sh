@@ -1,0 +1,75 @@
+# Benchmark "profile", sourced by bench/run.sh (alone: bash bench/profile.sh): where the CPU of one
+# submission goes. The API runs as `make run` runs it (information logging, text lines) with the
+# runtime's perf map on, PostgreSQL with pg_stat_statements; for PROFILE_SECONDS wrk submits at 32
+# connections while perf samples the API (frame pointers: JIT code has them) and every backend of
+# the cluster (DWARF: Debian's PostgreSQL has no frame pointers). bench/profile.py sorts each
+# sample by the innermost frame it recognises and divides by the submissions stored meanwhile.
+# Then, inside transactions rolled back, EXPLAIN (ANALYZE, BUFFERS) of inserting PROFILE_ROWS
+# copies of complaints through the submission's statement shape, with every index and trigger, and
+# once without each in turn: what each index and trigger adds to one case.
+# Figures: profile.{submissions,seconds}, profile.api.<part>, profile.pg.<part> (µs per submission),
+# profile.sql.<n>.{calls,us,text}, profile.insert.<index or trigger>.us (µs per case).
+[ "${BASH_SOURCE[0]}" != "$0" ] || BENCH_ONLY=profile exec bash "$(dirname "$0")/run.sh"
+
+PROFILE_SECONDS=${BENCH_PROFILE_SECONDS:-10}
+PROFILE_ROWS=${BENCH_PROFILE_ROWS:-5000}
+ensure_packages perf
+command -v perf >/dev/null || ensure_packages linux-perf
+
+stop_api
+log "Restarting PostgreSQL with pg_stat_statements"
+as_admin -c "alter system set shared_preload_libraries = 'pg_stat_statements'"
+as_postgres "$PG_BIN/pg_ctl" -D "$tmp/pg" -l "$server_log" -m fast -w -t 60 restart > /dev/null
+postmaster_pid=$(head -n 1 "$tmp/pg/postmaster.pid")
+# Statements inside triggers too (the status counters, the metrics change log).
+as_admin -c "create extension if not exists pg_stat_statements" -c "alter system set pg_stat_statements.track = 'all'" -c "select pg_reload_conf()"
+
+# As make run serves it: information logging (one line a request), plain text lines.
+start_api feedback profile-api.log Logging__LogLevel__Default=Information FEEDBACK_LOG_FORMAT=text \
+  DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+log "Warming up the submission (32 connections, ${BENCH_PROFILE_WARMUP:-30} s: until the JIT has finished its tiers)"
+run_wrk profile-warmup "" 32 "${BENCH_PROFILE_WARMUP:-30}" bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json"
+wait_for_metrics_fold feedback
+
+# The API's pooled connections (they stay open; psql's come and go).
+backends=$(pgrep -d, -P "$postmaster_pid" -f "^postgres: feedback feedback")
+count() { as_admin -At -c "select count(*) from complaints"; }
+as_admin -c "select pg_stat_statements_reset()" > /dev/null
+before=$(count)
+log "Profiling ${PROFILE_SECONDS}s of submissions: perf on the API ($api_pid) and the cluster's backends"
+perf record -F 999 -g -p "$api_pid" -o "$tmp/api.perf" -- sleep "$PROFILE_SECONDS" 2> "$tmp/perf-api.log" &
+perf_api=$!
+perf record -F 499 --call-graph dwarf,16384 -p "$backends" -o "$tmp/pg.perf" -- sleep "$PROFILE_SECONDS" 2> "$tmp/perf-pg.log" &
+perf_pg=$!
+sleep 0.3
+run_wrk profile-submit "profile (perf on)" 32 "$PROFILE_SECONDS" bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json"
+wait "$perf_api" "$perf_pg" || { cat "$tmp"/perf-*.log >&2; fail "perf record failed"; }
+cp "$tmp"/perf-*.log "$raw/"
+submissions=$(( $(count) - before ))
+put profile.submissions "$submissions"; put profile.seconds "$PROFILE_SECONDS"
+as_admin -At -F $'\t' -c "select calls, round(total_exec_time::numeric * 1000 / $submissions), regexp_replace(left(query, 160), '\s+', ' ', 'g')
+  from pg_stat_statements where calls > 0 and query !~* '^(checkpoint|select pg_stat_statements_reset)' order by total_exec_time desc limit 8" > "$tmp/statements.tsv"
+n=0
+while IFS=$'\t' read -r calls us text; do
+  n=$((n + 1)); put "profile.sql.$n.calls" "$calls"; put "profile.sql.$n.us" "$us"; put "profile.sql.$n.text" "$text"
+done < "$tmp/statements.tsv"
+
+log "Reading the samples (perf script)"
+perf script -i "$tmp/api.perf" -F comm,tid,ip,sym,dso 2> /dev/null | tee "$raw/api.perf.txt" | python3 bench/profile.py parts api "$submissions" "$figures" \
+  || fail "bench/profile.py could not read the API's samples"
+perf script -i "$tmp/pg.perf" -F comm,tid,ip,sym,dso 2> /dev/null | tee "$raw/pg.perf.txt" | python3 bench/profile.py parts pg "$submissions" "$figures" \
+  || fail "bench/profile.py could not read PostgreSQL's samples"
+rm -f /tmp/perf-"$api_pid".map /tmp/perfinfo-"$api_pid".map
+stop_api
+
+log "What each index and trigger adds to a case: $PROFILE_ROWS cases inserted, with and without each"
+columns=$(as_admin -At -c "select string_agg(attname, ',' order by attnum) from pg_attribute
+  where attrelid = 'complaints'::regclass and attnum > 0 and not attisdropped and attidentity = '' and attgenerated = ''")
+as_admin -At -c "select case when c.conname is not null then 'constraint ' else 'index ' end || i.indexrelid::regclass
+    from pg_index i left join pg_constraint c on c.conindid = i.indexrelid and c.conrelid = i.indrelid
+    where i.indrelid = 'complaints'::regclass and not i.indisprimary
+  union all
+  select 'trigger ' || tgname from pg_trigger where tgrelid = 'complaints'::regclass and not tgisinternal and tgtype & 4 <> 0" \
+  | python3 bench/profile.py insert-costs "$PROFILE_ROWS" "$columns" > "$tmp/insert-costs.sql"
+as_admin -q -f "$tmp/insert-costs.sql" | grep -P '\t' > "$tmp/insert-costs.tsv" || fail "the insert costs failed"
+while IFS=$'\t' read -r part us; do put "profile.insert.$part.us" "$us"; done < "$tmp/insert-costs.tsv"
