@@ -10,7 +10,7 @@ namespace Feedback.Api.Infrastructure.Observability;
 /// query string, header, body or client address. The first middleware, so it sees the status the
 /// caller got, problems and all.
 /// </summary>
-public sealed class RequestLog(ILogger<RequestLog> logger)
+public sealed partial class RequestLog(ILogger<RequestLog> logger)
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -29,10 +29,13 @@ public sealed class RequestLog(ILogger<RequestLog> logger)
             {
                 // The exception handler clears the endpoint before it answers; it keeps it for us in its feature.
                 var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
-                logger.Log(level, "{Request} answered {Status} in {ElapsedMs:F1} ms",
-                    AuthSetup.RouteTarget(context.Request.Method, (endpoint as RouteEndpoint)?.RoutePattern), status,
+                Answered(logger, level, AuthSetup.RouteTarget(context.Request.Method, (endpoint as RouteEndpoint)?.RoutePattern), status,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }
     }
+
+    // Generated: no boxing and no template parsing on the path every request takes.
+    [LoggerMessage(Message = "{Request} answered {Status} in {ElapsedMs:F1} ms")]
+    private static partial void Answered(ILogger logger, LogLevel level, string request, int status, double elapsedMs);
 }
