@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 
 DURATION=${BENCH_DURATION:-15}
+WARMUP=${BENCH_WARMUP:-30}
 ROWS=${BENCH_ROWS:-100000}
 read -r -a CLIENTS <<< "${BENCH_CLIENTS:-8 32}"
 API_DB_OPTIONS=${BENCH_API_DB_OPTIONS:-}
@@ -64,7 +65,7 @@ trap 'exit 130' INT TERM
 figures=$tmp/figures.tsv
 put() { local key=$1; shift; printf '%s\t%s\n' "$key" "$*" >> "$figures"; }
 report() { python3 bench/report.py "$@"; }
-put settings.duration "$DURATION"; put settings.rows "$ROWS"; put settings.threads "$THREADS"
+put settings.duration "$DURATION"; put settings.warmup "$WARMUP"; put settings.rows "$ROWS"; put settings.threads "$THREADS"
 put settings.clients "${CLIENTS[*]}"; put settings.api_db_options "$API_DB_OPTIONS"; put settings.api_env "${API_ENV[*]}"; put settings.photo_clients "${PHOTO_CLIENTS[*]}"
 put settings.queue_clients "${QUEUE_CLIENTS[*]}"; put settings.queue_duration "$QUEUE_DURATION"
 put settings.metrics_rows "${METRICS_ROWS[*]}"; put settings.metrics_requests "$METRICS_REQUESTS"; put settings.metrics_seconds "$METRICS_SECONDS"

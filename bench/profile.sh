@@ -7,7 +7,8 @@
 # Then, inside transactions rolled back, EXPLAIN (ANALYZE, BUFFERS) of inserting PROFILE_ROWS
 # copies of complaints through the submission's statement shape, with every index and trigger, and
 # once without each in turn: what each index and trigger adds to one case.
-# Figures: profile.{submissions,seconds}, profile.api.<part>, profile.pg.<part> (µs per submission),
+# One submission's plan, with its triggers and their statements, goes to bench/results/plans/submission.txt.
+# Figures: profile.{submissions,seconds,plan}, profile.api.<part>, profile.pg.<part> (µs per submission),
 # profile.sql.<n>.{calls,us,text}, profile.insert.<index or trigger>.us (µs per case).
 [ "${BASH_SOURCE[0]}" != "$0" ] || BENCH_ONLY=profile exec bash "$(dirname "$0")/run.sh"
 
@@ -18,7 +19,7 @@ command -v perf >/dev/null || ensure_packages linux-perf
 
 stop_api
 log "Restarting PostgreSQL with pg_stat_statements"
-as_admin -c "alter system set shared_preload_libraries = 'pg_stat_statements'"
+as_admin -c "alter system set shared_preload_libraries = 'pg_stat_statements', 'auto_explain'" -c "alter system set log_line_prefix = '%m [%p] %a: '"
 as_postgres "$PG_BIN/pg_ctl" -D "$tmp/pg" -l "$server_log" -m fast -w -t 60 restart > /dev/null
 postmaster_pid=$(head -n 1 "$tmp/pg/postmaster.pid")
 # Statements inside triggers too (the status counters, the metrics change log).
@@ -27,8 +28,8 @@ as_admin -c "create extension if not exists pg_stat_statements" -c "alter system
 # As make run serves it: information logging (one line a request), plain text lines.
 start_api feedback profile-api.log Logging__LogLevel__Default=Information FEEDBACK_LOG_FORMAT=text \
   DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
-log "Warming up the submission (32 connections, ${BENCH_PROFILE_WARMUP:-30} s: until the JIT has finished its tiers)"
-run_wrk profile-warmup "" 32 "${BENCH_PROFILE_WARMUP:-30}" bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json"
+log "Warming up the submission (32 connections, $WARMUP s: until the JIT has finished its tiers)"
+run_wrk profile-warmup "" 32 "$WARMUP" bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json"
 wait_for_metrics_fold feedback
 
 # The API's pooled connections (they stay open; psql's come and go).
@@ -59,6 +60,18 @@ perf script -i "$tmp/api.perf" -F comm,tid,ip,sym,dso 2> /dev/null | tee "$raw/a
   || fail "bench/profile.py could not read the API's samples"
 perf script -i "$tmp/pg.perf" -F comm,tid,ip,sym,dso 2> /dev/null | tee "$raw/pg.perf.txt" | python3 bench/profile.py parts pg "$submissions" "$figures" \
   || fail "bench/profile.py could not read PostgreSQL's samples"
+log "One submission's plan, with its triggers and the statements they run (auto_explain, ANALYZE, BUFFERS)"
+as_admin -c "alter system set auto_explain.log_min_duration = 0" -c "alter system set auto_explain.log_analyze = on" \
+  -c "alter system set auto_explain.log_buffers = on" -c "alter system set auto_explain.log_triggers = on" \
+  -c "alter system set auto_explain.log_nested_statements = on" -c "select pg_reload_conf()" > /dev/null
+sleep 0.5
+start_offset=$(stat -c %s "$server_log")
+status=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$tmp/submit.json" "$base/api/v1/complaints")
+sleep 0.5
+as_admin -c "alter system reset auto_explain.log_min_duration" -c "select pg_reload_conf()" > /dev/null
+[ "$status" = 201 ] || fail "the submission to explain answered $status"
+tail -c +"$((start_offset + 1))" "$server_log" > bench/results/plans/submission.txt
+put profile.plan bench/results/plans/submission.txt
 rm -f /tmp/perf-"$api_pid".map /tmp/perfinfo-"$api_pid".map
 stop_api
 

@@ -99,7 +99,7 @@ def render(path):
     if "api.peak_mib" in fig:
         options = f" Experiment: API connection string + `{s['api_db_options']}`." if s["api_db_options"] else ""
         options += f" Experiment: API environment `{s['api_env']}`." if s.get("api_env") else ""
-        out += (f"- API: Release build, logging as `make run` has it (a text line a request), warmed up before measuring; wrk -t {s['threads']}, "
+        out += (f"- API: Release build, logging as `make run` has it (a text line a request), warmed up for {s.get('warmup', '?')} s of submissions and half as long of lookups before measuring (until the JIT has finished its tiers); wrk -t {s['threads']}, "
                 f"{s['duration']}s per run, keep-alive. Every answer checked: all POSTs 201, all GETs 200.{options} A submission stores the complaint and its "
                 "first timeline event in one transaction; a lookup reads the case and its public timeline and verifies the query password.\n")
     if "pgbench.insert.32.tps" in fig:
@@ -186,6 +186,11 @@ def profile_report(fig):
     for i in statements:
         text = fig[f"profile.sql.{i}.text"].replace("|", "\\|")
         out += f"| {int(fig[f'profile.sql.{i}.calls']) / n:.2f} | {fig[f'profile.sql.{i}.us']} | `{text}` |\n"
+    if "profile.plan" in fig:
+        plan = open(fig["profile.plan"], encoding="utf-8").read()
+        lines = [l.strip() for l in plan.splitlines() if re.search(r"Trigger |Execution Time|Planning Time|duration: .* ms  plan:", l)]
+        out += ("\nOne submission as PostgreSQL ran it (auto_explain with ANALYZE, BUFFERS, triggers and nested statements; the whole plan is in "
+                "bench/results/plans/submission.txt):\n\n```\n" + "\n".join(lines) + "\n```\n")
     costs = [(k[len("profile.insert."):-3], v) for k, v in fig.items() if k.startswith("profile.insert.")]
     if costs:
         out += ("\nWhat each index and trigger of `complaints` adds to one case: the cases just submitted inserted again one statement each, "

@@ -23,6 +23,8 @@
 #   BENCH_ONLY            benchmarks to run, e.g. "queue" or "photo metrics" (make bench ONLY=queue;
 #                         also: bash bench/queue.sh); "api" brings "baseline" along. Default: all.
 #   BENCH_DURATION        seconds per run of the baseline, the API and the photo, default 15
+#   BENCH_WARMUP          seconds the API's submission is warmed up before it is measured (the
+#                         lookup half as long), default 30; the profile's warm-up too
 #   BENCH_ROWS            rows prefilled for the SELECT baseline, default 100000
 #   BENCH_CLIENTS         client counts of the baseline and the API, default "8 32"; must include 32
 #   BENCH_API_DB_OPTIONS  Npgsql settings appended to the API's connection string, e.g.
@@ -38,7 +40,7 @@
 #                         order; the ratio is last ÷ first
 #   BENCH_METRICS_REQUESTS  answers per route and size, at least; default 10
 #   BENCH_METRICS_SECONDS   seconds per route and size, at least; default 10
-# A quick run to try the scripts (figures not comparable): BENCH_DURATION=2 BENCH_ROWS=1000
+# A quick run to try the scripts (figures not comparable): BENCH_DURATION=2 BENCH_WARMUP=6 BENCH_ROWS=1000
 # BENCH_CLIENTS="4 32" BENCH_QUEUE_ROWS=20000 BENCH_QUEUE_DURATION=2 BENCH_METRICS_ROWS="5000 20000"
 # BENCH_METRICS_REQUESTS=3 BENCH_METRICS_SECONDS=1 make bench
 source "$(dirname "$0")/lib.sh"
