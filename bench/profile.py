@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Where a submission's CPU goes, for bench/profile.sh.
 
-    profile.py parts api|pg SUBMISSIONS FIGURES   reads `perf script` from stdin; appends
-                                                  profile.<api|pg>.<part> (µs of CPU per submission)
+    profile.py parts api|pg OP REQUESTS FIGURES   reads `perf script` from stdin; appends
+                                                  profile.OP.<api|pg>.<part> (µs of CPU per request)
     profile.py insert-costs ROWS COLUMNS < PARTS  a psql script that inserts ROWS cases one statement
                                                   each (as the API does), with everything and without
                                                   each part ("index X", "constraint X", "trigger X")
@@ -70,7 +70,7 @@ def part_of(sample, parts):
     return "kernel and other" if all(lib.startswith("[kernel") for _, lib in sample) else "other"
 
 
-def parts(which, submissions, figures):
+def parts(which, op, requests, figures):
     table = API_PARTS if which == "api" else PG_PARTS
     hz = 999 if which == "api" else 499  # perf record -F in bench/profile.sh
     counts = {}
@@ -80,7 +80,7 @@ def parts(which, submissions, figures):
     if not counts: sys.exit(f"no samples of {which}")
     with open(figures, "a", encoding="utf-8") as out:
         for part, n in sorted(counts.items(), key=lambda kv: -kv[1]):
-            out.write(f"profile.{which}.{part}\t{n / hz * 1e6 / int(submissions):.1f}\n")
+            out.write(f"profile.{op}.{which}.{part}\t{n / hz * 1e6 / int(requests):.1f}\n")
 
 
 def insert_costs(rows, columns, variants):

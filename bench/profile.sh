@@ -3,13 +3,14 @@
 # runtime's perf map on, PostgreSQL with pg_stat_statements; for PROFILE_SECONDS wrk submits at 32
 # connections while perf samples the API (frame pointers: JIT code has them) and every backend of
 # the cluster (DWARF: Debian's PostgreSQL has no frame pointers). bench/profile.py sorts each
-# sample by the innermost frame it recognises and divides by the submissions stored meanwhile.
+# sample by the innermost frame it recognises and divides by the requests answered meanwhile. The same
+# for lookups.
 # Then, inside transactions rolled back, EXPLAIN (ANALYZE, BUFFERS) of inserting PROFILE_ROWS
 # copies of complaints through the submission's statement shape, with every index and trigger, and
 # once without each in turn: what each index and trigger adds to one case.
 # One submission's plan, with its triggers and their statements, goes to bench/results/plans/submission.txt.
-# Figures: profile.{submissions,seconds,plan}, profile.api.<part>, profile.pg.<part> (µs per submission),
-# profile.sql.<n>.{calls,us,text}, profile.insert.<index or trigger>.us (µs per case).
+# Figures: profile.{seconds,plan}, profile.<submit|track>.requests, profile.<submit|track>.<api|pg>.<part>
+# (µs per request), profile.<submit|track>.sql.<n>.{calls,us,text}, profile.insert.<part>.us (µs per case).
 [ "${BASH_SOURCE[0]}" != "$0" ] || BENCH_ONLY=profile exec bash "$(dirname "$0")/run.sh"
 
 PROFILE_SECONDS=${BENCH_PROFILE_SECONDS:-10}
@@ -25,41 +26,45 @@ postmaster_pid=$(head -n 1 "$tmp/pg/postmaster.pid")
 # Statements inside triggers too (the status counters, the metrics change log).
 as_admin -c "create extension if not exists pg_stat_statements" -c "alter system set pg_stat_statements.track = 'all'" -c "select pg_reload_conf()"
 
-# As make run serves it: information logging (one line a request), plain text lines.
-start_api feedback profile-api.log Logging__LogLevel__Default=Information FEEDBACK_LOG_FORMAT=text \
-  DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
-log "Warming up the submission (32 connections, $WARMUP s: until the JIT has finished its tiers)"
-run_wrk profile-warmup "" 32 "$WARMUP" bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json"
+start_api feedback profile-api.log DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+log "Warming up (32 connections, $WARMUP s of submissions, $((WARMUP / 2)) s of lookups: until the JIT has finished its tiers)"
+run_wrk profile-warmup "" 32 "$WARMUP" bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json" "$tmp/profile-pairs"
+cat "$tmp"/profile-pairs.* > "$tmp/profile-pairs.txt"
+run_wrk profile-warmup-track "" 32 $((WARMUP / 2)) bench/track.lua "$base" "$tmp/profile-pairs.txt"
 wait_for_metrics_fold feedback
-
 # The API's pooled connections (they stay open; psql's come and go).
 backends=$(pgrep -d, -P "$postmaster_pid" -f "^postgres: feedback feedback")
-count() { as_admin -At -c "select count(*) from complaints"; }
-as_admin -c "select pg_stat_statements_reset()" > /dev/null
-before=$(count)
-log "Profiling ${PROFILE_SECONDS}s of submissions: perf on the API ($api_pid) and the cluster's backends"
-perf record -F 999 -g -p "$api_pid" -o "$tmp/api.perf" -- sleep "$PROFILE_SECONDS" 2> "$tmp/perf-api.log" &
-perf_api=$!
-perf record -F 499 --call-graph dwarf,16384 -p "$backends" -o "$tmp/pg.perf" -- sleep "$PROFILE_SECONDS" 2> "$tmp/perf-pg.log" &
-perf_pg=$!
-sleep 0.3
-run_wrk profile-submit "profile (perf on)" 32 "$PROFILE_SECONDS" bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json"
-wait "$perf_api" "$perf_pg" || { cat "$tmp"/perf-*.log >&2; fail "perf record failed"; }
-cp "$tmp"/perf-*.log "$raw/"
-submissions=$(( $(count) - before ))
-put profile.submissions "$submissions"; put profile.seconds "$PROFILE_SECONDS"
-as_admin -At -F $'\t' -c "select calls, round(total_exec_time::numeric * 1000 / $submissions), regexp_replace(left(query, 160), '\s+', ' ', 'g')
-  from pg_stat_statements where calls > 0 and query !~* '^(checkpoint|select pg_stat_statements_reset)' order by total_exec_time desc limit 8" > "$tmp/statements.tsv"
-n=0
-while IFS=$'\t' read -r calls us text; do
-  n=$((n + 1)); put "profile.sql.$n.calls" "$calls"; put "profile.sql.$n.us" "$us"; put "profile.sql.$n.text" "$text"
-done < "$tmp/statements.tsv"
 
-log "Reading the samples (perf script)"
-perf script -i "$tmp/api.perf" -F comm,tid,ip,sym,dso 2> /dev/null | tee "$raw/api.perf.txt" | python3 bench/profile.py parts api "$submissions" "$figures" \
-  || fail "bench/profile.py could not read the API's samples"
-perf script -i "$tmp/pg.perf" -F comm,tid,ip,sym,dso 2> /dev/null | tee "$raw/pg.perf.txt" | python3 bench/profile.py parts pg "$submissions" "$figures" \
-  || fail "bench/profile.py could not read PostgreSQL's samples"
+# Profiles one operation: perf on the API and on its backends while wrk loads it at 32 connections;
+# pg_stat_statements from the same window. Usage: profile_load OP LABEL SCRIPT URL [SCRIPT ARGS...]
+profile_load() {
+  local op=$1 label=$2 script=$3 url=$4 requests n=0 calls us text; shift 4
+  as_admin -c "select pg_stat_statements_reset()" > /dev/null
+  log "Profiling ${PROFILE_SECONDS}s of $label: perf on the API ($api_pid) and its backends"
+  perf record -F 999 -g -p "$api_pid" -o "$tmp/api-$op.perf" -- sleep "$PROFILE_SECONDS" 2> "$raw/perf-api-$op.log" &
+  local perf_api=$!
+  perf record -F 499 --call-graph dwarf,16384 -p "$backends" -o "$tmp/pg-$op.perf" -- sleep "$PROFILE_SECONDS" 2> "$raw/perf-pg-$op.log" &
+  local perf_pg=$!
+  sleep 0.3
+  run_wrk "profile-$op" "profile $op (perf on)" 32 "$PROFILE_SECONDS" "$script" "$url" "$@"
+  wait "$perf_api" "$perf_pg" || { cat "$raw/perf-api-$op.log" "$raw/perf-pg-$op.log" >&2; fail "perf record failed"; }
+  requests=$(python3 -c "print(round($rps * $PROFILE_SECONDS))")
+  put "profile.$op.requests" "$requests"
+  as_admin -At -F $'\t' -c "select calls, round(total_exec_time::numeric * 1000 / $requests), regexp_replace(left(query, 160), '\s+', ' ', 'g')
+    from pg_stat_statements where calls > 0 and query !~* '^(checkpoint|select pg_stat_statements_reset)' order by total_exec_time desc limit 8" \
+    > "$tmp/statements-$op.tsv"
+  while IFS=$'\t' read -r calls us text; do
+    n=$((n + 1)); put "profile.$op.sql.$n.calls" "$calls"; put "profile.$op.sql.$n.us" "$us"; put "profile.$op.sql.$n.text" "$text"
+  done < "$tmp/statements-$op.tsv"
+  perf script -i "$tmp/api-$op.perf" -F comm,tid,ip,sym,dso 2> /dev/null | python3 bench/profile.py parts api "$op" "$requests" "$figures" \
+    || fail "bench/profile.py could not read the API's samples"
+  perf script -i "$tmp/pg-$op.perf" -F comm,tid,ip,sym,dso 2> /dev/null | python3 bench/profile.py parts pg "$op" "$requests" "$figures" \
+    || fail "bench/profile.py could not read PostgreSQL's samples"
+}
+put profile.seconds "$PROFILE_SECONDS"
+profile_load submit submissions bench/submit.lua "$base/api/v1/complaints" "$tmp/submit.json"
+profile_load track lookups bench/track.lua "$base" "$tmp/profile-pairs.txt"
+
 log "One submission's plan, with its triggers and the statements they run (auto_explain, ANALYZE, BUFFERS)"
 as_admin -c "alter system set auto_explain.log_min_duration = 0" -c "alter system set auto_explain.log_analyze = on" \
   -c "alter system set auto_explain.log_buffers = on" -c "alter system set auto_explain.log_triggers = on" \

@@ -157,7 +157,7 @@ def render(path):
     for label, c, *parts in cpu:
         out += f"| {label} | {c} | " + " | ".join("–" if p is None else f"{p:.0f}%" for p in parts) + " |\n"
     out += "\n"
-    if "profile.submissions" in fig:
+    if "profile.seconds" in fig:
         out += profile_report(fig)
     if "queue.rows" in fig:
         out += queue_report(fig, s, queue_clients)
@@ -171,30 +171,35 @@ def render(path):
 
 
 def profile_report(fig):
-    n = int(fig["profile.submissions"])
-    out = (f"### Where a submission's CPU goes\n\n{thousands(n)} submissions in {fig['profile.seconds']} s at 32 connections, the API as `make run` serves it "
-           "(information logging, text lines), sampled by perf (bench/profile.sh; each sample goes to the innermost frame bench/profile.py recognises; "
-           "kernel time counts for the code that entered the kernel). µs of CPU per submission:\n\n")
+    ops = [op for op in ("submit", "track") if f"profile.{op}.requests" in fig]
+    heads = {"submit": "submission", "track": "lookup"}
+    out = (f"### Where the CPU of a request goes\n\nAt 32 connections for {fig['profile.seconds']} s each, the API as `make run` serves it, sampled by perf "
+           "(bench/profile.sh; a sample goes to the innermost frame bench/profile.py recognises, kernel time to the code that entered the kernel): "
+           + ", ".join(f"{thousands(fig[f'profile.{op}.requests'])} {heads[op]}s" for op in ops) + ". µs of CPU per request:\n\n")
     for side, title in (("api", "API process"), ("pg", "PostgreSQL backends")):
-        parts = sorted(((k.split(".", 2)[2], float(v)) for k, v in fig.items() if k.startswith(f"profile.{side}.")), key=lambda kv: -kv[1])
-        total = sum(us for _, us in parts)
-        out += f"| {title} | µs | share |\n|---|---:|---:|\n" + "".join(f"| {name} | {us:.0f} | {100 * us / total:.0f}% |\n" for name, us in parts)
-        out += f"| **total** | **{total:.0f}** | |\n\n"
-    statements = sorted({k.split(".")[2] for k in fig if k.startswith("profile.sql.")}, key=int)
-    out += ("Statements by execution time (pg_stat_statements, track = all: statements inside triggers too), per submission:\n\n"
-            "| calls per submission | µs per submission | statement |\n|---:|---:|---|\n")
-    for i in statements:
-        text = fig[f"profile.sql.{i}.text"].replace("|", "\\|")
-        out += f"| {int(fig[f'profile.sql.{i}.calls']) / n:.2f} | {fig[f'profile.sql.{i}.us']} | `{text}` |\n"
+        us = {op: {k.split(".", 3)[3]: float(v) for k, v in fig.items() if k.startswith(f"profile.{op}.{side}.")} for op in ops}
+        names = sorted({n for op in ops for n in us[op]}, key=lambda n: -us[ops[0]].get(n, 0))
+        out += (f"| {title} | " + " | ".join(heads[op] for op in ops) + " |\n|---|" + "---:|" * len(ops) + "\n"
+                + "".join(f"| {n} | " + " | ".join(f"{us[op].get(n, 0):.0f}" for op in ops) + " |\n" for n in names)
+                + "| **total** | " + " | ".join(f"**{sum(us[op].values()):.0f}**" for op in ops) + " |\n\n")
+    for op in ops:
+        n = int(fig[f"profile.{op}.requests"])
+        statements = sorted({k.split(".")[3] for k in fig if k.startswith(f"profile.{op}.sql.")}, key=int)
+        out += (f"Statements of the {heads[op]}s by execution time (pg_stat_statements, track = all: statements inside triggers too):\n\n"
+                "| calls per request | µs per request | statement |\n|---:|---:|---|\n")
+        for i in statements:
+            text = fig[f"profile.{op}.sql.{i}.text"].replace("|", "\\|")
+            out += f"| {int(fig[f'profile.{op}.sql.{i}.calls']) / n:.2f} | {fig[f'profile.{op}.sql.{i}.us']} | `{text}` |\n"
+        out += "\n"
     if "profile.plan" in fig:
         plan = open(fig["profile.plan"], encoding="utf-8").read()
-        lines = [l.strip() for l in plan.splitlines() if re.search(r"Trigger |Execution Time|Planning Time|duration: .* ms  plan:", l)]
-        out += ("\nOne submission as PostgreSQL ran it (auto_explain with ANALYZE, BUFFERS, triggers and nested statements; the whole plan is in "
-                "bench/results/plans/submission.txt):\n\n```\n" + "\n".join(lines) + "\n```\n")
+        lines = [l.strip() for l in plan.splitlines() if "psql" not in l and re.search(r"Trigger |duration: .* ms  plan:", l)]
+        out += ("One submission as PostgreSQL ran it (auto_explain with ANALYZE, BUFFERS, triggers and nested statements; the whole plan is in "
+                "bench/results/plans/submission.txt):\n\n```\n" + "\n".join(re.sub(r"^.*LOG:\s+", "", l) for l in lines) + "\n```\n")
     costs = [(k[len("profile.insert."):-3], v) for k, v in fig.items() if k.startswith("profile.insert.")]
     if costs:
         out += ("\nWhat each index and trigger of `complaints` adds to one case: the cases just submitted inserted again one statement each, "
-                "with everything and without each part in turn (inside a transaction rolled back; fastest of three rounds):\n\n"
+                "with everything and without each part in turn (each in a transaction rolled back, then VACUUM; fastest of three rounds):\n\n"
                 "| part | µs per case |\n|---|---:|\n" + "".join(f"| {part} | {us} |\n" for part, us in costs))
     return out + "\n"
 
@@ -294,9 +299,11 @@ def history(path, csv_path):
                 add(b, "api_vs_pgbench", ratio(fig[api + ".rps"], fig[pg + ".tps"]), "%")
                 if f"bare.{op}.{c}.rps" in fig: add(b, "api_vs_bare", ratio(fig[api + ".rps"], fig[f"bare.{op}.{c}.rps"]), "%")
     for key, value in fig.items():
-        side = key.split(".")[1] if key.startswith("profile.") else None
-        if side in ("api", "pg"): add(f"profile.{side}", key.split(".", 2)[2], value, "us/submission")
-        elif side == "insert": add("profile.insert", key[len("profile.insert."):-3], value, "us/case")
+        parts = key.split(".", 3)
+        if parts[0] != "profile": continue
+        if parts[1] in ("submit", "track") and len(parts) == 4 and parts[2] in ("api", "pg"):
+            add(f"profile.{parts[1]}.{parts[2]}", parts[3], value, "us/request")
+        elif parts[1] == "insert": add("profile.insert", key[len("profile.insert."):-3], value, "us/case")
     if "api.peak_mib" in fig: add("api", "peak_rss_without_photos", fig["api.peak_mib"], "MiB")
     if "photo.peak_mib" in fig:
         for c in fig["settings.photo_clients"].split():
