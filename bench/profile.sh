@@ -15,8 +15,7 @@
 
 PROFILE_SECONDS=${BENCH_PROFILE_SECONDS:-10}
 PROFILE_ROWS=${BENCH_PROFILE_ROWS:-5000}
-ensure_packages perf
-command -v perf >/dev/null || ensure_packages linux-perf
+ensure_packages linux-perf
 
 stop_api
 log "Restarting PostgreSQL with pg_stat_statements"
@@ -56,9 +55,9 @@ profile_load() {
   while IFS=$'\t' read -r calls us text; do
     n=$((n + 1)); put "profile.$op.sql.$n.calls" "$calls"; put "profile.$op.sql.$n.us" "$us"; put "profile.$op.sql.$n.text" "$text"
   done < "$tmp/statements-$op.tsv"
-  perf script -i "$tmp/api-$op.perf" -F comm,tid,ip,sym,dso 2> /dev/null | python3 bench/profile.py parts api "$op" "$requests" "$figures" \
+  perf script -i "$tmp/api-$op.perf" -F comm,tid,ip,sym,dso 2> /dev/null | tee "$raw/api-$op.perf.txt" | python3 bench/profile.py parts api "$op" "$requests" "$figures" \
     || fail "bench/profile.py could not read the API's samples"
-  perf script -i "$tmp/pg-$op.perf" -F comm,tid,ip,sym,dso 2> /dev/null | python3 bench/profile.py parts pg "$op" "$requests" "$figures" \
+  perf script -i "$tmp/pg-$op.perf" -F comm,tid,ip,sym,dso 2> /dev/null | tee "$raw/pg-$op.perf.txt" | python3 bench/profile.py parts pg "$op" "$requests" "$figures" \
     || fail "bench/profile.py could not read PostgreSQL's samples"
 }
 put profile.seconds "$PROFILE_SECONDS"
