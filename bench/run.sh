@@ -4,7 +4,7 @@
 #
 #   baseline  pgbench: a complaint-sized single-row INSERT and a unique-key SELECT (bench/baseline.sh)
 #   api       the API under wrk: submission and tracking lookup, against the baseline (bench/api.sh)
-#   photo     a submission with one photo and an Idempotency-Key (bench/photo.sh)
+#   photo     a submission with one photo and an Idempotency-Key, 2560 px and 12 MP (bench/photo.sh)
 #   notify    a submission with consent to SMS and email against one without, and the dispatcher's
 #             pace sending email to a real SMTP server on loopback (bench/notify.sh)
 #   queue     the staff queue and its search at 1,000,000 complaints, against pgbench (bench/queue.sh)
@@ -14,7 +14,7 @@
 # saved to bench/results/latest.md, and its figures appended to bench/results/history.csv
 # (date,commit,benchmark,metric,value,unit; one row per figure). The tools' own output goes to
 # bench/results/raw/, the statements' plans to bench/results/plans/. wrk, pgbench (postgresql), curl
-# python3 and python3-aiosmtpd are installed with apt when missing (as root).
+# python3, python3-aiosmtpd and imagemagick are installed with apt when missing (as root).
 #
 # Exits non-zero when something failed (a non-2xx answer, a socket error, a tool error); a target
 # that is short is reported, not failed. Settings, as environment variables:

@@ -47,6 +47,7 @@ ensure_packages() {
       python3-aiosmtpd) /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd) ;;
       etcd-server) command -v etcd >/dev/null 2>&1 || missing+=(etcd-server) ;;
       haproxy)    [ -x /usr/sbin/haproxy ] || missing+=(haproxy) ;;
+      imagemagick) [ -x /usr/bin/convert ] || missing+=(imagemagick) ;;
       *)          command -v "$package" >/dev/null 2>&1 || missing+=("$package") ;;
     esac
   done
