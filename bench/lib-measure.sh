@@ -86,14 +86,15 @@ run_pgbench() { # name script clients [database [pgbench arguments...]]
 }
 
 # Runs wrk and checks every answer; sets rps/lat50/lat95/lat99 (ms). With a LABEL (the CPU table's
-# row name) the run is measured; without, a warm-up. WRK_THREADS overrides the thread count.
+# row name) the run is measured; without, a warm-up. WRK_THREADS overrides the thread count, WRK_TIMEOUT
+# the seconds an answer may take (default 5; more is a socket error).
 run_wrk() { # name label clients seconds script url [script args...]
   local name=$1 label=$2 clients=$3 seconds=$4 script=$5 url=$6 out="$tmp/wrk-$1-$3-$RANDOM" status=0
   shift 6
   as_admin -c checkpoint
   cpu_start
   TIMEFORMAT='%U %S'
-  { time wrk -t "${WRK_THREADS:-$(( clients < THREADS ? clients : THREADS ))}" -c "$clients" -d "${seconds}s" --timeout 5s --latency -s "$script" "$url" -- "$@" \
+  { time wrk -t "${WRK_THREADS:-$(( clients < THREADS ? clients : THREADS ))}" -c "$clients" -d "${seconds}s" --timeout "${WRK_TIMEOUT:-5}s" --latency -s "$script" "$url" -- "$@" \
       > "$out" 2>&1; } 2> "$out.time" || status=$?
   if [ -n "$label" ]; then cpu_stop "$out.time" "$label" "$clients"; else cpu_stop "$out.time"; fi
   cp "$out" "$raw/wrk-$name-$clients.txt"

@@ -6,7 +6,7 @@
 #   api       the API under wrk: submission and tracking lookup, against the baseline (bench/api.sh)
 #   profile   where a submission's CPU goes: perf on the API and PostgreSQL, pg_stat_statements, and
 #             what each index and trigger adds to a case (bench/profile.sh, bench/profile.py)
-#   photo     a submission with one photo and an Idempotency-Key (bench/photo.sh)
+#   photo     a submission with one photo and an Idempotency-Key, 2560 px and 12 MP (bench/photo.sh)
 #   notify    a submission with consent to SMS and email against one without, and the dispatcher's
 #             pace sending email to a real SMTP server on loopback (bench/notify.sh)
 #   queue     the staff queue and its search at 1,000,000 complaints, against pgbench (bench/queue.sh)
@@ -16,7 +16,7 @@
 # saved to bench/results/latest.md, and its figures appended to bench/results/history.csv
 # (date,commit,benchmark,metric,value,unit; one row per figure). The tools' own output goes to
 # bench/results/raw/, the statements' plans to bench/results/plans/. wrk, pgbench (postgresql), curl
-# python3 and python3-aiosmtpd are installed with apt when missing (as root).
+# python3, python3-aiosmtpd and imagemagick are installed with apt when missing (as root).
 #
 # Exits non-zero when something failed (a non-2xx answer, a socket error, a tool error); a target
 # that is short is reported, not failed. Settings, as environment variables:

@@ -48,6 +48,7 @@ ensure_packages() {
       etcd-server) command -v etcd >/dev/null 2>&1 || missing+=(etcd-server) ;;
       haproxy)    [ -x /usr/sbin/haproxy ] || missing+=(haproxy) ;;
       linux-perf) command -v perf >/dev/null 2>&1 || missing+=(linux-perf) ;;
+      imagemagick) [ -x /usr/bin/convert ] || missing+=(imagemagick) ;;
       *)          command -v "$package" >/dev/null 2>&1 || missing+=("$package") ;;
     esac
   done

@@ -4,9 +4,11 @@ using Feedback.Api.Infrastructure.Localization;
 namespace Feedback.Api.Features.Photos;
 
 /// <summary>
-/// Bounds the memory that decoding photos takes at once. Each decode reserves what its header says
-/// it will need (pixels at 4 bytes, drawn and encoded) out of <see cref="BudgetMiB"/>; a photo that
-/// needs more than the whole budget runs alone. At most <see cref="MaxWaiting"/> uploads wait for
+/// Bounds the memory that decoding photos takes at once. At most one photo per CPU core is decoded
+/// at a time (more would not finish sooner, only hold more pixels at once), and each decode reserves
+/// what its header says it will need (<see cref="PhotoProcessing"/>: the stored photo's pixels and
+/// its encoding, the decoded ones, the decoder's own buffers) out of <see cref="BudgetMiB"/>; a
+/// photo that needs more than the whole budget runs alone. At most <see cref="MaxWaiting"/> uploads wait for
 /// their turn, each at most <see cref="MaxWait"/>; beyond that the upload is answered 503 with
 /// Retry-After at once, rather than holding its 10 MB body and a connection in a queue.
 /// </summary>
@@ -16,6 +18,7 @@ public static class PhotoDecodeGate
     public const int MaxWaiting = 4;
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
 
+    private static readonly SemaphoreSlim Decoders = new(Environment.ProcessorCount, Environment.ProcessorCount);
     private static readonly SemaphoreSlim Budget = new(BudgetMiB, BudgetMiB);
     /// <summary>One upload at a time takes its share of the budget, so two large ones never each hold half and wait for the other.</summary>
     private static readonly SemaphoreSlim Turn = new(1, 1);
@@ -30,7 +33,7 @@ public static class PhotoDecodeGate
             Interlocked.Decrement(ref _waiting);
             throw Busy();
         }
-        var taken = 0;
+        var (decoder, taken) = (false, 0);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -40,6 +43,8 @@ public static class PhotoDecodeGate
                 await Turn.WaitAsync(deadline.Token);
                 try
                 {
+                    await Decoders.WaitAsync(deadline.Token);
+                    decoder = true;
                     for (; taken < units; taken++) await Budget.WaitAsync(deadline.Token);
                 }
                 finally
@@ -50,6 +55,7 @@ public static class PhotoDecodeGate
             catch (OperationCanceledException)
             {
                 if (taken > 0) Budget.Release(taken);
+                if (decoder) Decoders.Release();
                 if (cancellationToken.IsCancellationRequested) throw;
                 throw Busy();
             }
@@ -68,7 +74,9 @@ public static class PhotoDecodeGate
         public void Dispose()
         {
             var units = Interlocked.Exchange(ref _units, 0);
-            if (units > 0) Budget.Release(units);
+            if (units == 0) return;
+            Budget.Release(units);
+            Decoders.Release();
         }
     }
 

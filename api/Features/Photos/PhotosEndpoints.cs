@@ -16,6 +16,7 @@ public static class PhotosEndpoints
     /// <summary>The services of the photo routes and their cleanup (run by Housekeeping).</summary>
     public static IServiceCollection AddPhotos(this IServiceCollection services)
     {
+        NativeHeap.ReturnLargeBlocksWhenFreed();
         services.AddScoped<PhotoAttachments>();
         services.AddScoped<PhotoReader>();
         services.AddSingleton<PhotoCleanup>();
@@ -34,7 +35,7 @@ public static class PhotosEndpoints
             .SpendsFrom(RateLimiting.AnonymousWrites)
             .WithSummary("Upload one photo (JPEG, PNG or WebP, at most 10 MB)")
             .WithDescription($"multipart/form-data with exactly one file part; the {DeviceToken.Header} header ties the upload to the device. "
-                + "The type is recognised by the file's bytes. The photo is turned upright, shrunk to at most 4096 pixels on its longest side "
+                + "The type is recognised by the file's bytes. The photo is turned upright, shrunk to at most 2560 pixels on its longest side "
                 + "and re-encoded without any metadata (EXIF, GPS, XMP, comments). Send its uploadId in photoIds within 24 hours; "
                 + "unattached uploads are deleted after that.")
             .Accepts<UploadForm>("multipart/form-data")

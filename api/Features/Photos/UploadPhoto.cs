@@ -18,7 +18,7 @@ public static class UploadPhoto
     public sealed record Command(byte[] DeviceHash, byte[] File) : ICommand<Result>;
 
     /// <param name="UploadId">Send it in photoIds when submitting the complaint or a supplement.</param>
-    /// <param name="Width">Pixels, after turning the photo upright and shrinking it to at most 4096 on its longest side.</param>
+    /// <param name="Width">Pixels, after turning the photo upright and shrinking it to at most 2560 on its longest side.</param>
     /// <param name="ByteSize">Bytes stored, after re-encoding.</param>
     /// <param name="ContentType">image/jpeg, image/png or image/webp: the format the photo came in.</param>
     public sealed record Result(Guid UploadId, int Width, int Height, int ByteSize, string ContentType);

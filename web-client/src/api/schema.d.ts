@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Upload one photo (JPEG, PNG or WebP, at most 10 MB)
-         * @description multipart/form-data with exactly one file part; the X-Device-Token header ties the upload to the device. The type is recognised by the file's bytes. The photo is turned upright, shrunk to at most 4096 pixels on its longest side and re-encoded without any metadata (EXIF, GPS, XMP, comments). Send its uploadId in photoIds within 24 hours; unattached uploads are deleted after that.
+         * @description multipart/form-data with exactly one file part; the X-Device-Token header ties the upload to the device. The type is recognised by the file's bytes. The photo is turned upright, shrunk to at most 2560 pixels on its longest side and re-encoded without any metadata (EXIF, GPS, XMP, comments). Send its uploadId in photoIds within 24 hours; unattached uploads are deleted after that.
          */
         post: operations["UploadPhoto"];
         delete?: never;
@@ -2994,7 +2994,7 @@ export interface components {
             uploadId: string;
             /**
              * Format: int32
-             * @description Pixels, after turning the photo upright and shrinking it to at most 4096 on its longest side.
+             * @description Pixels, after turning the photo upright and shrinking it to at most 2560 on its longest side.
              */
             width: number;
             /** Format: int32 */

@@ -126,14 +126,65 @@ public sealed class UploadTests : PhotoTest
     }
 
     [Test]
-    public async Task Large_photos_are_shrunk_to_4096_pixels_on_their_longest_side()
+    public async Task Large_photos_are_shrunk_to_2560_pixels_on_their_longest_side()
     {
         var wideJpeg = await ReadJsonAsync(await UploadAsync(TestImages.Encode(8192, 64, SKEncodedImageFormat.Jpeg)));
         var tallPng = await ReadJsonAsync(await UploadAsync(TestImages.Encode(50, 5000, SKEncodedImageFormat.Png), "tall.png", "image/png"));
+        var wideWebP = await ReadJsonAsync(await UploadAsync(TestImages.Encode(6000, 40, SKEncodedImageFormat.Webp), "wide.webp", "image/webp"));
         Assert.Multiple(() =>
         {
-            Assert.That(((int?)wideJpeg["width"], (int?)wideJpeg["height"]), Is.EqualTo((4096, 32)));
-            Assert.That(((int?)tallPng["width"], (int?)tallPng["height"]), Is.EqualTo((41, 4096)));
+            Assert.That(((int?)wideJpeg["width"], (int?)wideJpeg["height"]), Is.EqualTo((2560, 20)));
+            Assert.That(((int?)tallPng["width"], (int?)tallPng["height"]), Is.EqualTo((26, 2560)));
+            Assert.That(((int?)wideWebP["width"], (int?)wideWebP["height"]), Is.EqualTo((2560, 17)));
+        });
+    }
+
+    // A 12-megapixel phone photo (4000 × 3000, red on the left as stored) at each kind of orientation:
+    // decoded at 3/4 of its size a strip of rows at a time, turned, shrunk to 2560 on its longest side.
+    [TestCase((ushort)1, 2560, 1920, "left")]
+    [TestCase((ushort)3, 2560, 1920, "right")]
+    [TestCase((ushort)6, 1920, 2560, "top")]
+    [TestCase((ushort)8, 1920, 2560, "bottom")]
+    public async Task A_full_size_phone_photo_is_stored_upright_at_2560_pixels_with_every_row_drawn(ushort orientation, int width, int height, string redSide)
+    {
+        var id = await UploadOkAsync(TestImages.JpegWithMetadata(4000, 3000, orientation));
+        using var stored = SKBitmap.Decode(await StoredBytesAsync(id));
+        var (red, blue) = redSide switch
+        {
+            "left" => ((width / 4, height / 2), (width * 3 / 4, height / 2)), "right" => ((width * 3 / 4, height / 2), (width / 4, height / 2)),
+            "top" => ((width / 2, height / 4), (width / 2, height * 3 / 4)), _ => ((width / 2, height * 3 / 4), (width / 2, height / 4)),
+        };
+        // A row or column the strips left undrawn would be black (transparent) across the photo.
+        var dark = Enumerable.Range(0, stored.Height).Select(y => (x: stored.Width / 3, y))
+            .Concat(Enumerable.Range(0, stored.Width).Select(x => (x, y: stored.Height / 3)))
+            .Where(p => stored.GetPixel(p.x, p.y) is var c && c.Red + c.Blue < 200).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That((stored.Width, stored.Height), Is.EqualTo((width, height)));
+            Assert.That(stored.GetPixel(red.Item1, red.Item2).Red, Is.GreaterThan(200), $"red on the {redSide}");
+            Assert.That(stored.GetPixel(blue.Item1, blue.Item2).Blue, Is.GreaterThan(200), "blue opposite");
+            Assert.That(dark, Is.Empty, "every pixel drawn");
+        });
+    }
+
+    [Test]
+    public async Task Nothing_of_an_earlier_photo_shows_through_the_transparent_parts_of_the_next()
+    {
+        // The stored pixels' memory is reused from one photo to the next: a red one first, then a
+        // PNG whose right half is transparent (shrunk, so drawn rather than decoded in place).
+        await UploadOkAsync(TestImages.Encode(4000, 3000, SKEncodedImageFormat.Jpeg));
+        using var half = new SKBitmap(3000, 100);
+        half.Erase(SKColors.Transparent);
+        half.Erase(SKColors.Blue, new SKRectI(0, 0, 1500, 100));
+        using var png = half.Encode(SKEncodedImageFormat.Png, 100);
+        var id = await UploadOkAsync(png.ToArray());
+
+        using var stored = SKBitmap.Decode(await StoredBytesAsync(id));
+        Assert.Multiple(() =>
+        {
+            Assert.That((stored.Width, stored.Height), Is.EqualTo((2560, 85)));
+            Assert.That(stored.GetPixel(100, 40).Blue, Is.GreaterThan(200), "the opaque half");
+            Assert.That(stored.GetPixel(2400, 40).Alpha, Is.Zero, "the transparent half");
         });
     }
 
