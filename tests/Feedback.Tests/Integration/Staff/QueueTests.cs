@@ -307,6 +307,65 @@ public sealed class QueueTests : IntegrationTest
     }
 
     [Test]
+    public async Task A_word_common_in_all_cases_but_rare_on_a_tab_is_looked_for_among_the_tabs_cases_not_among_all_its_matches()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var resolved = await FileAsync("air.odor", "街道旁的垃圾站臭气熏天");
+        using var head = await StaffAsync("enforcement");
+        await ActOkAsync(head, resolved, "accept");
+        await ActOkAsync(head, resolved, "resolve", new { result = "已整改" });
+        await SetDueAsync(resolved, today.AddDays(30));
+        await AnalyzeAsync();
+        // 20,000 open cases with 街道 among their bigrams, all due before the resolved one: a search on the
+        // 已办结 tab with limit=1 reads 600 of them in deadline order (ListQueue.WalkRowsPerItem) and finds none.
+        await ExecuteAsync(
+            """
+            insert into complaints (tracking_code, query_password_hash, category_code, description, township, section_code,
+                                    submitted_at, accept_by, due_on, updated_at, search_vector)
+            select 'XV' || translate(lpad(i::text, 10, '0'), '0123456789', '23456789AB'), 'v1$x$y', 'air.odor',
+                   '街道', '剡湖街道', 'enforcement', now(), current_date, current_date - 30, now(), array_to_tsvector('{街道}')
+            from generate_series(1, 20000) i
+            """);
+        using var leader = await StaffAsync("leader");
+        var search = "?q=" + Uri.EscapeDataString("街道") + "&status=resolved&limit=1";
+        try
+        {
+            var rare = await QueueAsync(leader, search);
+            Assert.Multiple(() =>
+            {
+                Assert.That(Codes(rare), Is.EqualTo(new[] { resolved }));
+                Assert.That(rare["counts"]!.AsObject().ToDictionary(p => p.Key, p => (int)p.Value!),
+                    Is.EquivalentTo(new Dictionary<string, int> { ["submitted"] = 20_000, ["resolved"] = 1 }),
+                    "statistics from before the 20,000: the bigram index read every match, and counted them");
+            });
+
+            await AnalyzeAsync();
+            var common = await QueueAsync(leader, search);
+            Assert.Multiple(() =>
+            {
+                Assert.That(Codes(common), Is.EqualTo(new[] { resolved }));
+                Assert.That(common["counts"], Is.Null, "now a common word: the resolved cases were read, not its 20,001 matches");
+                Assert.That((string?)common["nextCursor"], Is.Null);
+            });
+        }
+        finally
+        {
+            await TestEnvironment.ResetDataAsync();
+            await AnalyzeAsync();
+        }
+    }
+
+    /// <summary>What autovacuum would do some time: PostgreSQL's statistics of the cases, and the API's copy of them.</summary>
+    private static async Task AnalyzeAsync()
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.Database.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("analyze complaints", connection);
+        await command.ExecuteNonQueryAsync();
+        await App.Services.GetRequiredService<Feedback.Api.Features.StaffComplaints.WordFrequencies>().ReloadAsync(CancellationToken.None);
+    }
+
+    [Test]
     public async Task Every_filter_combined_with_a_search_selects_the_filters_cases_that_hold_the_word_in_the_same_order()
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
