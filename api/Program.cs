@@ -75,7 +75,6 @@ builder.Services.AddScoped<CaseHandling>();
 builder.Services.AddSingleton(new CitizenWordings(CaseActions.EventTypes));
 builder.Services.AddScoped<CasePublications>();
 builder.Services.AddScoped<QueueSelection>();
-builder.Services.AddSingleton<WordFrequencies>();
 builder.Services.AddScoped<MetricsScope>();
 builder.Services.AddSingleton<ExportSlots>();
 builder.Services.AddScoped<MetricsCalculator>();

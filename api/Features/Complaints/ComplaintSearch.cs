@@ -24,23 +24,18 @@ public static class ComplaintSearch
         return [.. lexemes];
     }
 
-    /// <summary>A lexeme a search must find; a prefix matches every lexeme that starts with it.</summary>
-    public readonly record struct Term(string Lexeme, bool Prefix);
-
-    /// <summary>The terms of a search text (at most 32), every one of which a case must hold.</summary>
-    public static IReadOnlyList<Term> Terms(string text) =>
-        Tokens(text, forQuery: true).Select(t => new Term(t.Token, t.Prefix)).Distinct().Take(32).ToList();
-
     /// <summary>
     /// A tsquery (in PostgreSQL's text form) that every lexeme of the search text must match, or
     /// null when the text has nothing searchable. Single characters and Latin words match as prefixes.
     /// </summary>
     public static string? Query(string text)
     {
-        var terms = Terms(text);
-        return terms.Count == 0
-            ? null
-            : string.Join(" & ", terms.Select(t => $"'{t.Lexeme.Replace("'", "''", StringComparison.Ordinal)}'{(t.Prefix ? ":*" : "")}"));
+        var terms = Tokens(text, forQuery: true)
+            .Select(t => $"'{t.Token.Replace("'", "''", StringComparison.Ordinal)}'{(t.Prefix ? ":*" : "")}")
+            .Distinct()
+            .Take(32)
+            .ToList();
+        return terms.Count == 0 ? null : string.Join(" & ", terms);
     }
 
     private static IEnumerable<(string Token, bool Prefix)> Tokens(string text, bool forQuery)

@@ -26,10 +26,9 @@ public sealed class QueueSelection(CurrentStaff staff, CategoryCatalog catalog, 
     /// <param name="StatusesInRange">The statuses are the open ones and the order is by deadline: the
     /// partial indexes of open cases (migration 0032) answer <paramref name="Statuses"/> as a range too.</param>
     /// <param name="Words">The full-text condition when "q" searches words (not a tracking code), else null.</param>
-    /// <param name="Terms">The words' terms, when searching words.</param>
     /// <param name="Parameters">Values of all of them.</param>
     public sealed record Sql(IReadOnlyList<string> Range, IReadOnlyList<string> Filters, string Statuses, bool StatusesInRange,
-        string? Words, IReadOnlyList<ComplaintSearch.Term> Terms, DynamicParameters Parameters)
+        string? Words, DynamicParameters Parameters)
     {
         /// <summary>Every condition but the status and the words, for counts per status.</summary>
         public string Where => Join([.. Range, .. Filters]);
@@ -66,13 +65,12 @@ public sealed class QueueSelection(CurrentStaff staff, CategoryCatalog catalog, 
         var filters = new List<string>();
         var byDeadline = (query.Sort ?? "due") == "due";
         await AddVisibilityAsync(range, filters, parameters, query.Section);
-        var terms = AddFilters(byDeadline ? range : filters, byDeadline ? filters : range, filters, parameters, query, today);
+        var words = AddFilters(byDeadline ? range : filters, byDeadline ? filters : range, filters, parameters, query, today);
 
         var statuses = query.Status is null ? ComplaintStatuses.Open.Select(s => s.ToCode()).ToArray() : ListQueue.ParseStatuses(query.Status)!;
         var open = statuses.Order().SequenceEqual(ComplaintStatuses.Open.Select(s => s.ToCode()).Order());
         if (!open) parameters.Add("statuses", statuses);
-        return new Sql(range, filters, open ? OpenStatuses : "c.status = any(@statuses)", open && byDeadline,
-            terms.Count > 0 ? SearchFilter : null, terms, parameters);
+        return new Sql(range, filters, open ? OpenStatuses : "c.status = any(@statuses)", open && byDeadline, words, parameters);
     }
 
     /// <summary>Clerks and heads: their section, and never a conduct case outside discipline inspection.</summary>
@@ -97,8 +95,8 @@ public sealed class QueueSelection(CurrentStaff staff, CategoryCatalog catalog, 
     }
 
     /// <summary>Adds the filters: the deadline window where an index in deadline order reads it as a range,
-    /// the submission dates where an index in submission order does; returns the terms of the words searched, if any.</summary>
-    private IReadOnlyList<ComplaintSearch.Term> AddFilters(List<string> deadlineWindow, List<string> submissionDates, List<string> filters, DynamicParameters parameters,
+    /// the submission dates where an index in submission order does; returns the words condition, if any.</summary>
+    private string? AddFilters(List<string> deadlineWindow, List<string> submissionDates, List<string> filters, DynamicParameters parameters,
         ListQueue.Query query, DateOnly today)
     {
         if (query.Category is { } category)
@@ -143,20 +141,20 @@ public sealed class QueueSelection(CurrentStaff staff, CategoryCatalog catalog, 
             submissionDates.Add("c.submitted_at < @toInstant");
             parameters.Add("toInstant", clock.StartOf(to.AddDays(1)));
         }
-        if (ComplaintText.Clean(query.Q) is not { } q) return [];
+        if (ComplaintText.Clean(query.Q) is not { } q) return null;
         if (SecretCode.Normalize(q) is { } code)
         {
             filters.Add("c.tracking_code = @code");
             parameters.Add("code", code);
-            return [];
+            return null;
         }
         // Nothing searchable (only punctuation): nothing matches, rather than everything.
         if (ComplaintSearch.Query(q) is not { } search)
         {
             filters.Add("false");
-            return [];
+            return null;
         }
         parameters.Add("search", search);
-        return ComplaintSearch.Terms(q);
+        return SearchFilter;
     }
 }
