@@ -56,9 +56,10 @@ public static class ListQueue
         [property: Description("For a case another system filed (channel open311): the name of the API key it used.")] string? FiledThrough);
 
     /// <param name="NextCursor">Pass as cursor for the next page; null on the last page.</param>
-    /// <param name="Counts">Cases per status under the same filters, status aside. Null when a search found more
-    /// than one page by reading the queue in its order and stopped there: a common word matches hundreds of thousands
-    /// of cases, and counting them would take seconds. Ask again with counts=exact to have them counted.</param>
+    /// <param name="Counts">Cases per status under the same filters, status aside. Null when a search was answered
+    /// without reading all its matches (a common word matches hundreds of thousands of cases; counting them takes
+    /// seconds): it found more than one page by reading the queue in its order, or looked only among the cases the
+    /// other filters select. Ask again with counts=exact to have them counted.</param>
     public sealed record Result(IReadOnlyList<Item> Items, string? NextCursor, IReadOnlyDictionary<string, int>? Counts, DateOnly Today);
 
     public const int DefaultLimit = 25;
@@ -236,7 +237,7 @@ public static class ListQueue
                    {Open311Source.KeyNameSql}
             """;
 
-        /// <summary>What the filters of a walk read from each case (QueueSelection); a narrow row, should it be sorted.</summary>
+        /// <summary>What a search's filters read from each case (QueueSelection), and no more.</summary>
         private const string WalkColumns =
             "c.id, c.due_on, c.submitted_at, c.status, c.section_code, c.category_code, c.township, c.assignee_id, c.search_vector";
 

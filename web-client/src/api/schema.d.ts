@@ -2251,9 +2251,10 @@ export interface components {
             items: components["schemas"]["ListQueueItem"][];
             /** @description Pass as cursor for the next page; null on the last page. */
             nextCursor: null | string;
-            /** @description Cases per status under the same filters, status aside. Null when a search found more
-             *     than one page by reading the queue in its order and stopped there: a common word matches hundreds of thousands
-             *     of cases, and counting them would take seconds. Ask again with counts=exact to have them counted. */
+            /** @description Cases per status under the same filters, status aside. Null when a search was answered
+             *     without reading all its matches (a common word matches hundreds of thousands of cases; counting them takes
+             *     seconds): it found more than one page by reading the queue in its order, or looked only among the cases the
+             *     other filters select. Ask again with counts=exact to have them counted. */
             counts: null | {
                 [key: string]: number;
             };
