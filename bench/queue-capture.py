@@ -16,6 +16,10 @@ and prints one summary line per statement: "NAME kind: what the plan scans (its 
 names, or "Seq Scan on table"; the time is EXPLAIN ANALYZE's, so a little above the statement's
 own), where kind is session (the sign-in check), page, counts, page+counts (a search reads its
 matches once for both), or metrics (MetricsCalculator's one statement).
+
+A statement the API runs in a transaction of its own with settings of its own (BEGIN, SET LOCAL,
+the statement, COMMIT: the queue's walk in its order, planned without sorts) keeps them in the
+pgbench script, so pgbench plans it the same way; they get no summary line.
 """
 import re
 import sys
@@ -35,6 +39,8 @@ def entries(text):
 
 
 def kind(sql):
+    if re.match(r"(begin|set local|commit)\b", sql, re.I):
+        return "transaction"
     if "staff_sessions" in sql:
         return "session"
     if "metrics_facts" in sql or "metrics_changes" in sql:
@@ -50,6 +56,7 @@ def main(log, start, end, name, out):
         text = file.read(end - start).decode("utf-8", "replace")
     statements = []  # [pid, sql, {n: literal}, plan]
     pending = {}  # pid -> the statement waiting for its parameters
+    transactions = {}  # pid -> (its BEGIN and SET LOCALs, whether a queue statement ran in it)
     for pid, app, level, body in entries(text):
         if (app or "") in IGNORED_APPS:
             continue
@@ -61,15 +68,30 @@ def main(log, start, end, name, out):
                     statement[3] = body
                     break
             continue
-        executed = re.match(r"duration: [\d.]+ ms  execute [^:]*: (.*)", body, re.S)
-        # The request's own statements (not the catalog's periodic reloads nor the reminder job).
-        if level == "LOG" and executed and executed.group(1).lstrip().lower().startswith(("select", "with")) \
-                and re.search(r"\b(complaints|complaint_counts|staff_sessions|metrics_facts)\b", executed.group(1)):
-            statements.append([pid, executed.group(1).strip(), {}, ""])
+        executed = re.match(r"duration: [\d.]+ ms  (?:execute [^:]*|statement): (.*)", body, re.S)
+        sql = executed.group(1).strip() if level == "LOG" and executed else ""
+        if re.match(r"begin\b", sql, re.I):
+            transactions[pid] = ([sql], False)
+        elif re.match(r"set local\b", sql, re.I) and pid in transactions:
+            transactions[pid][0].append(sql)
+        elif re.match(r"commit\b", sql, re.I) and pid in transactions:
+            if transactions.pop(pid)[1]:
+                statements.append([pid, sql, {}, ""])
+        # The request's own statements (not the catalog's periodic reloads, the reminder job nor the
+        # metrics fold, which writes).
+        elif sql.lower().startswith(("select", "with")) and not re.search(r"\b(insert into|delete from)\b", sql, re.I) \
+                and re.search(r"\b(complaints|complaint_counts|staff_sessions|metrics_facts)\b", sql):
+            if pid in transactions:
+                opened, _ = transactions[pid]
+                statements.extend([pid, setting, {}, ""] for setting in opened)
+                transactions[pid] = ([], True)
+            statements.append([pid, sql, {}, ""])
             pending[pid] = statements[-1]
+        elif sql and pid in transactions:
+            transactions.pop(pid)  # another statement in it: not a transaction of the queue's
         elif level == "DETAIL" and body.startswith("parameters:") and pid in pending:
             pending.pop(pid)[2].update((int(n), value) for n, value in PARAM.findall(body))
-    if not any(kind(sql) != "session" for _, sql, _, _ in statements):
+    if not any(kind(sql) not in ("session", "transaction") for _, sql, _, _ in statements):
         sys.exit(f"queue-capture.py: no queue statement of the API found in the log for {name}")
 
     with open(f"{out}/plans-{name}.txt", "w", encoding="utf-8") as file:
@@ -84,6 +106,8 @@ def main(log, start, end, name, out):
                     sys.exit(f"queue-capture.py: a NULL parameter cannot be passed to pgbench ({name}, statement {k})")
                 variables.write(f"s{k}_{n}={value[1:-1].replace(chr(39) * 2, chr(39))}\n")
     for _, sql, _, plan in statements:
+        if kind(sql) == "transaction":
+            continue
         scans = []
         for scan, target in SCAN.findall(plan):
             label = f"{scan} on {target}" if scan == "Seq Scan" else f"{scan} {target}"

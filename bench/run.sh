@@ -9,7 +9,7 @@
 #   photo     a submission with one photo and an Idempotency-Key, 2560 px and 12 MP (bench/photo.sh)
 #   notify    a submission with consent to SMS and email against one without, and the dispatcher's
 #             pace sending email to a real SMTP server on loopback (bench/notify.sh)
-#   queue     the staff queue and its search at 1,000,000 complaints, against pgbench (bench/queue.sh)
+#   queue     the staff queue and its searches at 1,000,000 complaints, against pgbench (bench/queue.sh)
 #   metrics   the leadership metrics at 100,000 and 1,000,000 complaints (bench/metrics.sh)
 #
 # bench/report.py computes the percentiles, ratios and CPU shares and writes the report: printed,
@@ -32,7 +32,7 @@
 #   BENCH_API_ENV         variables set for the API process, e.g. "DOTNET_TieredPGO=0" (named too)
 #   BENCH_PHOTO_CLIENTS   connections of the photo runs, default "1 4"
 #   BENCH_QUEUE_ROWS      complaints of the queue, default 1000000; 0 skips the queue
-#   BENCH_QUEUE_CLIENTS   connections of the queue runs, default "1 4"; the goals are judged at the first
+#   BENCH_QUEUE_CLIENTS   connections of the queue runs, default "1 8"; the goals are judged at the most
 #   BENCH_QUEUE_DURATION  seconds per queue run, default 10
 #   BENCH_NOTIFY_EMAILS   emails the dispatcher sends in the notify benchmark, default 5000
 #   BENCH_METRICS         0 skips the metrics, default 1

@@ -46,15 +46,15 @@ public static class ExportQueue
             if (errors.Count > 0) throw new ValidationException(errors);
 
             var today = clock.Today;
-            var (source, where, parameters, _) = await selection.BuildAsync(filters, today);
+            var selected = await selection.BuildAsync(filters, today);
             var sql = $"""
                 select c.tracking_code, c.status, c.category_code, c.section_code, c.township,
                        left(c.description, 80) as excerpt, c.channel, c.submitted_at, c.due_on,
                        c.assignee_id, a.display_name as assignee_name, c.extension_status,
                        c.review_requested_at is not null as review, c.support_count, c.urgent,
                        {Open311Source.KeyNameSql}
-                from {source} left join staff_users a on a.id = c.assignee_id
-                where {where} and c.status = any(@statuses)
+                from {selected.EveryMatch} left join staff_users a on a.id = c.assignee_id
+                where {selected.Where} and {selected.Statuses}
                 order by {QueueSelection.Order(filters.Sort ?? "due")}
                 """;
 
@@ -65,7 +65,7 @@ public static class ExportQueue
                 await using var connection = await database.OpenConnectionAsync(cancellationToken);
                 // Unbuffered: Dapper hands over each row as Npgsql reads it off the socket; PostgreSQL
                 // waits while the client is slow (TCP back-pressure), so nothing piles up here.
-                await foreach (var row in connection.QueryUnbufferedAsync<Row>(sql, parameters).WithCancellation(cancellationToken))
+                await foreach (var row in connection.QueryUnbufferedAsync<Row>(sql, selected.Parameters).WithCancellation(cancellationToken))
                 {
                     var category = await catalog.GetCategoryAsync(row.CategoryCode);
                     var section = await catalog.GetSectionAsync(row.SectionCode);
@@ -86,7 +86,7 @@ public static class ExportQueue
                 // database failed) is recorded as failed with the rows that had gone out.
                 await audit.RecordOutsideTransactionAsync(AuditActor.Of(staff),
                     new AuditEntry("complaint.export", "queue", null,
-                        After: new { format = "csv", filters = filters with { Cursor = null, Limit = null }, rows },
+                        After: new { format = "csv", filters = filters with { Cursor = null, Limit = null, Counts = null }, rows },
                         Reason: complete ? null : $"stopped after {rows} rows"),
                     complete ? "succeeded" : "failed", CancellationToken.None);
             }

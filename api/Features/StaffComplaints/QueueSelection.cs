@@ -11,17 +11,49 @@ using Feedback.Api.Infrastructure.Time;
 namespace Feedback.Api.Features.StaffComplaints;
 
 /// <summary>
-/// Which cases the queue holds for the signed-in caller under the given filters: the FROM and WHERE
+/// Which cases the queue holds for the signed-in caller under the given filters: the conditions
 /// shared by the queue's pages, its counts and the CSV export, so an export never holds a case the
 /// queue would not show.
 /// </summary>
 public sealed class QueueSelection(CurrentStaff staff, CategoryCatalog catalog, BureauClock clock, WorkingDayCalendar calendar)
 {
-    /// <param name="Source">complaints as c (or the search's matches); <paramref name="Where"/> excludes the status filter, which counts ignore.</param>
-    /// <param name="Parameters">Values of both, and @statuses for "c.status = any(@statuses)".</param>
-    public sealed record Sql(string Source, string Where, DynamicParameters Parameters, bool Searching);
+    /// <summary>The conditions, split by what an index read in the queue's order can do with them.</summary>
+    /// <param name="Range">Conditions that an index in the queue's order answers by itself, so a walk of
+    /// that index reads only the cases they select: the section, the deadline window of due=soon/overdue
+    /// and, for the newest-first order, the submission dates.</param>
+    /// <param name="Filters">The other conditions, status and words aside: checked on each case read.</param>
+    /// <param name="Statuses">The status condition; counts per status leave it out.</param>
+    /// <param name="StatusesInRange">The statuses are the open ones and the order is by deadline: the
+    /// partial indexes of open cases (migration 0032) answer <paramref name="Statuses"/> as a range too.</param>
+    /// <param name="Words">The full-text condition when "q" searches words (not a tracking code), else null.</param>
+    /// <param name="Parameters">Values of all of them.</param>
+    public sealed record Sql(IReadOnlyList<string> Range, IReadOnlyList<string> Filters, string Statuses, bool StatusesInRange,
+        string? Words, DynamicParameters Parameters)
+    {
+        /// <summary>Every condition but the status and the words, for counts per status.</summary>
+        public string Where => Join([.. Range, .. Filters]);
+
+        /// <summary>
+        /// FROM for a reading of every matching case (an export, counts of a search): with words, the
+        /// bigram index's matches alone, behind a fence (offset 0), with the other conditions applied to
+        /// them. Side by side, the planner may AND the bigram index's bitmap with a section or status
+        /// index's, which at 1,000,000 cases reads 180,000-735,000 entries and takes 65-160 ms instead of
+        /// about 20 (docs/performance.md).
+        /// </summary>
+        public string EveryMatch => Words is null ? "complaints c" : $"(select * from complaints c where {Words} offset 0) c";
+
+        /// <summary>Conditions of a walk in the queue's order: the index range, then the rest per case.</summary>
+        public string WalkRange => Join(StatusesInRange ? [.. Range, Statuses] : Range);
+
+        public string WalkFilters => Join([.. Filters, .. StatusesInRange ? Array.Empty<string>() : [Statuses], .. Words is null ? [] : new[] { Words }]);
+
+        private static string Join(IReadOnlyCollection<string> conditions) => conditions.Count == 0 ? "true" : string.Join(" and ", conditions);
+    }
 
     private const string SearchFilter = "c.search_vector @@ @search::tsquery";
+
+    /// <summary>The open statuses as the partial indexes of open cases spell them, so a plan may use those.</summary>
+    private const string OpenStatuses = "c.status in ('submitted', 'accepted', 'in_progress')";
 
     /// <summary>The order of a sort (due or newest); its last key is the id, so it is total.</summary>
     public static string Order(string sort) => sort == "due" ? "c.due_on, c.id" : "c.submitted_at desc, c.id desc";
@@ -29,28 +61,24 @@ public sealed class QueueSelection(CurrentStaff staff, CategoryCatalog catalog, 
     public async Task<Sql> BuildAsync(ListQueue.Query query, DateOnly today)
     {
         var parameters = new DynamicParameters();
+        var range = new List<string>();
         var filters = new List<string>();
-        await AddVisibilityAsync(filters, parameters, query.Section);
-        AddFilters(filters, parameters, query, today);
-        // A search runs alone, behind a fence (offset 0), and the other filters apply to its
-        // matches: side by side, the planner may AND the bigram index's bitmap with a section
-        // or status index's, which at 1,000,000 cases reads 180,000-735,000 entries and takes
-        // 65-160 ms instead of about 20 (docs/performance.md).
-        var searching = filters.Remove(SearchFilter);
-        var source = searching ? $"(select * from complaints c where {SearchFilter} offset 0) c" : "complaints c";
-        var where = filters.Count == 0 ? "true" : string.Join(" and ", filters);
+        var byDeadline = (query.Sort ?? "due") == "due";
+        await AddVisibilityAsync(range, filters, parameters, query.Section);
+        var words = AddFilters(byDeadline ? range : filters, byDeadline ? filters : range, filters, parameters, query, today);
 
         var statuses = query.Status is null ? ComplaintStatuses.Open.Select(s => s.ToCode()).ToArray() : ListQueue.ParseStatuses(query.Status)!;
-        parameters.Add("statuses", statuses);
-        return new Sql(source, where, parameters, searching);
+        var open = statuses.Order().SequenceEqual(ComplaintStatuses.Open.Select(s => s.ToCode()).Order());
+        if (!open) parameters.Add("statuses", statuses);
+        return new Sql(range, filters, open ? OpenStatuses : "c.status = any(@statuses)", open && byDeadline, words, parameters);
     }
 
     /// <summary>Clerks and heads: their section, and never a conduct case outside discipline inspection.</summary>
-    private async Task AddVisibilityAsync(List<string> filters, DynamicParameters parameters, string? sectionFilter)
+    private async Task AddVisibilityAsync(List<string> range, List<string> filters, DynamicParameters parameters, string? sectionFilter)
     {
         if (staff.Role is StaffRole.Staff or StaffRole.SectionHead)
         {
-            filters.Add("c.section_code = @mySection");
+            range.Add("c.section_code = @mySection");
             parameters.Add("mySection", staff.SectionCode);
             if (staff.SectionCode != Router.DisciplineSection)
             {
@@ -61,12 +89,15 @@ public sealed class QueueSelection(CurrentStaff staff, CategoryCatalog catalog, 
         }
         else if (sectionFilter is not null)
         {
-            filters.Add("c.section_code = @section");
+            range.Add("c.section_code = @section");
             parameters.Add("section", sectionFilter);
         }
     }
 
-    private void AddFilters(List<string> filters, DynamicParameters parameters, ListQueue.Query query, DateOnly today)
+    /// <summary>Adds the filters: the deadline window where an index in deadline order reads it as a range,
+    /// the submission dates where an index in submission order does; returns the words condition, if any.</summary>
+    private string? AddFilters(List<string> deadlineWindow, List<string> submissionDates, List<string> filters, DynamicParameters parameters,
+        ListQueue.Query query, DateOnly today)
     {
         if (query.Category is { } category)
         {
@@ -95,34 +126,35 @@ public sealed class QueueSelection(CurrentStaff staff, CategoryCatalog catalog, 
         }
         if (query.Due is not null)
         {
-            filters.Add("c.status in ('submitted', 'accepted', 'in_progress')");
-            filters.Add(query.Due == "overdue" ? "c.due_on < @today" : "c.due_on between @today and @dueSoonUntil");
+            deadlineWindow.Add(OpenStatuses);
+            deadlineWindow.Add(query.Due == "overdue" ? "c.due_on < @today" : "c.due_on between @today and @dueSoonUntil");
             parameters.Add("today", today);
             parameters.Add("dueSoonUntil", Deadlines.DueSoonUntil(today, calendar));
         }
         if (query.From is { } from)
         {
-            filters.Add("c.submitted_at >= @fromInstant");
+            submissionDates.Add("c.submitted_at >= @fromInstant");
             parameters.Add("fromInstant", clock.StartOf(from));
         }
         if (query.To is { } to)
         {
-            filters.Add("c.submitted_at < @toInstant");
+            submissionDates.Add("c.submitted_at < @toInstant");
             parameters.Add("toInstant", clock.StartOf(to.AddDays(1)));
         }
-        if (ComplaintText.Clean(query.Q) is { } q)
+        if (ComplaintText.Clean(query.Q) is not { } q) return null;
+        if (SecretCode.Normalize(q) is { } code)
         {
-            if (SecretCode.Normalize(q) is { } code)
-            {
-                filters.Add("c.tracking_code = @code");
-                parameters.Add("code", code);
-            }
-            else
-            {
-                // Nothing searchable (only punctuation): nothing matches, rather than everything.
-                filters.Add(ComplaintSearch.Query(q) is null ? "false" : SearchFilter);
-                parameters.Add("search", ComplaintSearch.Query(q));
-            }
+            filters.Add("c.tracking_code = @code");
+            parameters.Add("code", code);
+            return null;
         }
+        // Nothing searchable (only punctuation): nothing matches, rather than everything.
+        if (ComplaintSearch.Query(q) is not { } search)
+        {
+            filters.Add("false");
+            return null;
+        }
+        parameters.Add("search", search);
+        return SearchFilter;
     }
 }

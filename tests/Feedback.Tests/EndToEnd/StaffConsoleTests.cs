@@ -239,6 +239,31 @@ public sealed class StaffConsoleTests : StaffConsoleTest
     }
 
     [Test]
+    public async Task A_search_with_more_than_a_page_shows_no_counts_until_the_clerk_asks_for_them()
+    {
+        for (var i = 0; i < 26; i++) await FileAsync("water.industrial", $"第 {i} 家小厂夜里偷排污水。");
+        var (odor, _) = await FileAsync("air.odor", "化工厂夜里排放刺鼻废气。");
+
+        await SignInAsync(Page, "enforcement.staff");
+        await Expect(Page.Locator(".status-tab[data-status=open] .tab-count")).ToHaveTextAsync("27");
+        await SearchAsync(Page, "偷排");
+        await Expect(Row(Page, odor)).ToHaveCountAsync(0);
+        await Expect(Page.Locator(".queue-row")).ToHaveCountAsync(25);
+        var line = Page.GetByTestId("queue-count");
+        await Expect(line).ToContainTextAsync("显示 25 件，还有更多");
+        await Expect(line).ToContainTextAsync("尚未统计件数");
+        await Expect(Page.Locator(".status-tab .tab-count")).ToHaveCountAsync(0, new() { Timeout = 1000 });
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "统计件数" }).ClickAsync();
+        await Expect(Page.Locator(".status-tab[data-status=open] .tab-count")).ToHaveTextAsync("26");
+        await Expect(Page.Locator(".status-tab[data-status=closed] .tab-count")).ToHaveTextAsync("0");
+        await Expect(line).ToContainTextAsync("显示 25 件，共 26 件");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "加载更多" }).ClickAsync();
+        await Expect(Page.Locator(".queue-row")).ToHaveCountAsync(26);
+        await Expect(line).ToContainTextAsync("显示 26 件，共 26 件");
+    }
+
+    [Test]
     public async Task A_leader_filters_by_section_and_an_administrator_sees_accounts_not_cases()
     {
         var (odor, _) = await FileAsync("air.odor", "化工厂夜里排放刺鼻废气。");

@@ -2251,8 +2251,13 @@ export interface components {
             items: components["schemas"]["ListQueueItem"][];
             /** @description Pass as cursor for the next page; null on the last page. */
             nextCursor: null | string;
-            /** @description Cases per status under the same filters, status aside. */
-            counts: {
+            /**
+             * @description Cases per status under the same filters, status aside. Null when a search was answered
+             *         without reading all its matches (a common word matches hundreds of thousands of cases; counting them takes
+             *         seconds): it found more than one page by reading the queue in its order, or looked only among the cases the
+             *         other filters select. Ask again with counts=exact to have them counted.
+             */
+            counts: null | {
                 [key: string]: number;
             };
             /** Format: date */
@@ -4491,6 +4496,8 @@ export interface operations {
                 cursor?: string;
                 /** @description 1–100, default 25. */
                 limit?: number;
+                /** @description exact: count a search's matches per status even when that means reading every one of them (seconds for the commonest words at a million cases). Without it, a search with more than one page of matches answers without counts. */
+                counts?: string;
                 /** @description csv: every matching case as a CSV file, like Accept: text/csv (no cursor or limit); json (the default): one page. */
                 format?: string;
             };

@@ -235,6 +235,205 @@ public sealed class QueueTests : IntegrationTest
         });
     }
 
+    [Test]
+    public async Task A_search_with_more_than_a_page_answers_from_the_queue_order_without_counts_and_counts_on_request()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var discharges = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            discharges.Add(await FileAsync("water.industrial", $"第 {i} 家小厂夜里偷排污水"));
+            await SetDueAsync(discharges[^1], today.AddDays(20 - 2 * i));
+        }
+        await FileAsync("air.odor", "异味");
+        discharges.Reverse(); // earliest deadline first
+        using var clerk = await StaffAsync("enforcement.staff");
+        var search = "?q=" + Uri.EscapeDataString("偷排") + "&limit=3";
+
+        var walked = await QueueAsync(clerk, search);
+        var exact = await QueueAsync(clerk, search + "&counts=exact");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Codes(walked), Is.EqualTo(discharges.Take(3)), "the first three by deadline");
+            Assert.That(walked["counts"], Is.Null, "more than a page: not counted");
+            Assert.That((string?)walked["nextCursor"], Is.Not.Null);
+            Assert.That(Codes(exact), Is.EqualTo(Codes(walked)), "the page that reading every match gives");
+            Assert.That((string?)exact["nextCursor"], Is.EqualTo((string?)walked["nextCursor"]));
+            Assert.That(exact["counts"]!.AsObject().ToDictionary(p => p.Key, p => (int)p.Value!),
+                Is.EquivalentTo(new Dictionary<string, int> { ["submitted"] = 8 }), "counts=exact counts every match");
+        });
+
+        var pages = new List<JsonObject> { walked };
+        while ((string?)pages[^1]["nextCursor"] is { } cursor) pages.Add(await QueueAsync(clerk, search + "&cursor=" + cursor));
+        Assert.Multiple(() =>
+        {
+            Assert.That(pages.SelectMany(Codes), Is.EqualTo(discharges), "every match once, in deadline order");
+            Assert.That(pages[^1]["counts"], Is.Not.Null, "the last page reads the few matches left through the index, and counts them");
+        });
+
+        using var bad = await clerk.GetAsync("/api/v1/staff/complaints?q=x&counts=about");
+        Assert.That((await AssertProblemAsync(bad, 400))["errors"]!.AsObject().Select(e => e.Key), Is.EqualTo(new[] { "counts" }));
+    }
+
+    [Test]
+    public async Task A_word_too_rare_for_the_walk_of_the_queue_is_found_through_the_bigram_index()
+    {
+        // A search with limit=1 reads at most 600 cases in deadline order (ListQueue.WalkRowsPerItem):
+        // 700 earlier cases without the word come first.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        await ExecuteAsync(
+            """
+            insert into complaints (tracking_code, query_password_hash, category_code, description, township, section_code,
+                                    submitted_at, accept_by, due_on, updated_at)
+            select 'XW' || translate(lpad(i::text, 10, '0'), '0123456789', '23456789AB'), 'v1$x$y', 'air.odor',
+                   '第 ' || i || ' 号', '剡湖街道', 'enforcement', now(), current_date, current_date - 30, now()
+            from generate_series(1, 700) i
+            """);
+        var first = await FileAsync("water.industrial", "河边小厂晚上偷排污水");
+        var second = await FileAsync("water.industrial", "又见偷排");
+        await SetDueAsync(first, today.AddDays(5));
+        await SetDueAsync(second, today.AddDays(6));
+        using var clerk = await StaffAsync("enforcement.staff");
+
+        var page = await QueueAsync(clerk, "?q=" + Uri.EscapeDataString("偷排") + "&limit=1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Codes(page), Is.EqualTo(new[] { first }));
+            Assert.That((string?)page["nextCursor"], Is.Not.Null);
+            Assert.That(page["counts"]!.AsObject().ToDictionary(p => p.Key, p => (int)p.Value!),
+                Is.EquivalentTo(new Dictionary<string, int> { ["submitted"] = 2 }),
+                "the walk stopped before the matches, so the bigram index read them all and counted them");
+        });
+    }
+
+    [Test]
+    public async Task A_word_common_in_all_cases_but_rare_on_a_tab_is_looked_for_among_the_tabs_cases_not_among_all_its_matches()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var resolved = await FileAsync("air.odor", "街道旁的垃圾站臭气熏天");
+        using var head = await StaffAsync("enforcement");
+        await ActOkAsync(head, resolved, "accept");
+        await ActOkAsync(head, resolved, "resolve", new { result = "已整改" });
+        await SetDueAsync(resolved, today.AddDays(30));
+        // 20,000 open cases with 街道 among their bigrams, all due before the resolved one: a search on the
+        // 已办结 tab with limit=1 reads 600 of them in deadline order (ListQueue.WalkRowsPerItem) and finds none.
+        await ExecuteAsync(
+            """
+            insert into complaints (tracking_code, query_password_hash, category_code, description, township, section_code,
+                                    submitted_at, accept_by, due_on, updated_at, search_vector)
+            select 'XV' || translate(lpad(i::text, 10, '0'), '0123456789', '23456789AB'), 'v1$x$y', 'air.odor',
+                   '街道', '剡湖街道', 'enforcement', now(), current_date, current_date - 30, now(), array_to_tsvector('{街道}')
+            from generate_series(1, 20000) i
+            """);
+        await AnalyzeAsync();
+        using var leader = await StaffAsync("leader");
+        try
+        {
+            var common = await QueueAsync(leader, "?q=" + Uri.EscapeDataString("街道") + "&status=resolved&limit=1");
+            Assert.Multiple(() =>
+            {
+                Assert.That(Codes(common), Is.EqualTo(new[] { resolved }));
+                Assert.That(common["counts"], Is.Null, "the one resolved case was read and checked, not the word's 20,001 matches (which would be counted)");
+                Assert.That((string?)common["nextCursor"], Is.Null);
+            });
+            var counted = await QueueAsync(leader, "?q=" + Uri.EscapeDataString("街道") + "&status=resolved&limit=1&counts=exact");
+            Assert.That(counted["counts"]!.AsObject().ToDictionary(p => p.Key, p => (int)p.Value!),
+                Is.EquivalentTo(new Dictionary<string, int> { ["submitted"] = 20_000, ["resolved"] = 1 }));
+        }
+        finally
+        {
+            // The next tests' plans come from statistics of their own few cases, not of these 20,000.
+            await TestEnvironment.ResetDataAsync();
+            await AnalyzeAsync();
+        }
+    }
+
+    /// <summary>What autovacuum would do some time: PostgreSQL's statistics of the cases, which the planner's estimates come from.</summary>
+    private static async Task AnalyzeAsync()
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.Database.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("analyze complaints", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Test]
+    public async Task Every_filter_combined_with_a_search_selects_the_filters_cases_that_hold_the_word_in_the_same_order()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var calendar = App.Services.GetRequiredService<Feedback.Api.Infrastructure.Time.WorkingDayCalendar>();
+        string[] categories = ["water.industrial", "air.odor", "water.drinking", "air.dust"];
+        string[] townships = ["剡湖街道", "三江街道", "甘霖镇"];
+        var withWord = new HashSet<string>();
+        var codes = new List<string>();
+        for (var i = 0; i < 16; i++)
+        {
+            var holdsWord = i % 4 != 3;
+            var code = await FileAsync(categories[i % categories.Length], holdsWord ? $"第 {i} 起：工厂偷排废水" : $"第 {i} 起：夜间噪声", townships[i % townships.Length]);
+            codes.Add(code);
+            if (holdsWord) withWord.Add(code);
+            var due = (i % 5) switch { 0 => today.AddDays(-3), 1 => today, _ => calendar.AddWorkingDays(today, 3 + i) };
+            await ExecuteAsync($"""
+                update complaints set accept_by = '{due:yyyy-MM-dd}', due_on = '{due:yyyy-MM-dd}', submitted_at = now() - interval '{i * 3} days'
+                where tracking_code = '{code}'
+                """);
+        }
+        using var clerk = await StaffAsync("enforcement.staff");
+        using var head = await StaffAsync("enforcement");
+        using var leader = await StaffAsync("leader");
+        await ActOkAsync(head, codes[0], "accept");
+        await ActOkAsync(head, codes[1], "accept");
+        await ActOkAsync(head, codes[1], "resolve", new { result = "已整改" });
+        await ActOkAsync(head, codes[4], "accept");
+        var clerkId = await StaffSecurity.ScalarAsync<long>("select id from staff_users where username = 'enforcement.staff'");
+        foreach (var i in new[] { 0, 2, 4, 5, 7 })
+            await ActOkAsync(head, codes[i], "assign", new { assigneeId = clerkId });
+
+        const string everyStatus = "&status=submitted,accepted,in_progress,resolved,closed,rejected,merged";
+        var from = today.AddDays(-20).ToString("yyyy-MM-dd");
+        var to = today.AddDays(-4).ToString("yyyy-MM-dd");
+        string[] filters =
+        [
+            "", "&status=accepted", "&status=resolved", everyStatus, "&category=water", "&category=water.industrial",
+            "&township=" + Uri.EscapeDataString("剡湖街道"), "&assignee=me", "&assignee=none", $"&assignee={clerkId}", "&due=overdue", "&due=soon",
+            $"&from={from}", $"&from={from}&to={to}", "&category=water&township=" + Uri.EscapeDataString("三江街道") + everyStatus,
+            "&assignee=me&due=overdue", "&status=accepted&category=air",
+        ];
+        async Task<List<JsonNode>> AllPagesAsync(HttpClient staff, string query, int limit)
+        {
+            var items = new List<JsonNode>();
+            string? cursor = null;
+            do
+            {
+                var page = await QueueAsync(staff, $"?limit={limit}{query}" + (cursor is null ? "" : "&cursor=" + cursor));
+                items.AddRange(page["items"]!.AsArray().Select(i => i!));
+                cursor = (string?)page["nextCursor"];
+            } while (cursor is not null);
+            return items;
+        }
+
+        var word = "&q=" + Uri.EscapeDataString("偷排");
+        foreach (var (who, staff) in new[] { ("clerk", clerk), ("leader", leader) })
+            foreach (var sort in new[] { "", "&sort=newest" })
+                foreach (var filter in filters.Concat(who == "leader" ? ["&section=enforcement", "&section=pollution", "&section=enforcement&due=soon"] : []))
+                {
+                    var query = sort + filter;
+                    var expected = (await AllPagesAsync(staff, query, 100)).Select(i => (string)i["trackingCode"]!).Where(withWord.Contains).ToList();
+                    var walked = (await AllPagesAsync(staff, query + word, 1)).Select(i => (string)i["trackingCode"]!);
+                    var exact = (await AllPagesAsync(staff, query + word + "&counts=exact", 1)).Select(i => (string)i["trackingCode"]!);
+                    Assert.That(walked, Is.EqualTo(expected), $"{who} {query}: page by page from the queue order");
+                    Assert.That(exact, Is.EqualTo(expected), $"{who} {query}: page by page from every match");
+
+                    var statusAside = System.Text.RegularExpressions.Regex.Replace(query, "&status=[^&]*", "") + everyStatus;
+                    var byStatus = (await AllPagesAsync(staff, statusAside, 100))
+                        .Where(i => withWord.Contains((string)i["trackingCode"]!))
+                        .GroupBy(i => (string)i["status"]!).ToDictionary(g => g.Key, g => g.Count());
+                    var counts = (await QueueAsync(staff, "?limit=1" + query + word + "&counts=exact"))["counts"]!.AsObject()
+                        .ToDictionary(p => p.Key, p => (int)p.Value!);
+                    Assert.That(counts, Is.EquivalentTo(byStatus), $"{who} {query}: counts per status, status filter aside");
+                }
+    }
+
     private static async Task SetDueAsync(string code, DateOnly due)
     {
         await using var connection = new NpgsqlConnection(TestEnvironment.Database.ConnectionString);
