@@ -14,7 +14,7 @@ namespace Feedback.Tests.Integration.Metrics;
 /// the definitions in docs/metrics.md case by case. The clock is fixed at Friday 20 November 2026, 14:00 in
 /// Shanghai, so "today" and every fallen deadline are known. Run twice: with every case still in
 /// the metrics change log (the API adds what is not folded), and with the log folded into the
-/// stored counters (migration 0018).
+/// stored counters (migration 0033).
 /// </summary>
 [NonParallelizable]
 [TestFixture(false, TestName = "MetricsOracleTests (change log not folded)")]
