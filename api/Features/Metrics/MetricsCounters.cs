@@ -21,6 +21,20 @@ public static class MetricsCounters
     public static readonly short[] Levels = Enumerable.Range(0, Every + 1).Select(l => (short)l)
         .Where(l => l is not (Section | Category | Township) and not (Category | Township | Channel)).ToArray();
 
+    /// <summary>
+    /// Each stored level's parent (an index into <see cref="Levels"/>; -1 for the finest): the stored
+    /// level with one dimension more — channel, section, category, township, the first that is
+    /// kept — or else the finest. A fold sums each level from its parent's rows, which are fewer
+    /// than the finest ones.
+    /// </summary>
+    public static readonly int[] Parents = Levels.Select(level => level == Every ? -1
+        : Array.IndexOf(Levels, new[] { Channel, Section, Category, Township }.Select(d => (short)(level | d))
+            .Where(l => l != level).FirstOrDefault(l => Levels.Contains(l), Every))).ToArray();
+
+    /// <summary>The levels but the finest, each after its parent.</summary>
+    public static readonly int[] RollUpOrder = Enumerable.Range(0, Levels.Length).Where(i => Levels[i] != Every)
+        .OrderByDescending(i => System.Numerics.BitOperations.PopCount((uint)Levels[i])).ToArray();
+
     /// <summary>The stored level that answers a request using these dimensions (filters and the breakdown's).</summary>
     public static short LevelFor(short dimensions) => Levels.Contains(dimensions) ? dimensions : Every;
 
