@@ -261,18 +261,21 @@ public sealed class FoldSums(Dictionary<Combination, int> combinations)
         }
         var periods = new[]
         {
-            RowsOf(MetricsCounters.Week, MetricsCounters.WeekOf(date)), RowsOf(MetricsCounters.Month, MetricsCounters.MonthOf(date)),
-            RowsOf(MetricsCounters.Year, MetricsCounters.YearOf(date)),
+            (MetricsCounters.Week, RowsOf(MetricsCounters.Week, MetricsCounters.WeekOf(date))),
+            (MetricsCounters.Month, RowsOf(MetricsCounters.Month, MetricsCounters.MonthOf(date))),
+            (MetricsCounters.Year, RowsOf(MetricsCounters.Year, MetricsCounters.YearOf(date))),
         };
-        foreach (var rows in byLevel)
-            foreach (var (combination, counts) in rows)
+        for (var level = 0; level < byLevel.Length; level++)
+            foreach (var (combination, counts) in byLevel[level])
             {
-                foreach (var periodRows in periods)
+                foreach (var (grain, periodRows) in periods)
                 {
+                    if (!MetricsCounters.Keeps(MetricsCounters.Levels[level], grain)) continue;
                     if (!periodRows.TryGetValue(combination, out var sum)) periodRows[combination] = sum = NewCounts();
                     sum.Add(counts, shortSpans: false);
                 }
-                Emit(combination, MetricsCounters.Day, date, counts);
+                if (MetricsCounters.Keeps(MetricsCounters.Levels[level], MetricsCounters.Day)) Emit(combination, MetricsCounters.Day, date, counts);
+                else Release(counts);
             }
     }
 

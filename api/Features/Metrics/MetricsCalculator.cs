@@ -35,13 +35,13 @@ public sealed record MetricsFilter(string? Section, IReadOnlyList<string>? Categ
     /// <summary>The filter as conditions on metrics_combinations k of a level holding its dimensions.</summary>
     public string CombinationConditions(NpgsqlParameterCollection parameters)
     {
-        var conditions = new List<string> { "k.level = @level" };
+        var conditions = new List<string>();
         if (Section is not null) { conditions.Add("k.section_code = @section"); parameters.AddWithValue("section", Section); }
         if (Categories is not null) { conditions.Add("k.category_code = any(@categories)"); parameters.AddWithValue("categories", Categories.ToArray()); }
         if (WithoutConfidential) conditions.Add("not k.confidential");
         if (Township is not null) { conditions.Add("k.township = @township"); parameters.AddWithValue("township", Township); }
         if (Channel is not null) { conditions.Add("k.channel = @channel"); parameters.AddWithValue("channel", Channel); }
-        return string.Join(" and ", conditions);
+        return string.Join(" and ", conditions.Prepend("true"));
     }
 
     public bool Matches(in CaseImage c) =>
@@ -111,7 +111,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         MetricsDimension? by, CancellationToken cancellationToken)
     {
         var today = clock.Today;
-        var level = MetricsCounters.LevelFor((short)(filter.Dimensions | DimensionOf(by)));
+        var level = (short)(filter.Dimensions | DimensionOf(by));
         var groups = by == MetricsDimension.Group ? (await catalog.ListAllCategoriesAsync()).ToDictionary(c => c.Code, c => c.GroupCode) : null;
         string KeyOf(string section, string category, string township, string channel) => by switch
         {
@@ -161,7 +161,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
                     foreach (var (column, step) in new[] { (firstColumn + counted, MetricsFacts.DecideStep), (firstColumn + counted + 1, MetricsFacts.ResolveStep) })
                         if (!reader.IsDBNull(column))
                         {
-                            var pairs = reader.GetFieldValue<int[]>(column);
+                            var pairs = Pairs(reader.GetString(column));
                             for (var i = 0; i < pairs.Length; i += 2) sums.Add(key, period, (short)(step + pairs[i]), signAll * pairs[i + 1]);
                         }
                 // A day before a short period: its short spans reaching past the period's end lie around it.
@@ -169,7 +169,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
                 {
                     var bounds = Bounds(periods[period].Period, today);
                     var lo = reader.GetFieldValue<DateOnly>(4);
-                    var pairs = reader.GetFieldValue<int[]>(firstColumn + counted + 2);
+                    var pairs = Pairs(reader.GetString(firstColumn + counted + 2));
                     for (var i = 0; i < pairs.Length; i += 2)
                     {
                         var kind = MetricsFacts.Unions[pairs[i] / MetricsCounters.ShortSpanDays].First;
@@ -199,6 +199,20 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         return Assemble(periods, sums);
     }
 
+    /// <summary>A list of counts by index as PostgreSQL writes an int[] ({1,2,3,4}): read as text, which is cheaper than as an array.</summary>
+    private static int[] Pairs(string array)
+    {
+        var values = new int[array.Count(c => c == ',') + 1];
+        var span = array.AsSpan(1, array.Length - 2);
+        for (var i = 0; i < values.Length; i++)
+        {
+            var comma = span.IndexOf(',');
+            values[i] = int.Parse(comma < 0 ? span : span[..comma], CultureInfo.InvariantCulture);
+            span = comma < 0 ? default : span[(comma + 1)..];
+        }
+        return values;
+    }
+
     private static short DimensionOf(MetricsDimension? by) => by switch
     {
         MetricsDimension.Section => MetricsCounters.Section,
@@ -224,6 +238,9 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         NpgsqlParameterCollection parameters)
     {
         var first = periods[0].Period.From;
+        var weeks = MetricsCounters.Keeps(level, MetricsCounters.Week);
+        // A level without days reads them from the finest level's combinations matching the filter.
+        short LevelOf(char grain) => grain == MetricsCounters.Day && !MetricsCounters.Keeps(level, grain) ? MetricsCounters.Every : level;
         // Each period's rows: all facts over its days, those counted once passed over its days
         // before today; and, for a period shorter than a week, the days before it whose short spans
         // may lie around it (MetricsCounters.ShortSpanCode).
@@ -237,8 +254,8 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         for (var p = 0; p < periods.Count; p++)
         {
             var bounds = Bounds(periods[p].Period, today);
-            foreach (var row in MetricsCounters.Cover(bounds.From, bounds.To)) Part(p, row, passed: false);
-            foreach (var row in MetricsCounters.Cover(bounds.From, bounds.PassedTo)) Part(p, row, passed: true);
+            foreach (var row in MetricsCounters.Cover(bounds.From, bounds.To, weeks)) Part(p, row, passed: false);
+            foreach (var row in MetricsCounters.Cover(bounds.From, bounds.PassedTo, weeks)) Part(p, row, passed: true);
             for (var lo = bounds.PassedHigh.AddDays(-(MetricsCounters.ShortSpanDays - 1)); lo <= bounds.Low; lo = lo.AddDays(1))
             {
                 var (all, passed, _) = parts.GetValueOrDefault((p, MetricsCounters.Day, lo));
@@ -251,21 +268,24 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         }
         // Before the first period: whole years, then the first period's year up to it.
         var historyYear = MetricsCounters.YearOf(first);
-        var history = MetricsCounters.Cover(historyYear, first.AddDays(-1));
+        var history = MetricsCounters.Cover(historyYear, first.AddDays(-1), weeks);
 
         var combinations = filter.CombinationConditions(parameters);
         parameters.AddWithValue("level", level);
+        parameters.AddWithValue("levels", new[] { level, LevelOf(MetricsCounters.Day) }.Distinct().ToArray());
         parameters.AddWithValue("tz", options.TimeZone.Id);
         parameters.AddWithValue("hourSteps", MetricsFacts.HourSteps);
         parameters.AddWithValue("unfoldedLimit", MaxUnfolded + 1);
         var entries = parts.Where(e => e.Value != default).ToList();
         parameters.AddWithValue("partPeriods", entries.Select(e => e.Key.Period).ToArray());
+        parameters.AddWithValue("partLevels", entries.Select(e => LevelOf(e.Key.Grain)).ToArray());
         parameters.AddWithValue("partGrains", entries.Select(e => e.Key.Grain.ToString()).ToArray());
         parameters.AddWithValue("partDays", entries.Select(e => e.Key.Day).ToArray());
         parameters.AddWithValue("partAll", entries.Select(e => e.Value.All).ToArray());
         parameters.AddWithValue("partPassed", entries.Select(e => e.Value.Passed).ToArray());
         parameters.AddWithValue("partShort", entries.Select(e => e.Value.Short).ToArray());
         parameters.AddWithValue("historyYear", historyYear);
+        parameters.AddWithValue("historyLevels", history.Select(h => LevelOf(h.Grain)).ToArray());
         parameters.AddWithValue("historyGrains", history.Select(h => h.Grain.ToString()).ToArray());
         parameters.AddWithValue("historyDays", history.Select(h => h.Start).ToArray());
         parameters.AddWithValue("historySigns", history.Select(h => h.Sign).ToArray());
@@ -276,6 +296,9 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
         parameters.AddWithValue("aroundReaches", around.Select(a => a.Reach).ToArray());
 
         var columns = string.Join(", ", MetricsFacts.Counted.Select(c => "r." + c.Column));
+        // A combination's counter row: looked up by its key for each combination and part (offset 0:
+        // not turned into a join, which would read every combination's rows of the day).
+        static string Row(string grain, string day) => $"select r.* from metrics_counts r where r.grain = {grain} and r.day = {day} and r.combination = k.id offset 0";
         var historyColumns = MetricsFacts.History.Select(f => MetricsFacts.Counted[MetricsFacts.PositionOf(f)].Column).ToList();
         // No JIT: compiling these statements costs more than it saves.
         return $"""
@@ -285,28 +308,30 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
             from metrics_changes m join categories c on c.code = m.category_code join category_groups g on g.code = c.group_code
             limit @unfoldedLimit;
 
-            select k.id, k.section_code, k.category_code, k.township, k.channel from metrics_combinations k where {combinations};
+            select k.id, k.section_code, k.category_code, k.township, k.channel from metrics_combinations k where k.level = any(@levels) and {combinations};
 
-            select p.period, p.sign_all, p.sign_passed, p.short, p.day, r.combination, {columns}, r.decide_steps, r.resolve_steps, r.short_spans
+            select p.period, p.sign_all, p.sign_passed, p.short, p.day, r.combination, {columns},
+                   r.decide_steps::text, r.resolve_steps::text, r.short_spans::text
             from metrics_combinations k
-            cross join unnest(@partPeriods::int[], @partGrains::text[], @partDays::date[], @partAll::int[], @partPassed::int[], @partShort::boolean[])
-                as p (period, grain, day, sign_all, sign_passed, short)
-            join metrics_counts r on r.combination = k.id and r.grain = p.grain::"char" and r.day = p.day
-            where {combinations};
+            cross join unnest(@partPeriods::int[], @partLevels::smallint[], @partGrains::text[], @partDays::date[], @partAll::int[], @partPassed::int[],
+                              @partShort::boolean[])
+                as p (period, level, grain, day, sign_all, sign_passed, short)
+            cross join lateral ({Row("p.grain::\"char\"", "p.day")}) as r
+            where k.level = p.level and {combinations};
 
             select combination, {string.Join(", ", historyColumns.Select(c => $"sum({c})::bigint"))}
             from (
                 select r.combination, {string.Join(", ", historyColumns.Select(c => "r." + c))}
                 from metrics_combinations k
                 cross join generate_series((select min(day) from metrics_counts where grain = 'y'), @historyYear - 1, interval '1 year') as y (day)
-                join metrics_counts r on r.grain = 'y' and r.day = y.day::date and r.combination = k.id
-                where {combinations}
+                cross join lateral ({Row("'y'", "y.day::date")}) as r
+                where k.level = @level and {combinations}
                 union all
                 select r.combination, {string.Join(", ", historyColumns.Select(c => $"h.sign * r.{c}"))}
                 from metrics_combinations k
-                cross join unnest(@historyGrains::text[], @historyDays::date[], @historySigns::int[]) as h (grain, day, sign)
-                join metrics_counts r on r.combination = k.id and r.grain = h.grain::"char" and r.day = h.day
-                where {combinations}
+                cross join unnest(@historyLevels::smallint[], @historyGrains::text[], @historyDays::date[], @historySigns::int[]) as h (level, grain, day, sign)
+                cross join lateral ({Row("h.grain::\"char\"", "h.day")}) as r
+                where k.level = h.level and {combinations}
             ) as r
             group by 1;
 
@@ -321,7 +346,7 @@ public sealed class MetricsCalculator(ReadDatabase database, BureauClock clock, 
                 where r.combination = k.id and r.reach = a.reach and r.lo between a.passed_high - ((2 << a.reach) - 1) and a.low
                   and r.hi >= case when r.kind = {MetricsFacts.Overdue.First} then a.passed_high else a.high end
                 offset 0) as r
-            where {combinations} and a.reach <= k.longest_reach
+            where k.level = @level and {combinations} and a.reach <= k.longest_reach
             group by 1, 2, 3;
             """;
     }

@@ -5,38 +5,42 @@ namespace Feedback.Api.Features.Metrics;
 /// <see cref="MetricsFacts"/> (a column each, the hour steps as arrays) for one combination of
 /// dimensions and one day, ISO week, calendar month or calendar year. A combination is a level — which of section,
 /// category, township and channel it splits by — with the values of those ('' for the others) and
-/// whether the category is confidential. Each case is counted at every stored level, so a request
-/// reads, per combination it shows, a row per month, week or day its periods are made of.
+/// whether the category is confidential. Each case is counted at every level, so a request reads,
+/// per combination it shows, a row per year, month, week or day its periods are made of.
 /// docs/metrics.md, "How the figures are stored", says why.
 /// </summary>
 public static class MetricsCounters
 {
     public const short Section = 1, Category = 2, Township = 4, Channel = 8, Every = Section | Category | Township | Channel;
 
-    /// <summary>
-    /// The levels kept: every set of dimensions but section + category + township and category +
-    /// township + channel, which the finest level answers with a few more rows (a category goes to
-    /// few sections, and there are few channels) for a fraction of the counters they would take.
-    /// </summary>
-    public static readonly short[] Levels = Enumerable.Range(0, Every + 1).Select(l => (short)l)
-        .Where(l => l is not (Section | Category | Township) and not (Category | Township | Channel)).ToArray();
+    /// <summary>The levels: every set of the four dimensions (0: the bureau's; 15, every dimension: the finest).</summary>
+    public static readonly short[] Levels = Enumerable.Range(0, Every + 1).Select(l => (short)l).ToArray();
 
     /// <summary>
-    /// Each stored level's parent (an index into <see cref="Levels"/>; -1 for the finest): the stored
-    /// level with one dimension more — channel, section, category, township, the first that is
-    /// kept — or else the finest. A fold sums each level from its parent's rows, which are fewer
-    /// than the finest ones.
+    /// Whether a level keeps counter rows of a grain: every level keeps years and months; the
+    /// finest keeps no weeks, and section + category + township and category + township + channel
+    /// keep no days — their days are read from the finest level's (a few rows more each: a category
+    /// goes to few sections, and there are few channels), which spares the fold a million rows per
+    /// million cases. A request reads the level of exactly the dimensions it uses.
+    /// </summary>
+    public static bool Keeps(short level, char grain) => grain switch
+    {
+        Day => level is not (Section | Category | Township) and not (Category | Township | Channel),
+        Week => level != Every,
+        _ => true,
+    };
+
+    /// <summary>
+    /// Each level's parent (an index into <see cref="Levels"/>; -1 for the finest): the level with
+    /// one dimension more — channel, section, category or township, the first it lacks. A fold sums
+    /// each level's days from its parent's, which are fewer than the finest ones.
     /// </summary>
     public static readonly int[] Parents = Levels.Select(level => level == Every ? -1
-        : Array.IndexOf(Levels, new[] { Channel, Section, Category, Township }.Select(d => (short)(level | d))
-            .Where(l => l != level).FirstOrDefault(l => Levels.Contains(l), Every))).ToArray();
+        : new[] { Channel, Section, Category, Township }.Where(d => (level & d) == 0).Select(d => level | d).First()).ToArray();
 
     /// <summary>The levels but the finest, each after its parent.</summary>
     public static readonly int[] RollUpOrder = Enumerable.Range(0, Levels.Length).Where(i => Levels[i] != Every)
         .OrderByDescending(i => System.Numerics.BitOperations.PopCount((uint)Levels[i])).ToArray();
-
-    /// <summary>The stored level that answers a request using these dimensions (filters and the breakdown's).</summary>
-    public static short LevelFor(short dimensions) => Levels.Contains(dimensions) ? dimensions : Every;
 
     /// <summary>A case's combination at a level.</summary>
     public static Combination Of(short level, string section, string category, string township, string channel, bool confidential) =>
@@ -87,12 +91,11 @@ public static class MetricsCounters
     /// Counter rows whose sum (each times its sign) is the sum over the days from–to: each year,
     /// month or week the range holds whole, the others by the next grain down — or, where that
     /// takes fewer rows, the whole year, month or week less the rest of it (Dec 8 to Dec 31 is a
-    /// month less a week; a year up to December 7 is the year less December's other days).
+    /// month less a week; a year up to December 7 is the year less December's other days). Without
+    /// weeks for a level that keeps none.
     /// </summary>
-    public static List<(char Grain, DateOnly Start, int Sign)> Cover(DateOnly from, DateOnly to) =>
-        Split(Year, YearOf, from, to, Months);
-
-    private static List<(char, DateOnly, int)> Months(DateOnly from, DateOnly to) => Split(Month, MonthOf, from, to, Weeks);
+    public static List<(char Grain, DateOnly Start, int Sign)> Cover(DateOnly from, DateOnly to, bool weeks = true) =>
+        Split(Year, YearOf, from, to, (f, t) => Split(Month, MonthOf, f, t, weeks ? Weeks : Days));
 
     private static List<(char, DateOnly, int)> Weeks(DateOnly from, DateOnly to) => Split(Week, WeekOf, from, to, Days);
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using Dapper;
 using Feedback.Api.Infrastructure;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Feedback.Api.Features.Metrics;
 
@@ -56,7 +55,6 @@ public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions o
 
     private async Task<long> FoldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var sw0 = System.Diagnostics.Stopwatch.StartNew();
         CommandDefinition Command(string sql, object? parameters = null, int? timeout = null) =>
             new(sql, parameters, transaction, timeout, cancellationToken: cancellationToken);
         // Room to sort the log (after a bulk load or a recount it holds every case).
@@ -83,7 +81,6 @@ public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions o
 
         var sums = new FoldSums(combinations);
         long read = 0;
-        var tFetch = new System.Diagnostics.Stopwatch(); var tAdd = new System.Diagnostics.Stopwatch(); var tWrite = new System.Diagnostics.Stopwatch();
         for (var fetched = FetchSize; fetched == FetchSize;)
         {
             fetched = 0;
@@ -91,22 +88,14 @@ public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions o
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    tFetch.Start();
-                    var img = MetricsFacts.Read(reader);
-                    tFetch.Stop(); tAdd.Start();
-                    sums.Add(img);
-                    tAdd.Stop();
+                    sums.Add(MetricsFacts.Read(reader));
                     fetched++;
                 }
             read += fetched;
-            tAdd.Start();
             if (fetched < FetchSize) sums.CompleteAll();
-            tAdd.Stop(); tWrite.Start();
             await WriteAsync(connection, sums, fresh, cancellationToken);
-            tWrite.Stop();
         }
         await connection.ExecuteAsync(Command("close fold_changes"));
-        logger.LogWarning("PROFILE read {F} add {A} write {W} total {T}", tFetch.Elapsed.TotalSeconds, tAdd.Elapsed.TotalSeconds, tWrite.Elapsed.TotalSeconds, sw0.Elapsed.TotalSeconds);
 
         if (!fresh)
         {
@@ -133,73 +122,69 @@ public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions o
         return read;
     }
 
-    /// <summary>
-    /// The combinations met for the first time, then the complete counter rows and spans (binary
-    /// COPY; a value at a time without awaiting, as COPY buffers them: millions after a recount).
-    /// </summary>
+    /// <summary>The combinations met for the first time, then the complete counter rows and spans.</summary>
     private static async Task WriteAsync(NpgsqlConnection connection, FoldSums sums, bool fresh, CancellationToken cancellationToken)
     {
         if (sums.NewCombinations.Count > 0)
         {
-            await using var combinations = await connection.BeginBinaryImportAsync(
-                "copy metrics_combinations (id, level, section_code, category_code, township, channel, confidential) from stdin (format binary)", cancellationToken);
-            foreach (var (id, c) in sums.NewCombinations)
-            {
-                combinations.StartRow();
-                combinations.Write(id, NpgsqlDbType.Integer);
-                combinations.Write(c.Level, NpgsqlDbType.Smallint);
-                combinations.Write(c.Section, NpgsqlDbType.Text);
-                combinations.Write(c.Category, NpgsqlDbType.Text);
-                combinations.Write(c.Township, NpgsqlDbType.Text);
-                combinations.Write(c.Channel, NpgsqlDbType.Text);
-                combinations.Write(c.Confidential, NpgsqlDbType.Boolean);
-            }
-            await combinations.CompleteAsync(cancellationToken);
+            await using (var copy = await BinaryCopyWriter.BeginAsync(connection,
+                             "copy metrics_combinations (id, level, section_code, category_code, township, channel, confidential) from stdin (format binary)",
+                             cancellationToken))
+                foreach (var (id, c) in sums.NewCombinations)
+                {
+                    copy.StartRow(7);
+                    copy.Int4(id);
+                    copy.Int2(c.Level);
+                    copy.Text(c.Section);
+                    copy.Text(c.Category);
+                    copy.Text(c.Township);
+                    copy.Text(c.Channel);
+                    copy.Boolean(c.Confidential);
+                }
             sums.NewCombinations.Clear();
         }
 
         if (sums.Rows.Count > 0)
         {
-            await using var rows = await connection.BeginBinaryImportAsync(
-                $"copy {(fresh ? "metrics_counts" : "metrics_fold_counts")} ({Columns}) from stdin (format binary)", cancellationToken);
             // In the order of the index (grain, day, combination): each row goes to the end of its grain's part of it.
             sums.Rows.Sort((a, b) => (a.Grain, a.Day, a.Combination).CompareTo((b.Grain, b.Day, b.Combination)));
-            foreach (var (combination, grain, day, counts) in sums.Rows)
-            {
-                rows.StartRow();
-                rows.Write(combination, NpgsqlDbType.Integer);
-                rows.Write(grain, NpgsqlDbType.InternalChar);
-                rows.Write(day, NpgsqlDbType.Date);
-                for (var i = 0; i < MetricsFacts.Counted.Count; i++)
+            await using (var copy = await BinaryCopyWriter.BeginAsync(connection,
+                             $"copy {(fresh ? "metrics_counts" : "metrics_fold_counts")} ({Columns}) from stdin (format binary)", cancellationToken))
+                foreach (var (combination, grain, day, counts) in sums.Rows)
                 {
-                    var value = counts[i];
-                    if (value == 0) rows.WriteNull();
-                    else if (FoldSums.Wide[i]) rows.Write(value, NpgsqlDbType.Bigint);
-                    else rows.Write(checked((int)value), NpgsqlDbType.Integer);
+                    copy.StartRow((short)(3 + MetricsFacts.Counted.Count + 3));
+                    copy.Int4(combination);
+                    copy.Char(grain);
+                    copy.Date(day);
+                    for (var i = 0; i < MetricsFacts.Counted.Count; i++)
+                    {
+                        var value = counts[i];
+                        if (value == 0) copy.Null();
+                        else if (FoldSums.Wide[i]) copy.Int8(value);
+                        else copy.Int4(checked((int)value));
+                    }
+                    foreach (var steps in new[] { counts.Decide, counts.Resolve, counts.ShortSpans })
+                        if (steps.Pairs() is { } pairs) copy.Int4Array(pairs);
+                        else copy.Null();
                 }
-                foreach (var steps in new[] { counts.Decide, counts.Resolve, counts.ShortSpans })
-                    if (steps.Pairs() is { } pairs) rows.Write(pairs, NpgsqlDbType.Array | NpgsqlDbType.Integer);
-                    else rows.WriteNull();
-            }
-            await rows.CompleteAsync(cancellationToken);
             sums.Recycle();
         }
 
         if (sums.Spans.Count > 0)
         {
-            await using var spans = await connection.BeginBinaryImportAsync(
-                $"copy {(fresh ? "metrics_spans" : "metrics_fold_spans")} (combination, reach, lo, hi, kind, n) from stdin (format binary)", cancellationToken);
-            foreach (var (combination, kind, lo, hi, n) in sums.Spans)
-            {
-                spans.StartRow();
-                spans.Write(combination, NpgsqlDbType.Integer);
-                spans.Write(MetricsCounters.ReachOf(lo, hi), NpgsqlDbType.Smallint);
-                spans.Write(lo, NpgsqlDbType.Date);
-                spans.Write(hi, NpgsqlDbType.Date);
-                spans.Write(kind, NpgsqlDbType.Smallint);
-                spans.Write(checked((int)n), NpgsqlDbType.Integer);
-            }
-            await spans.CompleteAsync(cancellationToken);
+            await using (var copy = await BinaryCopyWriter.BeginAsync(connection,
+                             $"copy {(fresh ? "metrics_spans" : "metrics_fold_spans")} (combination, reach, lo, hi, kind, n) from stdin (format binary)",
+                             cancellationToken))
+                foreach (var (combination, kind, lo, hi, n) in sums.Spans)
+                {
+                    copy.StartRow(6);
+                    copy.Int4(combination);
+                    copy.Int2(MetricsCounters.ReachOf(lo, hi));
+                    copy.Date(lo);
+                    copy.Date(hi);
+                    copy.Int2(kind);
+                    copy.Int4(checked((int)n));
+                }
             sums.Spans.Clear();
         }
     }
