@@ -14,7 +14,7 @@ namespace Feedback.Tests.Integration.Metrics;
 /// the definitions in docs/metrics.md case by case. The clock is fixed at Friday 20 November 2026, 14:00 in
 /// Shanghai, so "today" and every fallen deadline are known. Run twice: with every case still in
 /// the metrics change log (the API adds what is not folded), and with the log folded into the
-/// stored counters (migration 0018).
+/// stored counters (migration 0033).
 /// </summary>
 [NonParallelizable]
 [TestFixture(false, TestName = "MetricsOracleTests (change log not folded)")]
@@ -288,6 +288,39 @@ public sealed class MetricsOracleTests(bool folded)
         await CompareSummaryAsync(_leader, _oracle, OracleConfig.Default, new(2026, 1, 1), new(2026, 3, 31), filter, diffs);
         await CompareSummaryAsync(_leader, _oracle, OracleConfig.Default, new(2026, 1, 1), new(2026, 12, 31), filter, diffs);
         AssertNoDifferences(diffs);
+    }
+
+    // Two or three of section, category (or group), township and channel at once, as filters or as
+    // the breakdown's dimension: each has its level of the counters; section + category + township
+    // and category + township + channel read their days from the finest level.
+    private static readonly object[] Combinations =
+    [
+        new object?[] { "enforcement", "noise", "甘霖镇", null, null },
+        new object?[] { null, "air", "剡湖街道", "phone", null },
+        new object?[] { null, "air.odor", "剡湖街道", null, null },
+        new object?[] { "enforcement", null, null, "phone", null },
+        new object?[] { "enforcement", "air.odor", null, null, "township" },
+        new object?[] { null, null, "剡湖街道", "web", "category" },
+        new object?[] { null, "water", "甘霖镇", null, "section" },
+        new object?[] { "enforcement", null, null, "phone", "group" },
+        new object?[] { "enforcement", null, "剡湖街道", null, "channel" },
+        new object?[] { "enforcement", "noise", "甘霖镇", null, "week" },
+        new object?[] { null, "air", "剡湖街道", "web", "month" },
+    ];
+
+    [TestCaseSource(nameof(Combinations))]
+    public async Task Two_or_three_dimensions_at_once_match_the_oracle(string? section, string? category, string? township, string? channel, string? by)
+    {
+        var filter = new OracleFilter(section, category, township, channel);
+        var diffs = new List<string>();
+        // A year, a quarter, a stretch of days across a month's end, and one day.
+        (DateOnly From, DateOnly To)[] periods = [(new(2026, 1, 1), new(2026, 11, 20)), (new(2026, 4, 1), new(2026, 6, 30)),
+            (new(2026, 5, 27), new(2026, 6, 9)), (new(2026, 3, 17), new(2026, 3, 17))];
+        foreach (var (from, to) in periods)
+            if (by is null) await CompareSummaryAsync(_leader, _oracle, OracleConfig.Default, from, to, filter, diffs);
+            else await CompareBreakdownAsync(_leader, _oracle, from, to, filter, by, diffs);
+        AssertNoDifferences(diffs);
+        Assert.That(_oracle.Figures(periods[0].From, periods[0].To, filter).Volume, Is.GreaterThan(0), "the data has such cases");
     }
 
     [Test]
