@@ -79,7 +79,7 @@ wait_for_metrics_fold() { # database
   fold_seconds=$((SECONDS - started))
   log "The API folded the metrics change log of $1 in ${fold_seconds} s"
   # What autovacuum would do in the next minute (migration 0018 sets its thresholds), now.
-  as_admin -d "$1" -c "vacuum (analyze) metrics_changes, metrics_facts, metrics_spans"
+  as_admin -d "$1" -c "vacuum (analyze) metrics_changes, metrics_counts, metrics_spans, metrics_combinations"
 }
 
 # Creates DATABASE, migrates it and bulk-loads ROWS synthetic complaints with COPY

@@ -14,8 +14,9 @@ QUEUE_ROWS=${BENCH_QUEUE_ROWS:-1000000}
 read -r -a QUEUE_CLIENTS <<< "${BENCH_QUEUE_CLIENTS:-1 8}"
 QUEUE_DURATION=${BENCH_QUEUE_DURATION:-10}
 METRICS=${BENCH_METRICS:-1}
-read -r -a METRICS_ROWS <<< "${BENCH_METRICS_ROWS:-100000 1000000}"
-METRICS_REQUESTS=${BENCH_METRICS_REQUESTS:-10}
+read -r -a METRICS_ROWS <<< "${BENCH_METRICS_ROWS:-1000000 5000000}"
+METRICS_CLIENTS=${BENCH_METRICS_CLIENTS:-8}
+METRICS_REQUESTS=${BENCH_METRICS_REQUESTS:-40}
 METRICS_SECONDS=${BENCH_METRICS_SECONDS:-10}
 NOTIFY_EMAILS=${BENCH_NOTIFY_EMAILS:-5000}
 THREADS=2
@@ -68,7 +69,7 @@ report() { python3 bench/report.py "$@"; }
 put settings.duration "$DURATION"; put settings.warmup "$WARMUP"; put settings.rows "$ROWS"; put settings.threads "$THREADS"
 put settings.clients "${CLIENTS[*]}"; put settings.api_db_options "$API_DB_OPTIONS"; put settings.api_env "${API_ENV[*]}"; put settings.photo_clients "${PHOTO_CLIENTS[*]}"
 put settings.queue_clients "${QUEUE_CLIENTS[*]}"; put settings.queue_duration "$QUEUE_DURATION"
-put settings.metrics_rows "${METRICS_ROWS[*]}"; put settings.metrics_requests "$METRICS_REQUESTS"; put settings.metrics_seconds "$METRICS_SECONDS"
+put settings.metrics_rows "${METRICS_ROWS[*]}"; put settings.metrics_clients "$METRICS_CLIENTS"; put settings.metrics_requests "$METRICS_REQUESTS"; put settings.metrics_seconds "$METRICS_SECONDS"
 put settings.notify_emails "$NOTIFY_EMAILS"
 
 description=$(tr -d '\n' < bench/description.txt)

@@ -43,7 +43,7 @@ def kind(sql):
         return "transaction"
     if "staff_sessions" in sql:
         return "session"
-    if "metrics_facts" in sql or "metrics_changes" in sql:
+    if re.search(r"\bmetrics_(counts|changes|combinations|spans)\b", sql):
         return "metrics"
     if "group by" in sql:
         return "page+counts" if "order by" in sql else "counts"
@@ -80,7 +80,7 @@ def main(log, start, end, name, out):
         # The request's own statements (not the catalog's periodic reloads, the reminder job nor the
         # metrics fold, which writes).
         elif sql.lower().startswith(("select", "with")) and not re.search(r"\b(insert into|delete from)\b", sql, re.I) \
-                and re.search(r"\b(complaints|complaint_counts|staff_sessions|metrics_facts)\b", sql):
+                and re.search(r"\b(complaints|complaint_counts|staff_sessions|metrics_counts|metrics_changes)\b", sql):
             if pid in transactions:
                 opened, _ = transactions[pid]
                 statements.extend([pid, setting, {}, ""] for setting in opened)

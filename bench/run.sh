@@ -36,9 +36,10 @@
 #   BENCH_QUEUE_DURATION  seconds per queue run, default 10
 #   BENCH_NOTIFY_EMAILS   emails the dispatcher sends in the notify benchmark, default 5000
 #   BENCH_METRICS         0 skips the metrics, default 1
-#   BENCH_METRICS_ROWS    complaints of each metrics size, default "100000 1000000", in increasing
-#                         order; the ratio is last ÷ first
-#   BENCH_METRICS_REQUESTS  answers per route and size, at least; default 10
+#   BENCH_METRICS_ROWS    complaints of each metrics size, default "1000000 5000000", in increasing
+#                         order; the ratio is last ÷ first (5,000,000 needs about 30 GB of disk)
+#   BENCH_METRICS_CLIENTS connections sending each metrics view at once, default 8
+#   BENCH_METRICS_REQUESTS  answers per view and size, at least; default 40
 #   BENCH_METRICS_SECONDS   seconds per route and size, at least; default 10
 # A quick run to try the scripts (figures not comparable): BENCH_DURATION=2 BENCH_WARMUP=6 BENCH_ROWS=1000
 # BENCH_CLIENTS="4 32" BENCH_QUEUE_ROWS=20000 BENCH_QUEUE_DURATION=2 BENCH_METRICS_ROWS="5000 20000"

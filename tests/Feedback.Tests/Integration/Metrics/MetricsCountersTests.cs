@@ -80,6 +80,46 @@ public sealed class MetricsCountersTests
     }
 
     [Test]
+    public async Task A_log_too_long_to_add_up_on_each_request_is_answered_being_computed_until_folded()
+    {
+        await using var app = new FeedbackApp(TestEnvironment.Database.ConnectionString, new FixedTimeProvider(MetricsOracleTests.Now));
+        app.StartServer();
+        using var leader = await StaffLogin.ClientAsync("leader", app);
+        var folder = app.Services.GetRequiredService<MetricsFolder>();
+        await folder.FoldAllAsync(CancellationToken.None);
+        var folded = await AnswersAsync(leader);
+
+        // As after a recount: every case in the log again, here with pairs that cancel out, so the
+        // log holds 800 × 15 = 12,000 rows (over MaxUnfolded) and the figures stay the same.
+        await ExecuteAsync("""
+            select metrics_rebuild();
+            insert into metrics_changes (sign, section_code, category_code, township, channel, status, submitted_at, decided_at, resolved_at,
+                                         evaluated_at, review_requested_at, accept_by, resolve_by, evaluation_solved, evaluation_satisfaction,
+                                         support_count, latitude, longitude, decide_hours, resolve_hours)
+            select s.sign, section_code, category_code, township, channel, status, submitted_at, decided_at, resolved_at, evaluated_at,
+                   review_requested_at, accept_by, resolve_by, evaluation_solved, evaluation_satisfaction, support_count, latitude, longitude,
+                   decide_hours, resolve_hours
+            from metrics_changes cross join (values (1), (-1)) as s (sign) cross join generate_series(1, 7);
+            """);
+        Assert.That(await ScalarAsync("select count(*) from metrics_changes"), Is.GreaterThan(MetricsCalculator.MaxUnfolded));
+
+        foreach (var route in Routes)
+        {
+            using var response = await leader.GetAsync(route);
+            var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Multiple(() =>
+            {
+                Assert.That((int)response.StatusCode, Is.EqualTo(503), route);
+                Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(30)), route);
+                Assert.That((string?)problem["title"], Does.Contain("计算"), route);
+            });
+        }
+
+        Assert.That(await folder.FoldAllAsync(CancellationToken.None), Is.EqualTo(12_000));
+        Assert.That(await AnswersAsync(leader), Is.EqualTo(folded), "the same figures once folded");
+    }
+
+    [Test]
     public async Task Changes_written_while_folding_are_neither_lost_nor_counted_twice()
     {
         await using var app = new FeedbackApp(TestEnvironment.Database.ConnectionString, new FixedTimeProvider(MetricsOracleTests.Now));
