@@ -29,7 +29,7 @@ declare -A m_path=([summary]="/api/v1/metrics/summary?$year"
                    [by_week]="/api/v1/metrics/breakdown?by=week&$year"
                    [category_township]="/api/v1/metrics/summary?category=air&township=%E5%89%A1%E6%B9%96%E8%A1%97%E9%81%93&$year"
                    [section_category_by_township]="/api/v1/metrics/breakdown?by=township&section=enforcement&category=noise&$year"
-                   [category_township_channel_by_section]="/api/v1/metrics/breakdown?by=section&category=water&township=%E7%94%98%E9%9C%96%E9%95%87&channel=phone&$year"
+                   [category_township_channel_by_section]="/api/v1/metrics/breakdown?by=section&category=noise&township=%E7%94%98%E9%9C%96%E9%95%87&channel=web&$year"
                    [all_four]="/api/v1/metrics/summary?section=enforcement&category=air.odor&township=%E7%94%98%E9%9C%96%E9%95%87&channel=web&$year")
 summary_marker='"current":{"volume":' rows_marker='"rows":[{"'
 declare -A m_marker=([summary]=$summary_marker [category_township]=$summary_marker [all_four]=$summary_marker [ranking]='"rows":[{"rank":')
@@ -63,6 +63,11 @@ SQL
   wait_for_metrics_fold "$database"
   [ "$database" != "${queue_db:-}" ] || fold_seconds=${queue_fold_seconds:-$fold_seconds}
   put "metrics.$size.fold_seconds" "$fold_seconds"
+  # The API's peak memory through the fold (for the queue's database, in the queue phase);
+  # then back to the current size (Linux ≥ 4.0), so the requests' peak is their own.
+  if [ "$database" = "${queue_db:-}" ]; then put "metrics.$size.fold_peak_mib" "${queue_fold_peak:-$(api_memory VmHWM)}"
+  else put "metrics.$size.fold_peak_mib" "$(api_memory VmHWM)"; fi
+  echo 5 > "/proc/$api_pid/clear_refs" 2>/dev/null || true
   put "metrics.$size.counters" "$(as_admin -d "$database" -At -c "select count(*) || ' rows, ' || pg_size_pretty(pg_total_relation_size('metrics_counts')
     + pg_total_relation_size('metrics_spans') + pg_total_relation_size('metrics_combinations')) from metrics_counts")"
   for route in "${metrics_routes[@]}"; do

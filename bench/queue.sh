@@ -32,7 +32,7 @@ enable_auto_explain
 # lands in a measurement.
 start_api "$queue_db" api-queue.log FEEDBACK_DEMO=1 FEEDBACK_DEMO_PASSWORD=demo-2026 FEEDBACK_REMINDER_INTERVAL_SECONDS=3600
 wait_for_metrics_fold "$queue_db"
-queue_fold_seconds=$fold_seconds
+queue_fold_seconds=$fold_seconds queue_fold_peak=$(api_memory VmHWM)
 url_encode() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g' | tr a-f A-F; }
 search=$(url_encode 偷排) common=$(url_encode 街道)
 queue_scenarios=(queue-clerk queue-leader search-clerk search-leader common-clerk common-leader)

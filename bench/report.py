@@ -267,7 +267,8 @@ def metrics_report(fig, s):
                  f"{' '.join(db_size)} with indexes; in the measured year {thousands(year)} submitted, {thousands(evals)} evaluations, {thousands(reviews)} reviews; "
                  f"{thousands(merged)} merged, {thousands(pinned)} pinned on the map, {thousands(supported)} with supports. The API folded the change log of the "
                  f"bulk load into the counters in {fig[f'metrics.{size}.fold_seconds']} s ({fig[f'metrics.{size}.counters']} of counters). "
-                 f"API peak memory {fig[f'metrics.{size}.peak_mib']} MiB.\n")
+                 + (f"API peak memory through the fold {fig[f'metrics.{size}.fold_peak_mib']} MiB, through the requests " if f"metrics.{size}.fold_peak_mib" in fig
+                    else "API peak memory through the requests ") + f"{fig[f'metrics.{size}.peak_mib']} MiB.\n")
     header = "| Route |" + "".join(f" {thousands(size)}: answers | p50 / p95 / p99 ms | SQL ms | CPU ms PostgreSQL / API |" for size in sizes)
     rule = "|---|" + "---:|---:|---:|---:|" * len(sizes)
     if small != large:
@@ -371,6 +372,7 @@ def history(path, csv_path):
             counters, counters_size = fig[f"{key}.counters"].split(" rows, ")
             add(f"metrics.counters.{label}", "rows", counters, "rows"); pretty(f"metrics.counters.{label}", counters_size)
             add(f"metrics.api.{label}", "peak_rss", fig[f"{key}.peak_mib"], "MiB")
+            if f"{key}.fold_peak_mib" in fig: add(f"metrics.fold.{label}", "api_peak_rss", fig[f"{key}.fold_peak_mib"], "MiB")
         small, large = sizes[0], sizes[-1]
         if small != large:
             for route, (_, name) in ROUTES.items():

@@ -16,7 +16,12 @@ namespace Feedback.Api.Features.Metrics;
 public sealed class MetricsFolder(NpgsqlDataSource dataSource, FeedbackOptions options, ILogger<MetricsFolder> logger) : BackgroundService
 {
     private const long FoldLockKey = 0x6d_6574_7269_6373; // "metrics"
-    private const int FetchSize = 20_000;
+    /// <summary>
+    /// Changes read at a time; the counter rows they complete are written before the next are read.
+    /// Each change completes a few dozen rows at 16 levels (nearly 1 KB each in memory): 20,000 at a
+    /// time held 600,000 rows, 865 MiB, at 20,000 cases.
+    /// </summary>
+    private const int FetchSize = 2_000;
 
     /// <summary>Folds everything logged so far; returns the changes folded (0 when another instance is folding).</summary>
     public async Task<long> FoldAllAsync(CancellationToken cancellationToken)
