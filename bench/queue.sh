@@ -82,5 +82,15 @@ for name in "${queue_scenarios[@]}"; do
     printf '    %s req/s, p50 %s ms, p95 %s ms, p99 %s ms, all 200 with cases\n' "$rps" "$lat50" "$lat95" "$lat99" >&2
   done
 done
+# What a clerk waits for after 统计件数 (counts=exact): every match of 街道 read and counted, one at a time.
+for who in clerk leader; do
+  user=$([ $who = clerk ] && echo enforcement.staff || echo leader)
+  log "GET ${q_path[common-$who]}&counts=exact as $user: 5 answers on one connection"
+  python3 bench/metrics-client.py "$base" "$(staff_token "$user")" "${q_path[common-$who]}&counts=exact" '"counts":{"' 1 5 0 600 "$tmp/queue/exact-$who" \
+    > "$tmp/queue/exact-$who.txt" || { cat "$tmp/queue/exact-$who.txt" >&2; fail "the exact count of 街道 as $user failed"; }
+  read_bench_line metrics-client "exact-counts-$who" 1 "$tmp/queue/exact-$who.txt" 0
+  put "queue.exact_counts.$who.p50" "$lat50"; put "queue.exact_counts.$who.p95" "$lat95"
+  printf '    p50 %s ms, p95 %s ms\n' "$lat50" "$lat95" >&2
+done
 put queue.peak_mib "$(api_memory VmHWM)"
 put queue.seconds $((SECONDS - queue_started))

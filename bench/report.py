@@ -249,6 +249,9 @@ def queue_report(fig, s, queue_clients):
                     f"{fig[api + 'p50']} / {fig[api + 'p95']} / {fig[api + 'p99']} | {ratio(fig[api + 'rps'], fig[pg + 'tps'])}% |\n")
         p95 = fig[f"api.{name}.{goal}.p95"]
         goals += f"| {label}: p95 < {target} ms | {p95} ms | {'PASS' if float(p95) < target else 'SHORT'} |\n"
+    if "exact_counts.clerk.p50" in q:
+        goals += "".join(f"| 街道 with counts=exact (统计件数, every match counted; one connection) · {who}: no goal | "
+                         f"p50 {q[f'exact_counts.{who}.p50']} / p95 {q[f'exact_counts.{who}.p95']} ms | — |\n" for who in ("clerk", "leader"))
     plans = open(q["plans"], encoding="utf-8").read()
     return out + (f"\n| Goal (API p95, at {goal} connection{plural(goal)}) | Measured | Result |\n|---|---:|---|\n{goals}\n"
                   "What each statement's plan scans (EXPLAIN ANALYZE of the request above; full plans in bench/results/plans/):\n\n"
@@ -354,6 +357,9 @@ def history(path, csv_path):
                 add(b, "pgbench_tps", f"{float(fig[pg + '.tps']):.1f}", "tps"); latency_rows(b, "pgbench", pg, ("p50", "p95", "p99"))
                 add(b, "api_rps", fig[api + ".rps"], "req/s"); latency_rows(b, "api", api, ("p50", "p95", "p99"))
                 add(b, "api_vs_pgbench", ratio(fig[api + ".rps"], fig[pg + ".tps"]), "%")
+        for who in ("clerk", "leader"):
+            if f"queue.exact_counts.{who}.p50" in fig:
+                latency_rows(f"queue.exact_counts.{who}{size}", "api", f"queue.exact_counts.{who}", ("p50", "p95"))
         add("queue.load", "duration", fig["queue.load_seconds"], "s"); pretty(f"queue.cases.{label}", fig["queue.size"])
         add("queue", "api_peak_rss", fig["queue.peak_mib"], "MiB"); add("queue.phase", "duration", fig["queue.seconds"], "s")
     if "metrics.seconds" in fig:
