@@ -249,18 +249,8 @@ public static class ListQueue
         /// many at any size; the bigram index would read all 420,000 or 10,000 matches to sort them
         /// (docs/performance.md).
         /// </summary>
-        private static string WalkSql(QueueSelection.Sql sql, string range, string order) => $"""
-            with page as (
-                select c.id, c.due_on, c.submitted_at
-                from (select {WalkColumns} from complaints c where {range} order by {order} limit @walkRows) c
-                where {sql.WalkFilters}
-                order by {order}
-                limit @limit
-            )
-            {Columns}, null::text as counts
-            from page join complaints c on c.id = page.id left join staff_users a on a.id = c.assignee_id
-            order by {order.Replace("c.", "page.", StringComparison.Ordinal)}
-            """;
+        private static string WalkSql(QueueSelection.Sql sql, string range, string order) =>
+            PageOfCandidatesSql($"select {WalkColumns} from complaints c where {range} order by {order} limit @walkRows", sql.WalkFilters, order);
 
         /// <summary>
         /// A search's page from the cases the other filters select (a status tab, an assignee, dates),
@@ -269,11 +259,15 @@ public static class ListQueue
         /// order found too few (at 1,000,000 cases, 街道 on the 已办结 tab: the 3,600 resolved cases
         /// against 420,000 matches).
         /// </summary>
-        private static string FiltersFirstSql(QueueSelection.Sql sql, string pageConditions, string order) => $"""
+        private static string FiltersFirstSql(QueueSelection.Sql sql, string pageConditions, string order) =>
+            PageOfCandidatesSql($"select {WalkColumns} from complaints c where {sql.Where} and {pageConditions} offset 0", sql.Words!, order);
+
+        /// <summary>The page: the first candidates, in the queue's order, that meet the conditions; with their columns.</summary>
+        private static string PageOfCandidatesSql(string candidates, string conditions, string order) => $"""
             with page as (
                 select c.id, c.due_on, c.submitted_at
-                from (select {WalkColumns} from complaints c where {sql.Where} and {pageConditions} offset 0) c
-                where {sql.Words}
+                from ({candidates}) c
+                where {conditions}
                 order by {order}
                 limit @limit
             )
