@@ -267,7 +267,7 @@ const en: StaffMessages = {
     shownMore: ({ named }: Ctx) => `Showing ${named('shown')}, more to load`,
     notCounted: 'more than one page matches; not counted yet',
     countAll: 'Count them',
-    counting: 'Counting… (a few seconds for common words)',
+    counting: 'Counting… (common words can take ten seconds or more in a large bureau)',
     loaded: ({ named }: Ctx) => `${named('n')} more loaded`,
     empty: 'No cases match.',
     loadMore: 'Load more',

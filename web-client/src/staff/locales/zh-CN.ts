@@ -268,7 +268,7 @@ const zhCN = {
     shownMore: ({ named }: Ctx) => `显示 ${named('shown')} 件，还有更多`,
     notCounted: '符合的案件不止一页，尚未统计件数',
     countAll: '统计件数',
-    counting: '正在统计…（常见词语可能需要几秒）',
+    counting: '正在统计…（常见词语在案件很多时可能需要十几秒）',
     loaded: ({ named }: Ctx) => `又加载了 ${named('n')} 件`,
     empty: '没有符合条件的案件。',
     loadMore: '加载更多',
