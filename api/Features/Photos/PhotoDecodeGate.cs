@@ -27,7 +27,7 @@ public static class PhotoDecodeGate
     /// <summary>Reserves the memory; dispose the result when the decode is done.</summary>
     public static async Task<IDisposable> EnterAsync(long bytes, CancellationToken cancellationToken)
     {
-        var units = (int)Math.Clamp((bytes + (1 << 20) - 1) >> 20, 1, BudgetMiB);
+        var units = (int)Math.Clamp((Math.Min(bytes, (long)BudgetMiB << 20) + (1 << 20) - 1) >> 20, 1, BudgetMiB);
         if (Interlocked.Increment(ref _waiting) > MaxWaiting)
         {
             Interlocked.Decrement(ref _waiting);
