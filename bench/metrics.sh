@@ -65,8 +65,9 @@ SQL
   put "metrics.$size.fold_seconds" "$fold_seconds"
   # The API's peak memory through the fold (for the queue's database, in the queue phase);
   # then back to the current size (Linux ≥ 4.0), so the requests' peak is their own.
-  if [ "$database" = "${queue_db:-}" ]; then put "metrics.$size.fold_peak_mib" "${queue_fold_peak:-$(api_memory VmHWM)}"
-  else put "metrics.$size.fold_peak_mib" "$(api_memory VmHWM)"; fi
+  fold_peak=$(api_memory VmHWM)
+  [ "$database" != "${queue_db:-}" ] || fold_peak=${queue_fold_peak:-$fold_peak}
+  put "metrics.$size.fold_peak_mib" "$fold_peak"
   echo 5 > "/proc/$api_pid/clear_refs" 2>/dev/null || true
   put "metrics.$size.counters" "$(as_admin -d "$database" -At -c "select count(*) || ' rows, ' || pg_size_pretty(pg_total_relation_size('metrics_counts')
     + pg_total_relation_size('metrics_spans') + pg_total_relation_size('metrics_combinations')) from metrics_counts")"
